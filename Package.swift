@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "FourierLens",
+    products: [
+        .library(name: "FourierLens", targets: ["FourierLens"]),
+        .executable(name: "fourierlens", targets: ["fourierlens"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian packages; shim.h exposes HDF5's macro constants as functions.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CLAPACK", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(
+            name: "FourierLens",
+            dependencies: ["CHDF5", "CFFTW", "CLAPACK"]
+        ),
+        .executableTarget(
+            name: "fourierlens",
+            dependencies: [
+                "FourierLens",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FourierLensTests",
+            dependencies: ["FourierLens", "fourierlens"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,5 @@
+#include <cblas.h>
+#include <lapacke.h>
+// OpenBLAS-only entry points (not in the reference CBLAS header on every system).
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);

@@ -1,0 +1,218 @@
+/// Checks a dump's roles against each other: ranks, lengths, d_model, vocabulary, uniqueness.
+/// Each problem is one line naming the dataset and what was expected.
+struct DumpValidator {
+    let dump: Dump
+    let file: HDF5File
+    private var problems: [FourierLensError] = []
+    private var warnings: [String] = []
+
+    init(dump: Dump, file: HDF5File) {
+        self.dump = dump
+        self.file = file
+    }
+
+    func validate(into dump: inout Dump) {
+        var validator = self
+        validator.run()
+        dump.problems += validator.problems
+        dump.warnings += validator.warnings
+    }
+
+    private mutating func problem(_ info: DatasetInfo?, _ expected: String, at path: String? = nil) {
+        problems.append(.badInput(file: dump.path, dataset: path ?? info?.path ?? "/", expected: expected))
+    }
+
+    private mutating func run() {
+        checkSchemaAttribute()
+        checkTypes()
+        guard problems.isEmpty else { return }  // shapes of unreadable roles say nothing more
+        let vocabulary = checkWeights()
+        checkTokens(vocabulary: vocabulary)
+        checkActivations()
+        checkPrompts(vocabulary: vocabulary)
+        checkDModel()
+    }
+
+    private mutating func checkSchemaAttribute() {
+        switch dump.rootAttributes["schema"] {
+        case nil: warnings.append("no root attribute schema; read as \(Dump.schemaName)")
+        case let value?:
+            if value.string != Dump.schemaName {
+                problem(nil, "root attribute schema = \"\(Dump.schemaName)\", found \"\(value)\"", at: "/")
+            }
+        }
+    }
+
+    /// Every role must hold a type FourierLens can read, of the right kind.
+    private mutating func checkTypes() {
+        let integerRoles = [dump.tokenIDs, dump.tokenValues, dump.promptAnswers, dump.promptValues]
+        let stringRoles = [dump.tokenStrings, dump.promptText]
+        let floatRoles = [dump.embeddings, dump.unembedding, dump.unembeddingBias, dump.finalNormWeight,
+                          dump.finalNormBias, dump.finalScale]
+            + Set(dump.activations.values.flatMap { $0.values.map(\.path) }).sorted().map { dump.dataset($0) }
+        for info in integerRoles.compactMap({ $0 }) {
+            if case .integer = info.elementType { continue }
+            problem(info, "integers, found \(info.elementType)")
+        }
+        for info in stringRoles.compactMap({ $0 }) where !info.elementType.isString {
+            problem(info, "strings, found \(info.elementType)")
+        }
+        for info in floatRoles.compactMap({ $0 }) where !info.elementType.isNumeric {
+            problem(info, "float16, bfloat16, float32 or float64 values, found \(info.elementType)")
+        }
+        for info in dump.datasets where !floatRoles.contains(info) {
+            if case let .unsupported(what) = info.elementType, !dump.unrecognised.contains(info.path) {
+                problem(info, "a supported dtype, found \(what)")
+            }
+        }
+    }
+
+    private mutating func expectRank(_ info: DatasetInfo?, _ rank: Int, _ description: String) -> Bool {
+        guard let info else { return false }
+        if info.rank != rank {
+            problem(info, "\(description), found \(info.rank)-D \(info.shapeDescription)")
+            return false
+        }
+        return true
+    }
+
+    /// Returns the vocabulary size when W_U says it.
+    private mutating func checkWeights() -> Int? {
+        _ = expectRank(dump.embeddings, 2, "embeddings [tokens × d_model]")
+        var vocabulary: Int? = nil
+        if expectRank(dump.unembedding, 2, "unembedding W_U [d_model × vocab]") {
+            vocabulary = dump.unembedding!.shape[1]
+        }
+        if expectRank(dump.unembeddingBias, 1, "bias b_U [vocab]"), let v = vocabulary, dump.unembeddingBias!.shape[0] != v {
+            problem(dump.unembeddingBias, "b_U of length \(v) (W_U's vocabulary), found \(dump.unembeddingBias!.shape[0])")
+        }
+        for norm in [dump.finalNormWeight, dump.finalNormBias] {
+            _ = expectRank(norm, 1, "final norm parameters [d_model]")
+        }
+        if let weight = dump.finalNormWeight {
+            let kind = weight.attributes["kind"]?.string?.lowercased()
+            if kind != "layernorm" && kind != "rmsnorm" {
+                problem(weight, "attribute kind = layernorm or rmsnorm, found \(kind.map { "\"\($0)\"" } ?? "none")")
+            }
+            if let eps = weight.attributes["eps"], !(eps.number.map { $0 > 0 } ?? false) {
+                problem(weight, "attribute eps a positive number, found \(eps)")
+            }
+        }
+        return vocabulary
+    }
+
+    private mutating func checkTokens(vocabulary: Int?) {
+        let tokenRoles = [dump.tokenIDs, dump.tokenValues, dump.tokenStrings].compactMap { $0 }
+        for info in tokenRoles { _ = expectRank(info, 1, "a 1-D list of number tokens") }
+        let lengths = Set(tokenRoles.filter { $0.rank == 1 }.map { $0.shape[0] })
+        if lengths.count > 1 {
+            let listing = tokenRoles.map { "\($0.path) \($0.shapeDescription)" }.joined(separator: ", ")
+            problem(nil, "/tokens/ids, values and strings of one length, found \(listing)", at: "/tokens")
+            return
+        }
+        if let values = dump.tokenValues, values.rank == 1, let read = try? file.readIntegers(values.path) {
+            var seen: [Int64: Int] = [:]
+            for (index, value) in read.enumerated() {
+                if let first = seen[value] {
+                    problem(values, "unique number values, found \(value) at rows \(first) and \(index)")
+                    break
+                }
+                seen[value] = index
+            }
+        }
+        if let ids = dump.tokenIDs, ids.rank == 1, let read = try? file.readIntegers(ids.path) {
+            let limit = vocabulary ?? embeddingsCoverVocabulary()
+            if let limit, let bad = read.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+                problem(ids, "token ids within the vocabulary 0..<\(limit), found \(read[bad]) at row \(bad)")
+            }
+        }
+        if let embeddings = dump.embeddings, embeddings.rank == 2, let p = lengths.first {
+            let rows = embeddings.shape[0]
+            if rows != p && dump.tokenIDs == nil {
+                problem(embeddings, "one row per number token (\(p) rows, as /tokens), or /tokens/ids to pick them from \(rows) rows")
+            } else if let v = vocabulary, rows != p && rows != v {
+                problem(embeddings, "\(p) rows (the number tokens) or \(v) rows (the vocabulary), found \(rows)")
+            }
+        }
+    }
+
+    /// A full-vocabulary W_E (more rows than number tokens) bounds the token ids when W_U is absent.
+    private func embeddingsCoverVocabulary() -> Int? {
+        guard let e = dump.embeddings, e.rank == 2, let ids = dump.tokenIDs, ids.rank == 1, e.shape[0] > ids.shape[0] else { return nil }
+        return e.shape[0]
+    }
+
+    private mutating func checkActivations() {
+        var rowCounts: [Int: String] = [:]
+        for site in dump.sites {
+            let layers = dump.activations[site]!.keys.sorted()
+            if layers != Array(0..<layers.count) {
+                let missing = Set(0...(layers.last ?? 0)).subtracting(layers).sorted()
+                problem(nil, "layers 0..<\(layers.last! + 1) for site \(site.rawValue), missing \(missing.map(String.init).joined(separator: ", "))", at: "/acts")
+            }
+            for source in dump.activations[site]!.values { rowCounts[source.rows] = source.path }
+        }
+        if rowCounts.count > 1 {
+            let listing = rowCounts.sorted { $0.key < $1.key }.map { "\($0.value) has \($0.key)" }.joined(separator: ", ")
+            problem(nil, "one prompt count N across all activations, found \(listing)", at: "/acts")
+        }
+        if let nLayers = dump.rootAttributes["n_layers"]?.number, !dump.layers.isEmpty, dump.layers.count > Int(nLayers) {
+            problem(nil, "at most n_layers = \(Int(nLayers)) layers, found \(dump.layers.count)", at: "/acts")
+        }
+        if let scale = dump.finalScale {
+            let ok = scale.rank == 1 || scale.rank == 2 || (scale.rank == 3 && scale.shape[2] == 1)
+            if !ok { problem(scale, "the final norm scale [N] or [N × pos], found \(scale.rank)-D \(scale.shapeDescription)") }
+            if let n = rowCounts.keys.first, rowCounts.count == 1, scale.shape.first != n {
+                problem(scale, "\(n) rows (as the activations), found \(scale.shapeDescription)")
+            }
+        }
+    }
+
+    private mutating func checkPrompts(vocabulary: Int?) {
+        let promptRoles = [dump.promptText, dump.promptAnswers, dump.promptValues].compactMap { $0 }
+        for info in promptRoles { _ = expectRank(info, 1, "one entry per prompt") }
+        var counts = Set(promptRoles.filter { $0.rank == 1 }.map { $0.shape[0] })
+        let activationRows = Set(dump.activations.values.flatMap { $0.values.map(\.rows) })
+        if activationRows.count == 1 { counts.formUnion(activationRows) }
+        if counts.count > 1 {
+            let listing = (promptRoles.map { "\($0.path) \($0.shapeDescription)" }
+                + (activationRows.count == 1 ? ["activations with \(activationRows.first!) rows"] : [])).joined(separator: ", ")
+            problem(nil, "one entry per prompt everywhere, found \(listing)", at: "/prompts")
+        }
+        guard let answers = dump.promptAnswers, answers.rank == 1, let read = try? file.readIntegers(answers.path) else { return }
+        let kind = answers.attributes["kind"]?.string ?? "value"
+        switch kind {
+        case "value":
+            if let values = dump.tokenValues, let known = try? file.readIntegers(values.path) {
+                let set = Set(known)
+                if let bad = read.firstIndex(where: { !set.contains($0) }) {
+                    warnings.append("\(answers.path): answer \(read[bad]) at row \(bad) is not among /tokens/values; number readouts skip such prompts")
+                }
+            }
+        case "token_id":
+            if let v = vocabulary, let bad = read.firstIndex(where: { $0 < 0 || $0 >= v }) {
+                problem(answers, "token ids within the vocabulary 0..<\(v), found \(read[bad]) at row \(bad)")
+            }
+        default:
+            problem(answers, "attribute kind = value or token_id, found \"\(kind)\"")
+        }
+    }
+
+    /// d_model must agree across W_E, W_U, the final norm, every activation and the root attribute.
+    private mutating func checkDModel() {
+        var claims: [(String, Int)] = []
+        if let d = dump.rootAttributes["d_model"]?.number { claims.append(("root attribute d_model", Int(d))) }
+        if let e = dump.embeddings, e.rank == 2 { claims.append((e.path, e.shape[1])) }
+        if let u = dump.unembedding, u.rank == 2 { claims.append((u.path, u.shape[0])) }
+        if let w = dump.finalNormWeight, w.rank == 1 { claims.append((w.path, w.shape[0])) }
+        if let b = dump.finalNormBias, b.rank == 1 { claims.append((b.path, b.shape[0])) }
+        for path in Set(dump.activations.values.flatMap { $0.values.map(\.path) }).sorted() {
+            if let info = dump.dataset(path) { claims.append((path, info.shape.last!)) }
+        }
+        guard let (firstName, firstD) = claims.first else { return }
+        for (name, d) in claims.dropFirst() where d != firstD {
+            problem(nil, "d_model = \(firstD) (from \(firstName)), found \(d)", at: name)
+            return
+        }
+    }
+}

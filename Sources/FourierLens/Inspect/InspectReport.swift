@@ -1,0 +1,120 @@
+/// Everything `fourierlens inspect` says about a dump, as data: rendered as text or JSON.
+public struct InspectReport: Encodable {
+    public struct Entry: Encodable {
+        public var path: String
+        public var kind: String
+        public var shape: [Int]?
+        public var dtype: String?
+        public var byteOrder: String?
+        public var layout: String?
+        public var chunks: [Int]?
+        public var filters: [String]?
+        public var storageBytes: Int?
+        public var logicalBytes: Int?
+        public var attributes: [String: AttributeValue]
+        public var nonFinite: NonFinite?
+        public var note: String?
+    }
+
+    public struct NonFinite: Encodable {
+        public var nan: Int
+        public var inf: Int
+        public var first: [Int]?
+    }
+
+    public struct Role: Encodable {
+        public var role: String
+        public var path: String
+        public var shape: [Int]
+        public var detail: String?
+    }
+
+    public struct Activations: Encodable {
+        public var site: String
+        public var layers: [Int]
+        public var form: String
+        public var shape: [Int]
+    }
+
+    public struct Analysis: Encodable {
+        public var analysis: String
+        public var purpose: String
+        public var ready: Bool
+        public var missing: [String]
+    }
+
+    public var file: String
+    public var attributes: [String: AttributeValue]
+    public var entries: [Entry]
+    public var roles: [Role]
+    public var activations: [Activations]
+    public var analyses: [Analysis]
+    public var unrecognised: [String]
+    public var problems: [String]
+    public var warnings: [String]
+    /// Datasets holding NaN or Inf, in file order.
+    public var nonFiniteDatasets: [String]
+
+    /// Builds the report: the tree, the roles, the capabilities and, unless `scanValues` is
+    /// false, a NaN/Inf scan of every floating-point dataset.
+    public init(file: HDF5File, dump: Dump, scanValues: Bool = true) throws {
+        self.file = file.path
+        attributes = dump.rootAttributes
+        var entries: [Entry] = []
+        var nonFiniteDatasets: [String] = []
+        for node in try file.tree() {
+            switch node {
+            case let .group(path, attributes):
+                entries.append(Entry(path: path, kind: "group", attributes: attributes))
+            case let .unreadable(path, reason):
+                entries.append(Entry(path: path, kind: "unreadable", attributes: [:], note: reason))
+            case let .dataset(info):
+                var entry = Entry(path: info.path, kind: "dataset", shape: info.shape, dtype: info.elementType.description,
+                                  byteOrder: info.byteOrder.rawValue, layout: info.layout.rawValue, chunks: info.chunkShape,
+                                  filters: info.filters, storageBytes: info.storageBytes, logicalBytes: info.logicalBytes,
+                                  attributes: info.attributes)
+                if scanValues, info.elementType.isFloatingPoint {
+                    let scan = try file.scanNonFinite(info)
+                    entry.nonFinite = NonFinite(nan: scan.nan, inf: scan.infinite, first: scan.firstIndex)
+                    if scan.total > 0 { nonFiniteDatasets.append(info.path) }
+                }
+                entries.append(entry)
+            }
+        }
+        self.entries = entries
+        self.nonFiniteDatasets = nonFiniteDatasets
+        roles = InspectReport.roles(of: dump)
+        activations = dump.sites.map { site in
+            let sources = dump.activations[site]!.values.sorted { $0.layer < $1.layer }
+            return Activations(site: site.rawValue, layers: sources.map(\.layer),
+                               form: sources[0].stackedIndex == nil ? "per-layer (blocks.{l}.hook_\(site.rawValue))" : "stacked (/acts/\(site.rawValue))",
+                               shape: sources[0].shape)
+        }
+        analyses = dump.capabilities.map {
+            Analysis(analysis: $0.analysis, purpose: $0.purpose, ready: $0.ready, missing: $0.missing)
+        }
+        unrecognised = dump.unrecognised
+        problems = dump.problems.map(\.description)
+        warnings = dump.warnings
+    }
+
+    private static func roles(of dump: Dump) -> [Role] {
+        let named: [(String, DatasetInfo?, String?)] = [
+            ("embeddings", dump.embeddings, nil),
+            ("number token ids", dump.tokenIDs, nil),
+            ("number values", dump.tokenValues, nil),
+            ("number strings", dump.tokenStrings, nil),
+            ("unembedding W_U", dump.unembedding, dump.unembedding?.attributes["tied"].map { "tied = \($0)" }),
+            ("unembedding bias b_U", dump.unembeddingBias, nil),
+            ("final norm weight", dump.finalNormWeight, dump.finalNorm.map { "\($0.kind), eps = \($0.eps)" }),
+            ("final norm bias", dump.finalNormBias, nil),
+            ("final norm scale", dump.finalScale, nil),
+            ("prompt texts", dump.promptText, nil),
+            ("prompt answers", dump.promptAnswers, dump.promptAnswers.map { "kind = \($0.attributes["kind"]?.string ?? "value")" }),
+            ("prompt values", dump.promptValues, nil),
+        ]
+        return named.compactMap { role, info, detail in
+            info.map { Role(role: role, path: $0.path, shape: $0.shape, detail: detail) }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import CHDF5
+import Foundation
+
+/// Writes a new HDF5 file atomically: everything goes to a hidden temporary file beside the
+/// target, which `commit()` renames into place. A writer dropped without `commit()` (an error,
+/// a crash) leaves nothing behind, and an existing file is never touched unless `overwrite`.
+public final class HDF5Writer {
+    public let path: String
+    private let temporaryPath: String
+    private var file: HDF5Handle?
+    private let overwrite: Bool
+
+    public init(creating path: String, overwrite: Bool = false) throws {
+        _ = hdf5Initialised
+        self.path = path
+        self.overwrite = overwrite
+        if FileManager.default.fileExists(atPath: path), !overwrite {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a new output file; it already exists (pass --force to replace it)")
+        }
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let fid = H5Fcreate(temporaryPath, fl_h5f_acc_excl(), h5Default, h5Default)
+        guard fid >= 0 else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a writable location for the output file")
+        }
+        file = HDF5Handle(fid, .file)
+    }
+
+    deinit {
+        if file != nil {
+            file = nil
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+        }
+    }
+
+    /// Closes the file and moves it into place.
+    public func commit() throws {
+        guard let id = file?.id else { return }
+        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else {
+            throw FourierLensError.internalFailure("could not flush \(temporaryPath)")
+        }
+        file = nil  // the last reference: H5Fclose runs here, before the rename
+        if rename(temporaryPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a writable output path (rename failed: \(reason))")
+        }
+    }
+
+    // MARK: - Writing
+
+    public struct Storage: Sendable {
+        public var chunkRows: Int?
+        public var gzipLevel: Int?
+        public var shuffle: Bool
+        public init(chunkRows: Int? = nil, gzipLevel: Int? = nil, shuffle: Bool = false) {
+            self.chunkRows = chunkRows
+            self.gzipLevel = gzipLevel
+            self.shuffle = shuffle
+        }
+        public static let contiguous = Storage()
+        public static let compressed = Storage(chunkRows: 256, gzipLevel: 4, shuffle: true)
+    }
+
+    /// A float32 dataset of any shape (values row-major).
+    public func write(floats values: [Float], shape: [Int], at path: String, storage: Storage = .contiguous) throws {
+        precondition(values.count == shape.reduce(1, *), "values must fill the shape")
+        try writeDataset(at: path, shape: shape, fileType: fl_h5t_ieee_f32le(), memType: fl_h5t_native_float(),
+                         storage: storage) { values.withUnsafeBytes { $0.baseAddress! } }
+    }
+
+    public func write(_ matrix: Matrix, at path: String, storage: Storage = .contiguous) throws {
+        try write(floats: matrix.values, shape: [matrix.rows, matrix.cols], at: path, storage: storage)
+    }
+
+    public func write(doubles values: [Double], shape: [Int], at path: String) throws {
+        precondition(values.count == shape.reduce(1, *), "values must fill the shape")
+        try writeDataset(at: path, shape: shape, fileType: fl_h5t_ieee_f64le(), memType: fl_h5t_native_double(),
+                         storage: .contiguous) { values.withUnsafeBytes { $0.baseAddress! } }
+    }
+
+    public func write(integers values: [Int64], at path: String) throws {
+        try writeDataset(at: path, shape: [values.count], fileType: fl_h5t_std_i64le(), memType: fl_h5t_native_int64(),
+                         storage: .contiguous) { values.withUnsafeBytes { $0.baseAddress! } }
+    }
+
+    /// A 1-D dataset of variable-length UTF-8 strings.
+    public func write(strings: [String], at path: String) throws {
+        let type = HDF5Handle(makeStringType(), .datatype)
+        try withCStrings(strings) { pointers in
+            try writeDataset(at: path, shape: [strings.count], fileType: type.id, memType: type.id,
+                             storage: .contiguous) { UnsafeRawPointer(pointers) }
+        }
+    }
+
+    /// Creates a group (and its parents).
+    public func createGroup(_ path: String) throws {
+        let fid = try openFileID()
+        if H5Lexists(fid, path, h5Default) > 0 { return }
+        let lcpl = HDF5Handle(H5Pcreate(fl_h5p_link_create()), .plist)
+        H5Pset_create_intermediate_group(lcpl.id, 1)
+        let gid = try HDF5Handle.check(H5Gcreate2(fid, path, lcpl.id, h5Default, h5Default), .group,
+                                       orThrow: .internalFailure("could not create group \(path)"))
+        _ = gid
+    }
+
+    public func setAttribute(_ name: String, string value: String, on path: String = "/") throws {
+        let type = HDF5Handle(makeStringType(), .datatype)
+        try withCStrings([value]) { pointers in
+            try writeAttribute(name, on: path, type: type.id, memType: type.id) { UnsafeRawPointer(pointers) }
+        }
+    }
+
+    public func setAttribute(_ name: String, integer value: Int64, on path: String = "/") throws {
+        var value = value
+        try writeAttribute(name, on: path, type: fl_h5t_std_i64le(), memType: fl_h5t_native_int64()) {
+            withUnsafePointer(to: &value) { UnsafeRawPointer($0) }
+        }
+    }
+
+    public func setAttribute(_ name: String, double value: Double, on path: String = "/") throws {
+        var value = value
+        try writeAttribute(name, on: path, type: fl_h5t_ieee_f64le(), memType: fl_h5t_native_double()) {
+            withUnsafePointer(to: &value) { UnsafeRawPointer($0) }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func openFileID() throws -> hid_t {
+        guard let file else { throw FourierLensError.internalFailure("\(path) was already committed") }
+        return file.id
+    }
+
+    private func makeStringType() -> hid_t {
+        let type = H5Tcopy(fl_h5t_c_s1())
+        H5Tset_size(type, fl_h5t_variable())
+        H5Tset_cset(type, H5T_CSET_UTF8)
+        return type
+    }
+
+    private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R) rethrows -> R {
+        let pointers = strings.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        return try pointers.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    private func parentGroup(of path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != "/" { try createGroup(parent) }
+    }
+
+    private func writeDataset(at path: String, shape: [Int], fileType: hid_t, memType: hid_t, storage: Storage,
+                              data: () -> UnsafeRawPointer) throws {
+        let fid = try openFileID()
+        try parentGroup(of: path)
+        let dims = shape.map { hsize_t($0) }
+        let space = HDF5Handle(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace)
+        let dcpl = HDF5Handle(H5Pcreate(fl_h5p_dataset_create()), .plist)
+        if let chunkRows = storage.chunkRows, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) {
+            var chunk = dims
+            chunk[0] = hsize_t(min(chunkRows, shape[0]))
+            H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk)
+            if storage.shuffle { H5Pset_shuffle(dcpl.id) }
+            if let level = storage.gzipLevel { H5Pset_deflate(dcpl.id, UInt32(level)) }
+        }
+        let ds = try HDF5Handle.check(H5Dcreate2(fid, path, fileType, space.id, h5Default, dcpl.id, h5Default), .dataset,
+                                      orThrow: .internalFailure("could not create dataset \(path) in \(self.path)"))
+        if shape.reduce(1, *) > 0 {
+            guard H5Dwrite(ds.id, memType, fl_h5s_all(), fl_h5s_all(), h5Default, data()) >= 0 else {
+                throw FourierLensError.internalFailure("could not write dataset \(path) in \(self.path)")
+            }
+        }
+    }
+
+    private func writeAttribute(_ name: String, on path: String, type: hid_t, memType: hid_t,
+                                data: () -> UnsafeRawPointer) throws {
+        let fid = try openFileID()
+        if path != "/" && H5Lexists(fid, path, h5Default) <= 0 { try createGroup(path) }
+        let object = try HDF5Handle.check(H5Oopen(fid, path, h5Default), .object,
+                                          orThrow: .internalFailure("could not open \(path) for attribute \(name)"))
+        if H5Aexists(object.id, name) > 0 { H5Adelete(object.id, name) }
+        let space = HDF5Handle(H5Screate(H5S_SCALAR), .dataspace)
+        let attribute = try HDF5Handle.check(H5Acreate2(object.id, name, type, space.id, h5Default, h5Default), .attribute,
+                                             orThrow: .internalFailure("could not create attribute \(name) on \(path)"))
+        guard H5Awrite(attribute.id, memType, data()) >= 0 else {
+            throw FourierLensError.internalFailure("could not write attribute \(name) on \(path)")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// Every failure FourierLens reports. `badInput` is the user's to fix (exit code 2);
+/// `internalFailure` is ours (exit code 1).
+public enum FourierLensError: Error, CustomStringConvertible, Equatable {
+    /// One clear line: which file, which dataset (or "-" when the whole file), what was expected.
+    case badInput(file: String, dataset: String, expected: String)
+    case internalFailure(String)
+
+    public var description: String {
+        switch self {
+        case let .badInput(file, dataset, expected):
+            return dataset == "-" ? "\(file): expected \(expected)" : "\(file): \(dataset): expected \(expected)"
+        case let .internalFailure(message):
+            return "internal error: \(message)"
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .badInput: return 2
+        case .internalFailure: return 1
+        }
+    }
+}
+
+extension FourierLensError {
+    /// The dataset a bad-input error names ("-" for the whole file).
+    public var datasetName: String {
+        if case let .badInput(_, dataset, _) = self { return dataset }
+        return "-"
+    }
+
+    /// What was expected, for a bad-input error; the message otherwise.
+    public var expectation: String {
+        switch self {
+        case let .badInput(_, _, expected): return expected
+        case let .internalFailure(message): return message
+        }
+    }
+}

@@ -1,0 +1,1 @@
+"""Export PyTorch language-model tensors to FourierLens dumps."""
