@@ -173,6 +173,8 @@ def bad_fixtures():
     good_dump("bad_rank.h5", W_U=np.zeros(60, dtype=np.float32))
     good_dump("bad_values.h5", values=np.array([0, 1, 2, 3] * 10))
     good_dump("bad_ids.h5", ids=np.arange(30, 70))
+    with h5py.File(good_dump("bad_vocab_ids.h5"), "a") as f:
+        f["weights/vocab_ids"] = np.arange(100, 160)  # W_U's 60 columns, none of them a number token
     nan_e = rng.standard_normal((40, 16)).astype(np.float32)
     nan_e[7, 3] = np.nan
     nan_e[9, 0] = np.inf

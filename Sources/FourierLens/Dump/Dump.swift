@@ -14,12 +14,16 @@ public struct Dump {
     public var tokenStrings: DatasetInfo?
     public var unembedding: DatasetInfo?
     public var unembeddingBias: DatasetInfo?
+    /// The token id of each W_U column, when W_U covers only part of the vocabulary.
+    public var vocabularyIDs: DatasetInfo?
     public var finalNormWeight: DatasetInfo?
     public var finalNormBias: DatasetInfo?
     public var finalScale: DatasetInfo?
     public var promptText: DatasetInfo?
     public var promptAnswers: DatasetInfo?
     public var promptValues: DatasetInfo?
+    /// The token index each prompt's activations were read at.
+    public var promptPositions: DatasetInfo?
     /// Activations per site, then per layer.
     public var activations: [Site: [Int: ActivationSource]] = [:]
     /// Datasets that are not part of the schema (kept, listed, never an error).
@@ -66,6 +70,8 @@ public struct Dump {
         tokenStrings = dataset("/tokens/strings")
         unembedding = dataset("/weights/W_U")
         unembeddingBias = dataset("/weights/b_U")
+        vocabularyIDs = dataset("/weights/vocab_ids")
+        promptPositions = dataset("/prompts/position")
         finalNormWeight = dataset("/weights/ln_final.w")
         finalNormBias = dataset("/weights/ln_final.b")
         finalScale = dataset("/acts/ln_final.hook_scale")
@@ -75,7 +81,7 @@ public struct Dump {
         let known: Set<String> = [
             "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/weights/W_U", "/weights/b_U",
             "/weights/ln_final.w", "/weights/ln_final.b", "/acts/ln_final.hook_scale",
-            "/prompts/text", "/prompts/answer", "/prompts/values",
+            "/prompts/text", "/prompts/answer", "/prompts/values", "/weights/vocab_ids", "/prompts/position",
         ]
         for info in datasets where !known.contains(info.path) {
             if info.path.hasPrefix("/acts/"), mapActivation(info) { continue }

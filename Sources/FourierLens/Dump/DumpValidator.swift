@@ -45,7 +45,8 @@ struct DumpValidator {
 
     /// Every role must hold a type FourierLens can read, of the right kind.
     private mutating func checkTypes() {
-        let integerRoles = [dump.tokenIDs, dump.tokenValues, dump.promptAnswers, dump.promptValues]
+        let integerRoles = [dump.tokenIDs, dump.tokenValues, dump.promptAnswers, dump.promptValues,
+                            dump.vocabularyIDs, dump.promptPositions]
         let stringRoles = [dump.tokenStrings, dump.promptText]
         let floatRoles = [dump.embeddings, dump.unembedding, dump.unembeddingBias, dump.finalNormWeight,
                           dump.finalNormBias, dump.finalScale]
@@ -83,7 +84,18 @@ struct DumpValidator {
         if expectRank(dump.unembedding, 2, "unembedding W_U [d_model × vocab]") {
             vocabulary = dump.unembedding!.shape[1]
         }
-        if expectRank(dump.unembeddingBias, 1, "bias b_U [vocab]"), let v = vocabulary, dump.unembeddingBias!.shape[0] != v {
+        if expectRank(dump.vocabularyIDs, 1, "the token id of each W_U column [vocab]") {
+            let count = dump.vocabularyIDs!.shape[0]
+            if let v = vocabulary, count != v {
+                problem(dump.vocabularyIDs, "one token id per W_U column (\(v)), found \(count)")
+            }
+            if let ids = try? file.readIntegers(dump.vocabularyIDs!.path), Set(ids).count != ids.count {
+                problem(dump.vocabularyIDs, "unique token ids")
+            }
+            vocabulary = nil  // columns are no longer token ids 0..<V
+        }
+        if expectRank(dump.unembeddingBias, 1, "bias b_U [vocab]"), let v = dump.unembedding?.shape.last,
+           dump.unembedding?.rank == 2, dump.unembeddingBias!.shape[0] != v {
             problem(dump.unembeddingBias, "b_U of length \(v) (W_U's vocabulary), found \(dump.unembeddingBias!.shape[0])")
         }
         for norm in [dump.finalNormWeight, dump.finalNormBias] {
@@ -121,8 +133,12 @@ struct DumpValidator {
             }
         }
         if let ids = dump.tokenIDs, ids.rank == 1, let read = try? file.readIntegers(ids.path) {
-            let limit = vocabulary ?? embeddingsCoverVocabulary()
-            if let limit, let bad = read.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+            if let columns = vocabularyColumns {
+                if let bad = read.firstIndex(where: { !columns.contains($0) }) {
+                    problem(ids, "token ids among /weights/vocab_ids (the columns of W_U), found \(read[bad]) at row \(bad)")
+                }
+            } else if let limit = vocabulary ?? embeddingsCoverVocabulary(),
+                      let bad = read.firstIndex(where: { $0 < 0 || $0 >= limit }) {
                 problem(ids, "token ids within the vocabulary 0..<\(limit), found \(read[bad]) at row \(bad)")
             }
         }
@@ -134,6 +150,12 @@ struct DumpValidator {
                 problem(embeddings, "\(p) rows (the number tokens) or \(v) rows (the vocabulary), found \(rows)")
             }
         }
+    }
+
+    /// The token ids of W_U's columns when /weights/vocab_ids restricts it (nil: W_U is the whole vocabulary).
+    private var vocabularyColumns: Set<Int64>? {
+        guard let info = dump.vocabularyIDs, info.rank == 1, let ids = try? file.readIntegers(info.path) else { return nil }
+        return Set(ids)
     }
 
     /// A full-vocabulary W_E (more rows than number tokens) bounds the token ids when W_U is absent.
@@ -169,7 +191,7 @@ struct DumpValidator {
     }
 
     private mutating func checkPrompts(vocabulary: Int?) {
-        let promptRoles = [dump.promptText, dump.promptAnswers, dump.promptValues].compactMap { $0 }
+        let promptRoles = [dump.promptText, dump.promptAnswers, dump.promptValues, dump.promptPositions].compactMap { $0 }
         for info in promptRoles { _ = expectRank(info, 1, "one entry per prompt") }
         var counts = Set(promptRoles.filter { $0.rank == 1 }.map { $0.shape[0] })
         let activationRows = Set(dump.activations.values.flatMap { $0.values.map(\.rows) })
@@ -190,7 +212,9 @@ struct DumpValidator {
                 }
             }
         case "token_id":
-            if let v = vocabulary, let bad = read.firstIndex(where: { $0 < 0 || $0 >= v }) {
+            if let columns = vocabularyColumns, let bad = read.firstIndex(where: { !columns.contains($0) }) {
+                problem(answers, "answer token ids among /weights/vocab_ids, found \(read[bad]) at row \(bad)")
+            } else if vocabularyColumns == nil, let v = vocabulary, let bad = read.firstIndex(where: { $0 < 0 || $0 >= v }) {
                 problem(answers, "token ids within the vocabulary 0..<\(v), found \(read[bad]) at row \(bad)")
             }
         default:

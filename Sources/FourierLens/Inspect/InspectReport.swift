@@ -106,12 +106,14 @@ public struct InspectReport: Encodable {
             ("number strings", dump.tokenStrings, nil),
             ("unembedding W_U", dump.unembedding, dump.unembedding?.attributes["tied"].map { "tied = \($0)" }),
             ("unembedding bias b_U", dump.unembeddingBias, nil),
+            ("W_U column token ids", dump.vocabularyIDs, "W_U restricted to these tokens"),
             ("final norm weight", dump.finalNormWeight, dump.finalNorm.map { "\($0.kind), eps = \($0.eps)" }),
             ("final norm bias", dump.finalNormBias, nil),
             ("final norm scale", dump.finalScale, nil),
             ("prompt texts", dump.promptText, nil),
             ("prompt answers", dump.promptAnswers, dump.promptAnswers.map { "kind = \($0.attributes["kind"]?.string ?? "value")" }),
             ("prompt values", dump.promptValues, nil),
+            ("readout positions", dump.promptPositions, nil),
         ]
         return named.compactMap { role, info, detail in
             info.map { Role(role: role, path: $0.path, shape: $0.shape, detail: detail) }

@@ -1,0 +1,195 @@
+"""Per-layer activations at one position per prompt, captured with forward hooks."""
+import sys
+
+import numpy as np
+
+from .architectures import describe
+from .dumpfile import DumpWriter, fill
+from .errors import ExportError
+from .numbers import encode
+from .prompts import Prompt
+
+SITES = ("resid_pre", "attn_out", "mlp_out", "resid_post")
+
+
+def _as_prompts(prompts):
+    return [p if isinstance(p, Prompt) else Prompt(str(p), value=None) for p in prompts]
+
+
+def _marker_ids(tokenizer, number):
+    """Token ids that stand for `number` inside a sentence: "12" and " 12", whichever are single tokens."""
+    ids = set()
+    for text in (str(number), " " + str(number)):
+        encoded = encode(tokenizer, text)
+        if len(encoded) == 1:
+            ids.add(int(encoded[0]))
+    return ids
+
+
+def readout_positions(tokenizer, prompts, token_ids, position):
+    """The token index read in each prompt: "last" (last real token), "number" (the last
+    occurrence of the prompt's marker number), or an integer index (negative from the end)."""
+    positions = []
+    for prompt, ids in zip(prompts, token_ids):
+        if position == "last":
+            positions.append(len(ids) - 1)
+        elif position == "number":
+            if prompt.marker is None:
+                raise ExportError(f"expected a prompt with a number for position='number', found {prompt.text!r}")
+            markers = _marker_ids(tokenizer, prompt.marker)
+            if not markers:
+                raise ExportError(f"expected numbers that are single tokens; {prompt.marker} is not (prompt {prompt.text!r})")
+            hits = [i for i, t in enumerate(ids) if t in markers]
+            if not hits:
+                raise ExportError(f"expected the token of {prompt.marker} in prompt {prompt.text!r}; it is not there")
+            positions.append(hits[-1])
+        elif isinstance(position, (int, np.integer)):
+            index = position if position >= 0 else len(ids) + position
+            if not 0 <= index < len(ids):
+                raise ExportError(f"expected position {position} inside prompt {prompt.text!r} of {len(ids)} tokens")
+            positions.append(int(index))
+        else:
+            raise ExportError(f"expected position 'last', 'number' or an integer, found {position!r}")
+    return positions
+
+
+def _tokenize(tokenizer, texts):
+    """Token ids with the model's special tokens (BERT's [CLS] ... [SEP]; none for GPT-2)."""
+    return [list(tokenizer(text)["input_ids"]) for text in texts]
+
+
+class _Capture:
+    """Forward hooks that keep each site's activation at the readout positions of the batch."""
+
+    def __init__(self, arch, sites, layers):
+        self.arch, self.values, self.handles = arch, {}, []
+        self.rows = None
+        for layer in layers:
+            block = arch.layers[layer]
+            if "resid_pre" in sites:
+                self.handles.append(block.register_forward_pre_hook(self._pre("resid_pre", layer), with_kwargs=True))
+            if "resid_post" in sites:
+                self.handles.append(block.register_forward_hook(self._post("resid_post", layer)))
+            if "attn_out" in sites:
+                self.handles.append(arch.attn[layer].register_forward_hook(self._post("attn_out", layer)))
+            if "mlp_out" in sites:
+                self.handles.append(arch.mlp[layer].register_forward_hook(self._post("mlp_out", layer)))
+        if arch.final_norm is not None:
+            self.handles.append(arch.final_norm.register_forward_pre_hook(self._pre("final_in", None), with_kwargs=True))
+
+    def _keep(self, key, tensor):
+        if isinstance(tensor, (tuple, list)):
+            tensor = tensor[0]
+        self.values[key] = tensor[self.rows].detach().float().cpu().numpy()
+
+    def _pre(self, site, layer):
+        def hook(module, args, kwargs):
+            self._keep((site, layer), args[0] if args else kwargs["hidden_states"])
+        return hook
+
+    def _post(self, site, layer):
+        def hook(module, args, output):
+            self._keep((site, layer), output)
+        return hook
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+
+def _progress(done, total, enabled):
+    if enabled:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rexporting activations [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def export_activations(model, tokenizer, out, prompts, position="number", sites=None, layers=None, batch_size=32,
+                       dtype="float32", overwrite=False, progress=None):
+    """Runs `prompts` through `model` in batches and saves, per layer, the chosen sites at one
+    position per prompt as /acts/blocks.{l}.hook_{site} [N, d], with the final norm's scale
+    (/acts/ln_final.hook_scale), the prompts, their values, answers and readout positions.
+
+    sites: any of resid_pre, attn_out, mlp_out, resid_post (default: all the architecture has).
+    Memory is bounded by the batch: each batch's rows are written before the next one runs."""
+    import torch
+
+    arch = describe(model)
+    prompts = _as_prompts(prompts)
+    if not prompts:
+        raise ExportError("expected at least one prompt, found none")
+    if sites is None:
+        sites = SITES if arch.additive else ("resid_post",)
+    for site in sites:
+        if site not in SITES:
+            raise ExportError(f"expected sites among {', '.join(SITES)}, found {site!r}")
+        if site in ("attn_out", "mlp_out") and not arch.additive:
+            raise ExportError(f"expected a site this {arch.name} model has separately; {site} is not additive in a post-norm model (use resid_pre or resid_post)")
+    layers = list(range(arch.n_layers)) if layers is None else [int(l) for l in layers]
+    bad = [l for l in layers if not 0 <= l < arch.n_layers]
+    if bad:
+        raise ExportError(f"expected layers within 0..{arch.n_layers - 1} (the model has {arch.n_layers}), found {bad}")
+
+    token_ids = _tokenize(tokenizer, [p.text for p in prompts])
+    positions = readout_positions(tokenizer, prompts, token_ids, position)
+    progress = sys.stderr.isatty() if progress is None else progress
+    writer = out if isinstance(out, DumpWriter) else DumpWriter(out, overwrite=overwrite,
+                                                                model=getattr(model.config, "_name_or_path", arch.name))
+    try:
+        _run(model, arch, writer, prompts, token_ids, positions, sites, layers, batch_size, dtype, progress, torch)
+    except BaseException:
+        if writer is not out:
+            writer.__exit__(*sys.exc_info())
+        raise
+    if writer is not out:
+        writer.__exit__(None, None, None)
+
+
+def _run(model, arch, dump, prompts, token_ids, positions, sites, layers, batch_size, dtype, progress, torch):
+    n, d = len(prompts), model.get_input_embeddings().weight.shape[1]
+    datasets = {(site, layer): dump.create(f"acts/blocks.{layer}.hook_{site}", (n, d), dtype)
+                for layer in layers for site in sites}
+    scale = None
+    if arch.final_norm is not None and arch.n_layers - 1 in layers:
+        scale = dump.file.create_dataset("acts/ln_final.hook_scale", shape=(n,), dtype=np.float32, track_times=False)
+    capture = _Capture(arch, sites, layers)
+    model.eval()
+    try:
+        with torch.no_grad():
+            for start in range(0, n, batch_size):
+                batch = token_ids[start:start + batch_size]
+                width = max(len(ids) for ids in batch)
+                input_ids = torch.zeros((len(batch), width), dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for i, ids in enumerate(batch):  # right padding: real tokens keep their positions
+                    input_ids[i, :len(ids)] = torch.tensor(ids)
+                    mask[i, :len(ids)] = 1
+                capture.rows = (torch.arange(len(batch)), torch.tensor(positions[start:start + len(batch)]))
+                capture.values.clear()
+                model(input_ids=input_ids, attention_mask=mask)
+                rows = slice(start, start + len(batch))
+                for key, dataset in datasets.items():
+                    fill(dataset, rows, capture.values[key])
+                if scale is not None:
+                    x = capture.values[("final_in", None)].astype(np.float64)
+                    if arch.norm_kind == "rmsnorm":
+                        s = np.sqrt((x ** 2).mean(axis=1) + arch.norm_eps)
+                    else:
+                        s = np.sqrt(x.var(axis=1) + arch.norm_eps)
+                    scale[rows] = s.astype(np.float32)
+                _progress(min(start + batch_size, n), n, progress)
+    finally:
+        capture.remove()
+    dump.write_strings("prompts/text", [p.text for p in prompts])
+    dump.write("prompts/position", np.asarray(positions, dtype=np.int64))
+    if all(p.value is not None for p in prompts):
+        dump.write("prompts/values", np.asarray([p.value for p in prompts], dtype=np.int64))
+    if all(p.answer is not None for p in prompts):
+        dump.write("prompts/answer", np.asarray([p.answer for p in prompts], dtype=np.int64), attrs={"kind": "value"})
+    if "n_layers" not in dump.file.attrs:
+        dump.set_attr("n_layers", arch.n_layers)
+    if "d_model" not in dump.file.attrs:
+        dump.set_attr("d_model", int(d))

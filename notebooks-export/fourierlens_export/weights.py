@@ -1,0 +1,128 @@
+"""Number-token embeddings, the unembedding and the final norm, from a model or a safetensors file."""
+import numpy as np
+
+from .architectures import describe
+from .dumpfile import DumpWriter
+from .errors import ExportError
+from .numbers import find_number_tokens
+
+
+def _writer(out, overwrite, model_name):
+    return out if isinstance(out, DumpWriter) else DumpWriter(out, overwrite=overwrite, model=model_name)
+
+
+def _number_tokens(tokenizer, numbers, leading_space):
+    if numbers is None:
+        found = find_number_tokens(tokenizer, range(0, 1000), leading_space)
+        if found.contiguous_max < 0:
+            raise ExportError("expected a tokenizer that keeps 0 as a single token; it does not")
+        return found.restrict(range(0, found.contiguous_max + 1))
+    wanted = list(numbers)
+    return find_number_tokens(tokenizer, wanted, leading_space).restrict(wanted)
+
+
+def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, dtype="float32",
+                       embeddings="numbers", unembedding="full", n_layers=None):
+    """Writes the weight roles of schema fourierlens/1 from numpy arrays.
+
+    W_E is [V, d] (rows = tokens), W_U [d, V]; `norm` is (kind, eps, weight, bias or None)."""
+    ids = np.asarray(tokens.ids, dtype=np.int64)
+    dump.write("tokens/ids", ids)
+    dump.write("tokens/values", np.asarray(tokens.values, dtype=np.int64))
+    dump.write_strings("tokens/strings", tokens.strings)
+    dump.set_attr("d_model", int(W_E.shape[1]))
+    if n_layers is not None:
+        dump.set_attr("n_layers", int(n_layers))
+    if embeddings not in ("numbers", "full"):
+        raise ExportError(f"expected embeddings='numbers' or 'full', found {embeddings!r}")
+    dump.write("weights/W_E", W_E[ids] if embeddings == "numbers" else W_E, dtype)
+    if unembedding is not None:
+        if unembedding == "numbers":
+            dump.write("weights/W_U", W_U[:, ids], dtype, attrs={"tied": int(tied), "restricted": 1})
+            dump.write("weights/vocab_ids", ids)
+            if b_U is not None:
+                dump.write("weights/b_U", b_U[ids], dtype)
+        elif unembedding == "full":
+            dump.write("weights/W_U", W_U, dtype, attrs={"tied": int(tied)})
+            if b_U is not None:
+                dump.write("weights/b_U", b_U, dtype)
+        else:
+            raise ExportError(f"expected unembedding='full', 'numbers' or None, found {unembedding!r}")
+    if norm is not None:
+        kind, eps, weight, bias = norm
+        dump.write("weights/ln_final.w", weight, dtype, attrs={"kind": kind, "eps": float(eps)})
+        if bias is not None:
+            dump.write("weights/ln_final.b", bias, dtype)
+
+
+def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dtype="float32",
+                   embeddings="numbers", unembedding="full", overwrite=False):
+    """Exports number-token embeddings, the unembedding and the final norm of a transformers model.
+
+    numbers: the numbers to export (default: the contiguous single-token range from 0).
+    embeddings: "numbers" (rows of the number tokens, in numeric order) or "full".
+    unembedding: "full" [d, V], "numbers" (only the number tokens' columns, with
+    /weights/vocab_ids), or None. Tied models get the transposed embedding, marked tied = 1.
+    out: a path (refused if it exists unless overwrite) or an open DumpWriter."""
+    import torch
+
+    tokens = _number_tokens(tokenizer, numbers, leading_space)
+    arch = describe(model)
+    with torch.no_grad():
+        W_E = model.get_input_embeddings().weight.detach().float().cpu().numpy()
+        head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+        tied = head is None or head.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+        W_U = (W_E if head is None else head.weight.detach().float().cpu().numpy()).T
+        b_U = None if head is None or getattr(head, "bias", None) is None else head.bias.detach().float().cpu().numpy()
+        norm = None
+        if arch.final_norm is not None:
+            bias = getattr(arch.final_norm, "bias", None)
+            norm = (arch.norm_kind, arch.norm_eps, arch.final_norm.weight.detach().float().cpu().numpy(),
+                    None if bias is None else bias.detach().float().cpu().numpy())
+    name = getattr(model.config, "_name_or_path", None) or arch.name
+    writer = _writer(out, overwrite, name)
+    if writer is out:
+        write_weight_roles(out, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers)
+        return tokens
+    with writer as dump:
+        write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers)
+    return tokens
+
+
+EMBEDDING_KEYS = ("transformer.wte.weight", "model.embed_tokens.weight", "embeddings.word_embeddings.weight",
+                  "bert.embeddings.word_embeddings.weight", "gpt_neox.embed_in.weight", "wte.weight")
+HEAD_KEYS = ("lm_head.weight", "embed_out.weight")
+NORM_KEYS = (("transformer.ln_f.weight", "transformer.ln_f.bias", "layernorm"),
+             ("ln_f.weight", "ln_f.bias", "layernorm"),
+             ("model.norm.weight", None, "rmsnorm"),
+             ("gpt_neox.final_layer_norm.weight", "gpt_neox.final_layer_norm.bias", "layernorm"))
+
+
+def export_weights_from_safetensors(weights_path, tokenizer, out, numbers=None, leading_space=False,
+                                    dtype="float32", embeddings="numbers", unembedding="full", norm_eps=1e-5,
+                                    overwrite=False, model_name=None):
+    """The same as export_weights from a .safetensors file and a tokenizer, without torch.
+
+    tokenizer: a transformers tokenizer, a tokenizers.Tokenizer, or the path of a tokenizer.json."""
+    from .safetensors_reader import SafetensorsFile
+
+    if isinstance(tokenizer, str):
+        from tokenizers import Tokenizer
+        tokenizer = Tokenizer.from_file(tokenizer)
+    tensors = SafetensorsFile(weights_path)
+    embed_key = next((k for k in EMBEDDING_KEYS if k in tensors), None)
+    if embed_key is None:
+        raise ExportError(f"{weights_path}: expected an embedding tensor (one of {', '.join(EMBEDDING_KEYS)}); none found")
+    W_E = tensors.read(embed_key)
+    head_key = next((k for k in HEAD_KEYS if k in tensors), None)
+    W_U = (tensors.read(head_key) if head_key else W_E).T
+    norm = None
+    for weight_key, bias_key, kind in NORM_KEYS:
+        if weight_key in tensors:
+            norm = (kind, norm_eps, tensors.read(weight_key),
+                    tensors.read(bias_key) if bias_key and bias_key in tensors else None)
+            break
+    tokens = _number_tokens(tokenizer, numbers, leading_space)
+    with _writer(out, overwrite, model_name or weights_path) as dump:
+        write_weight_roles(dump, tokens, W_E, W_U, None, head_key is None, norm, dtype, embeddings, unembedding)
+    return tokens
