@@ -7,7 +7,7 @@ DEMO_DUMP := probes/data/minilm_demo.h5
 REPORTS   := reports
 FIXTURES  := Tests/Fixtures/generated
 
-.PHONY: demo test setup build fixtures swift-test python-test clean
+.PHONY: demo test setup build fixtures swift-test python-test bench clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -16,7 +16,10 @@ build: setup
 	swift build -c release --product fourierlens
 
 demo: build
-	.build/release/fourierlens inspect $(DEMO_DUMP)
+	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
+	.build/release/fourierlens spectrum $(DEMO_DUMP) --out $(REPORTS)/demo-spectrum --force
+	.build/release/fourierlens compare $(DEMO_DUMP) --random gaussian --out $(REPORTS)/demo-compare --force
+	@echo "Open $(REPORTS)/demo-spectrum/index.html and $(REPORTS)/demo-compare/index.html in a browser."
 
 fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_fixtures.py $(FIXTURES)
@@ -25,9 +28,12 @@ swift-test: fixtures
 	FOURIERLENS_PYTHON=$(PYTHON) swift test
 
 python-test: setup build
-	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens $(PYTHON) -m pytest -q notebooks-export/tests
+	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens $(PYTHON) -m pytest -q notebooks-export/tests Tests/python
 
 test: swift-test python-test
+
+bench: build
+	$(PYTHON) benchmarks/spectrum_benchmark.py
 
 clean:
 	rm -rf .build $(FIXTURES) $(REPORTS)

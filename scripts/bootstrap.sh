@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev)
+# chromium renders the HTML reports in the tests (headless).
+DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

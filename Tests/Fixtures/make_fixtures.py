@@ -191,6 +191,19 @@ def bad_fixtures():
         f.write(whole[: len(whole) // 2])
 
 
+def spectral_fixtures():
+    """Inputs the spectrum command must refuse."""
+    with h5py.File(path("gaps.h5"), "w") as f:
+        f["weights/W_E"] = rng.standard_normal((10, 4)).astype(np.float32)
+        f["tokens/values"] = np.array([0, 1, 2, 3, 5, 6, 7, 8, 9, 10])
+    with h5py.File(path("tiny.h5"), "w") as f:
+        f["weights/W_E"] = rng.standard_normal((3, 4)).astype(np.float32)
+        f["tokens/values"] = np.arange(3)
+    with h5py.File(path("stacked_numbers.h5"), "w") as f:
+        f["acts/resid_post"] = rng.standard_normal((2, 12, 6)).astype(np.float16)
+        f["prompts/values"] = np.arange(12)[::-1]
+
+
 def big_fixture():
     """A 2 GiB float32 dataset, chunked and never written (every read returns the fill value
     0.5): large enough to show that streaming reads keep memory bounded, free to create."""
@@ -201,5 +214,6 @@ def big_fixture():
 if __name__ == "__main__":
     dtype_fixtures()
     bad_fixtures()
+    spectral_fixtures()
     big_fixture()
     print(f"fixtures written to {OUT}")

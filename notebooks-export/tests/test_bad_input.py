@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from export_helpers import REPO
 from fourierlens_export import ExportError, export_activations, export_dump, number_prompts
 
 

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO, inspect_json, roles
+from export_helpers import REPO, inspect_json, roles
 
 DEMO = os.path.join(REPO, "probes", "data", "minilm_demo.h5")
 

@@ -3,7 +3,7 @@ import h5py
 import numpy as np
 import torch
 
-from conftest import inspect_json, roles
+from export_helpers import inspect_json, roles
 from fourierlens_export import addition_prompts, export_dump, number_prompts
 
 

@@ -2,7 +2,7 @@ import h5py
 import numpy as np
 import torch
 
-from conftest import inspect_json, roles
+from export_helpers import inspect_json, roles
 from fourierlens_export import export_dump, export_weights_from_safetensors, from_transformer_lens, minilm_model_dir
 
 

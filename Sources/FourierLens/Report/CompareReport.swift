@@ -1,0 +1,119 @@
+import Foundation
+
+/// Two spectra side by side: "pretrained vs random" (or any two models or layers).
+public struct CompareResult: Sendable {
+    public let a: SpectrumResult
+    public let b: SpectrumResult
+    /// High-frequency share of A over that of B (k ≥ tau, of the non-constant energy).
+    public var highFrequencyRatio: Double { b.highFraction > 0 ? a.highFraction / b.highFraction : .infinity }
+
+    public init(a: SpectrumResult, b: SpectrumResult) {
+        self.a = a
+        self.b = b
+    }
+}
+
+/// Writes compare.csv, outliers.csv, compare.svg, summary.json and index.html.
+public enum CompareReport {
+    public static func write(_ result: CompareResult, to output: OutputDirectory) throws {
+        try output.write(csv(result).render(), to: "compare.csv")
+        try output.write(outliersCSV(result).render(), to: "outliers.csv")
+        let chart = svg(result)
+        try output.write(chart, to: "compare.svg")
+        let spectrumA = SpectrumReport.svg(result.a, title: "A: \(result.a.label)")
+        let spectrumB = SpectrumReport.svg(result.b, title: "B: \(result.b.label)")
+        try output.write(spectrumA, to: "spectrum_a.svg")
+        try output.write(spectrumB, to: "spectrum_b.svg")
+        try output.write(try summaryJSON(result), to: "summary.json")
+        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB).html(), to: "index.html")
+    }
+
+    static func csv(_ result: CompareResult) -> CSVTable {
+        var table = CSVTable(header: ["series", "label", "k", "period", "magnitude", "energy_fraction", "z", "p_value", "q_value", "outlier"])
+        for (name, side) in [("A", result.a), ("B", result.b)] {
+            let magnitude = side.spectrum.magnitude, fraction = side.spectrum.energyFraction
+            for k in side.spectrum.frequencies {
+                table.append([.text(name), .text(side.label), .integer(k), .optional(side.spectrum.period(k)), .number(magnitude[k]),
+                              .number(fraction[k]), .optional(side.test.z[k]), .optional(side.test.pValue[k]),
+                              .optional(side.test.qValue[k]), .flag(side.test.outlier[k])])
+            }
+        }
+        return table
+    }
+
+    static func outliersCSV(_ result: CompareResult) -> CSVTable {
+        var table = CSVTable(header: ["series", "label", "k", "period", "z", "q_value"])
+        for (name, side) in [("A", result.a), ("B", result.b)] {
+            for k in side.test.outlierFrequencies {
+                table.append([.text(name), .text(side.label), .integer(k), .number(Double(side.p) / Double(k)),
+                              .optional(side.test.z[k]), .optional(side.test.qValue[k])])
+            }
+        }
+        return table
+    }
+
+    /// Both spectra as shares of their non-constant energy (so models of different scale and width
+    /// compare), against k, or against k/p when the two have different p.
+    static func svg(_ result: CompareResult) -> String {
+        let samePoints = result.a.p == result.b.p
+        func series(_ side: SpectrumResult, _ name: String) -> LineChart.Series {
+            let basis = side.spectrum.basisEnergy
+            let nonConstant = basis.dropFirst().reduce(0, +)
+            let ks = Array(1..<basis.count)
+            return LineChart.Series(name: "\(name): \(side.label)",
+                                    x: ks.map { samePoints ? Double($0) : Double($0) / Double(side.p) },
+                                    y: ks.map { nonConstant > 0 ? basis[$0] / nonConstant : 0 })
+        }
+        var chart = LineChart(title: "Share of energy per frequency",
+                              xLabel: samePoints ? "frequency k (period T = \(result.a.p)/k)" : "frequency k/p (cycles per number)",
+                              yLabel: "share of the energy at k ≥ 1",
+                              series: [series(result.a, "A"), series(result.b, "B")])
+        for (index, side) in [result.a, result.b].enumerated() {
+            let basis = side.spectrum.basisEnergy
+            let nonConstant = basis.dropFirst().reduce(0, +)
+            chart.labels += side.test.outlierFrequencies.map { k in
+                LineChart.PointLabel(x: samePoints ? Double(k) : Double(k) / Double(side.p),
+                                     y: nonConstant > 0 ? basis[k] / nonConstant : 0,
+                                     text: SpectrumRun.periodLabel(k, p: side.p), series: index)
+            }
+        }
+        return chart.svg()
+    }
+
+    static func page(_ result: CompareResult, chart: String, spectrumA: String, spectrumB: String) -> ReportPage {
+        let rows = [("A", result.a), ("B", result.b)].map { name, side in
+            [name, side.label, String(side.test.outlierFrequencies.count),
+             side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }.joined(separator: ", "),
+             format(side.keyEnergyFraction), format(side.highFraction)]
+        }
+        return ReportPage(
+            title: "FourierLens compare",
+            subtitle: "A: \(result.a.label) — B: \(result.b.label)",
+            sections: [
+                .keyValues(caption: "Key numbers", pairs: [
+                    ("key-period share A / B (periods \(result.a.options.keyPeriods.map { format($0) }.joined(separator: ", ")))",
+                     format(result.b.keyEnergyFraction > 0 ? result.a.keyEnergyFraction / result.b.keyEnergyFraction : .infinity)),
+                    ("high-frequency share A / B (k ≥ \(result.a.tau))", format(result.highFrequencyRatio)),
+                    ("null model", result.a.null.map { "\($0.model.rawValue), \($0.draws) draws, seed \($0.seed)" } ?? "none"),
+                ]),
+                .figure(id: "compare", svg: chart, caption: "Each frequency's share of the energy at k ≥ 1 (the real orthonormal Fourier basis; shares sum to 1 per series). Labelled points are each side's outliers against its own null."),
+                .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share"], rows: rows),
+                .figure(id: "spectrum_a", svg: spectrumA, caption: "A's spectrum with its null band."),
+                .figure(id: "spectrum_b", svg: spectrumB, caption: "B's spectrum with its null band."),
+                .files([("compare.csv", "both spectra, one row per series and k"), ("outliers.csv", "each side's outliers"),
+                        ("compare.svg", "the overlay chart"), ("spectrum_a.svg", "A's spectrum"), ("spectrum_b.svg", "B's spectrum"),
+                        ("summary.json", "both summaries and the ratio, for scripts")]),
+            ])
+    }
+
+    struct Summary: Encodable {
+        let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
+    }
+
+    static func summaryJSON(_ result: CompareResult) throws -> String {
+        try encodeJSON(Summary(tool: "fourierlens \(SpectrumReport.version)", command: "compare",
+                               a: SpectrumReport.summary(result.a, command: "compare"),
+                               b: SpectrumReport.summary(result.b, command: "compare"),
+                               high_frequency_ratio: finite(result.highFrequencyRatio)))
+    }
+}

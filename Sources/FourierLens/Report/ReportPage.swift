@@ -1,0 +1,69 @@
+/// One self-contained HTML page per run: every chart inline (SVG), a caption under each, tables
+/// of the key numbers, and links to the run's CSV and JSON files. No scripts, no external files.
+public struct ReportPage: Sendable {
+    public enum Section: Sendable {
+        case figure(id: String, svg: String, caption: String)
+        case table(caption: String, header: [String], rows: [[String]])
+        case keyValues(caption: String, pairs: [(String, String)])
+        case files([(name: String, description: String)])
+        case paragraph(String)
+    }
+
+    public var title: String
+    public var subtitle: String
+    public var sections: [Section]
+
+    public init(title: String, subtitle: String, sections: [Section]) {
+        self.title = title; self.subtitle = subtitle; self.sections = sections
+    }
+
+    public func html() -> String {
+        let e = SVGText.escape
+        var out = [
+            "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "<title>\(e(title))</title>",
+            "<style>",
+            "body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1000px;color:#222;line-height:1.45;padding:0 16px}",
+            "h1{font-size:24px;margin-bottom:4px}.subtitle{color:#555;margin-top:0}",
+            "figure{margin:24px 0}figure svg{width:100%;height:auto;border:1px solid #ddd}",
+            "figcaption{color:#444;font-size:14px;margin-top:6px}",
+            "table{border-collapse:collapse;margin:12px 0 24px;font-size:14px}",
+            "th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}",
+            "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:6px 0}",
+            "</style>", "</head>", "<body>",
+            "<h1>\(e(title))</h1>", "<p class=\"subtitle\">\(e(subtitle))</p>",
+        ]
+        for section in sections {
+            switch section {
+            case let .figure(id, svg, caption):
+                out.append("<figure id=\"\(e(id))\">")
+                out.append(svg.trimmingCharacters(in: .whitespacesAndNewlines))
+                out.append("<figcaption>\(e(caption))</figcaption>")
+                out.append("</figure>")
+            case let .table(caption, header, rows):
+                out.append("<table>")
+                out.append("<caption>\(e(caption))</caption>")
+                out.append("<tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr>")
+                for row in rows { out.append("<tr>" + row.map { "<td>\(e($0))</td>" }.joined() + "</tr>") }
+                out.append("</table>")
+            case let .keyValues(caption, pairs):
+                out.append("<table>")
+                out.append("<caption>\(e(caption))</caption>")
+                for (key, value) in pairs { out.append("<tr><th>\(e(key))</th><td>\(e(value))</td></tr>") }
+                out.append("</table>")
+            case let .files(files):
+                out.append("<h2>Files</h2>")
+                out.append("<ul>")
+                for file in files { out.append("<li><a href=\"\(e(file.name))\">\(e(file.name))</a>: \(e(file.description))</li>") }
+                out.append("</ul>")
+            case let .paragraph(text):
+                out.append("<p>\(e(text))</p>")
+            }
+        }
+        out += ["</body>", "</html>"]
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+import Foundation

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Small helpers shared by the SVG charts: escaping, fixed number formatting (so the same
+/// input gives the same bytes), nice axis ticks, the colour-blind-safe palettes.
+enum SVGText {
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// A coordinate with two decimals.
+    static func n(_ x: Double) -> String {
+        let value = (x * 100).rounded() / 100
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
+    /// A tick label: as few digits as the step needs.
+    static func tick(_ x: Double, step: Double) -> String {
+        let decimals = max(0, min(6, Int((-log10(step)).rounded(.up))))
+        if abs(x) >= 1e5 || (abs(x) < 1e-3 && x != 0) { return String(format: "%.2g", x) }
+        return String(format: "%.\(decimals)f", x)
+    }
+
+    /// About `count` round-numbered ticks covering low...high.
+    static func niceTicks(_ low: Double, _ high: Double, count: Int = 6) -> (ticks: [Double], step: Double) {
+        guard high > low else { return ([low], 1) }
+        let raw = (high - low) / Double(max(count - 1, 1))
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var ticks: [Double] = []
+        var t = (low / step).rounded(.up) * step
+        while t < high + step * 0.999 {
+            ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+            t += step
+        }
+        return (ticks, step)
+    }
+
+    /// Okabe–Ito: distinguishable with every common colour-vision deficiency.
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+
+    /// Viridis stops: perceptually uniform and colour-blind safe, for heatmaps.
+    static let viridis: [(Double, Double, Double)] = [
+        (68, 1, 84), (72, 40, 120), (62, 74, 137), (49, 104, 142), (38, 130, 142),
+        (31, 158, 137), (53, 183, 121), (109, 205, 89), (180, 222, 44), (253, 231, 37),
+    ]
+
+    static func viridisColor(_ t: Double) -> String {
+        let clamped = t.isNaN ? 0 : min(max(t, 0), 1)
+        let position = clamped * Double(viridis.count - 1)
+        let i = min(Int(position), viridis.count - 2)
+        let f = position - Double(i)
+        let (a, b) = (viridis[i], viridis[i + 1])
+        let r = Int((a.0 + (b.0 - a.0) * f).rounded()), g = Int((a.1 + (b.1 - a.1) * f).rounded()),
+            bl = Int((a.2 + (b.2 - a.2) * f).rounded())
+        return String(format: "#%02X%02X%02X", r, g, bl)
+    }
+}

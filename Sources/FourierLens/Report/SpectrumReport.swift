@@ -1,0 +1,148 @@
+import Foundation
+
+/// Writes a spectrum run: spectrum.csv, spectrum.svg, summary.json and index.html.
+public enum SpectrumReport {
+    public static let version = "0.1.0"
+
+    public static func write(_ result: SpectrumResult, to output: OutputDirectory) throws {
+        try output.write(csv(result).render(), to: "spectrum.csv")
+        let chart = svg(result)
+        try output.write(chart, to: "spectrum.svg")
+        try output.write(try summaryJSON(result), to: "summary.json")
+        try output.write(page(result, chart: chart).html(), to: "index.html")
+    }
+
+    public static func csv(_ result: SpectrumResult) -> CSVTable {
+        var table = CSVTable(header: ["k", "period", "magnitude", "energy_fraction", "cos_fraction", "sin_fraction",
+                                      "null_mean", "null_sd", "null_lower", "null_upper", "z", "p_value", "q_value",
+                                      "outlier", "top_columns"])
+        let s = result.spectrum
+        let fraction = s.energyFraction, total = s.totalEnergy
+        let cos = s.cosBasisEnergy, sin = s.sinBasisEnergy, magnitude = s.magnitude
+        for k in s.frequencies {
+            table.append([.integer(k), .optional(s.period(k)), .number(magnitude[k]), .number(fraction[k]),
+                          .number(total > 0 ? cos[k] / total : 0), .number(total > 0 ? sin[k] / total : 0),
+                          .optional(result.null?.mean[k]), .optional(result.null?.sd[k]),
+                          .optional(result.null?.lower[k]), .optional(result.null?.upper[k]),
+                          .optional(result.test.z[k]), .optional(result.test.pValue[k]), .optional(result.test.qValue[k]),
+                          .flag(result.test.outlier[k]), .integer(s.topColumns[k])])
+        }
+        return table
+    }
+
+    /// Magnitude over k ≥ 1 as stems, the null's mean dashed and its 95% band shaded, outliers
+    /// labelled with their periods.
+    public static func svg(_ result: SpectrumResult, title: String? = nil) -> String {
+        let s = result.spectrum
+        let ks = Array(1..<s.energy.count)
+        let magnitude = s.magnitude
+        var chart = LineChart(title: title ?? "Fourier spectrum of \(result.label)",
+                              xLabel: "frequency k (cycles over the \(s.p) numbers; period T = \(s.p)/k)",
+                              yLabel: "magnitude |X̂[k]| (L2 over \(s.d) columns)",
+                              series: [LineChart.Series(name: "observed", x: ks.map(Double.init), y: ks.map { magnitude[$0] }, style: .stems)])
+        if let null = result.null {
+            chart.series.append(LineChart.Series(name: "null mean (\(null.model.rawValue), \(null.draws) draws)",
+                                                 x: ks.map(Double.init), y: ks.map { null.mean[$0] }, style: .dashed))
+            chart.bands.append(LineChart.Band(name: "null 95% band", x: ks.map(Double.init),
+                                              lower: ks.map { null.lower[$0] }, upper: ks.map { null.upper[$0] }))
+        }
+        chart.labels = result.test.outlierFrequencies.map {
+            LineChart.PointLabel(x: Double($0), y: magnitude[$0], text: SpectrumRun.periodLabel($0, p: s.p))
+        }
+        return chart.svg()
+    }
+
+    static func outlierRows(_ result: SpectrumResult) -> [[String]] {
+        let magnitude = result.spectrum.magnitude, fraction = result.spectrum.energyFraction
+        return result.test.outlierFrequencies.map { k in
+            [String(k), SpectrumRun.periodLabel(k, p: result.p), format(magnitude[k]), format(fraction[k]),
+             format(result.test.z[k] ?? .nan), format(result.test.pValue[k] ?? .nan), format(result.test.qValue[k] ?? .nan)]
+        }
+    }
+
+    static func keyNumbers(_ result: SpectrumResult) -> [(String, String)] {
+        var pairs: [(String, String)] = [
+            ("input", result.label),
+            ("numbers", "\(result.firstValue)..\(result.lastValue) (p = \(result.p)), \(result.d) columns"),
+            ("centred per column", result.options.center ? "yes" : "no"),
+            ("null model", result.null.map { "\($0.model.rawValue), \($0.draws) draws, seed \($0.seed)" } ?? "none"),
+            ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),
+            ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", "))", format(result.keyEnergyFraction)),
+            ("low / high energy split at k = \(result.tau)", "\(format(result.lowFraction)) / \(format(result.highFraction))"),
+        ]
+        if result.zeroedNonFinite > 0 { pairs.append(("NaN/Inf set to 0", String(result.zeroedNonFinite))) }
+        return pairs
+    }
+
+    static func page(_ result: SpectrumResult, chart: String) -> ReportPage {
+        ReportPage(
+            title: "FourierLens spectrum",
+            subtitle: result.label,
+            sections: [
+                .keyValues(caption: "Key numbers", pairs: keyNumbers(result)),
+                .figure(id: "spectrum", svg: chart, caption: "Magnitude of each frequency k ≥ 1 of the DFT along the number axis (the L2 norm over columns of X̂[k, :]). The dashed line and the grey band are the null's mean and 95% range; labelled points are outliers, named by their period T = p/k. k = 0 (the mean) is not shown and never an outlier."),
+                .table(caption: "Outlier frequencies", header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
+                       rows: outlierRows(result)),
+                .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier"),
+                        ("spectrum.svg", "the chart above"), ("summary.json", "inputs, options and outliers, for scripts")]),
+            ])
+    }
+
+    // MARK: - summary.json
+
+    struct Summary: Encodable {
+        struct Input: Encodable {
+            let file: String, dataset: String, values: String, layer: Int?, p: Int, d: Int, first_value: Int64, last_value: Int64
+        }
+        struct Outlier: Encodable {
+            let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
+        }
+        let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
+        let outlier_periods: [Double], key_frequencies: [Int], key_energy_fraction: Double
+        let tau: Int, low_fraction: Double, high_fraction: Double, nonfinite_set_to_zero: Int
+    }
+
+    static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
+        let magnitude = r.spectrum.magnitude, fraction = r.spectrum.energyFraction
+        return Summary(
+            tool: "fourierlens \(version)", command: command,
+            input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
+                         first_value: r.firstValue, last_value: r.lastValue),
+            options: r.options,
+            outliers: r.test.outlierFrequencies.map {
+                .init(k: $0, period: Double(r.p) / Double($0), magnitude: magnitude[$0], energy_fraction: fraction[$0],
+                      z: finite(r.test.z[$0]), p_value: r.test.pValue[$0] ?? 1, q_value: r.test.qValue[$0] ?? 1)
+            },
+            outlier_periods: r.test.outlierFrequencies.map { Double(r.p) / Double($0) },
+            key_frequencies: r.keyFrequencies, key_energy_fraction: r.keyEnergyFraction,
+            tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction, nonfinite_set_to_zero: r.zeroedNonFinite)
+    }
+
+    static func summaryJSON(_ result: SpectrumResult) throws -> String {
+        try encodeJSON(summary(result))
+    }
+}
+
+/// JSON with sorted keys and a final newline: the same input, the same bytes.
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+/// A large z (no null draw came close) is reported as 1e308 rather than infinity in JSON.
+func finite(_ x: Double?) -> Double {
+    guard let x else { return 0 }
+    return x.isFinite ? x : (x > 0 ? Double.greatestFiniteMagnitude : -Double.greatestFiniteMagnitude)
+}
+
+/// Numbers in pages and tables: four significant digits.
+func format(_ x: Double) -> String {
+    if x.isNaN { return "–" }
+    if x.isInfinite { return x > 0 ? "∞" : "−∞" }
+    if x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e5) { return String(format: "%.3e", x) }
+    var text = String(format: "%.4g", x)
+    if text.contains("."), !text.contains("e") { while text.hasSuffix("0") { text.removeLast() }; if text.hasSuffix(".") { text.removeLast() } }
+    return text
+}

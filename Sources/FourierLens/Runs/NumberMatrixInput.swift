@@ -1,0 +1,97 @@
+/// A matrix whose rows are numbers, read from a dump and put in number order: the input of
+/// spectra, comparisons and probes.
+public struct NumberMatrix: Sendable {
+    public let file: String
+    public let dataset: String
+    public let valuesDataset: String
+    public let layer: Int?
+    /// Rows in number order.
+    public let matrix: Matrix
+    public let values: [Int64]
+    /// Non-finite values that were set to zero (only with allowNonFinite).
+    public let zeroedNonFinite: Int
+
+    public var label: String {
+        let base = (file as NSString).lastPathComponent + ":" + dataset
+        return layer.map { base + "[layer \($0)]" } ?? base
+    }
+
+    /// Loads `dataset` (default: the embeddings role) with the number of each row from
+    /// `valuesDataset` (default: /tokens/values for weights, /prompts/values for activations).
+    public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
+                            allowGaps: Bool, allowNonFinite: Bool) throws -> NumberMatrix {
+        let path = file.path
+        func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
+        guard let datasetPath = dataset.map({ file.normalised($0) }) ?? dump.embeddings?.path else {
+            throw bad("/weights/W_E", "the embeddings role (/weights/W_E), or --dataset naming a [numbers × features] dataset")
+        }
+        let info = try file.datasetInfo(datasetPath)
+        var matrix: Matrix
+        switch info.rank {
+        case 2:
+            guard layer == nil else { throw bad(datasetPath, "a stacked [layers × rows × features] dataset for --layer, found 2-D \(info.shapeDescription)") }
+            matrix = try file.readMatrix(datasetPath)
+        case 3:
+            guard let layer else { throw bad(datasetPath, "--layer to pick one layer of the stacked dataset \(info.shapeDescription)") }
+            matrix = try file.readLayer(datasetPath, layer: layer)
+        default:
+            throw bad(datasetPath, "a 2-D dataset [numbers × features], found \(info.rank)-D \(info.shapeDescription)")
+        }
+        let valuesPath = values.map { file.normalised($0) }
+            ?? (datasetPath.hasPrefix("/acts/") || datasetPath.hasPrefix("/prompts/") ? "/prompts/values" : "/tokens/values")
+        guard file.kind(of: valuesPath) == .dataset else {
+            throw bad(valuesPath, "the number of each row of \(datasetPath) (or --values naming it), but nothing is there")
+        }
+        var numbers = try file.readIntegers(valuesPath)
+        // A full-vocabulary embedding: pick the number tokens' rows by /tokens/ids.
+        if datasetPath == dump.embeddings?.path, matrix.rows != numbers.count, let ids = dump.tokenIDs {
+            let tokenIDs = try file.readIntegers(ids.path)
+            if let row = tokenIDs.firstIndex(where: { $0 < 0 || Int($0) >= matrix.rows }) {
+                throw bad(ids.path, "token ids within the \(matrix.rows) rows of \(datasetPath), found \(tokenIDs[row]) at row \(row)")
+            }
+            matrix = gatherRows(matrix, tokenIDs.map { Int($0) })
+        }
+        guard matrix.rows == numbers.count else {
+            throw bad(valuesPath, "one number per row of \(datasetPath) (\(matrix.rows)), found \(numbers.count)")
+        }
+        guard matrix.rows >= 4 else {
+            throw bad(datasetPath, "at least 4 numbers (rows) for a spectrum, found \(matrix.rows)")
+        }
+        guard matrix.cols >= 1 else { throw bad(datasetPath, "at least one feature column, found 0") }
+        let axis: NumberAxis
+        do {
+            axis = try NumberAxis.from(values: numbers, allowGaps: allowGaps)
+        } catch {
+            throw bad(valuesPath, error.description)
+        }
+        var zeroed = 0
+        if let first = matrix.values.firstIndex(where: { !$0.isFinite }) {
+            guard allowNonFinite else {
+                let count = matrix.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+                throw bad(datasetPath, "finite values, found \(count) NaN/Inf (first at row \(first / matrix.cols), column \(first % matrix.cols)); pass --allow-nonfinite to treat them as 0")
+            }
+            for i in matrix.values.indices where !matrix.values[i].isFinite {
+                matrix.values[i] = 0
+                zeroed += 1
+            }
+        }
+        numbers = axis.values
+        return NumberMatrix(file: path, dataset: datasetPath, valuesDataset: valuesPath, layer: layer,
+                            matrix: axis.reorder(matrix), values: numbers, zeroedNonFinite: zeroed)
+    }
+
+    public init(file: String, dataset: String, valuesDataset: String, layer: Int?, matrix: Matrix, values: [Int64],
+                zeroedNonFinite: Int = 0) {
+        self.file = file; self.dataset = dataset; self.valuesDataset = valuesDataset; self.layer = layer
+        self.matrix = matrix; self.values = values; self.zeroedNonFinite = zeroedNonFinite
+    }
+}
+
+func gatherRows(_ matrix: Matrix, _ rows: [Int]) -> Matrix {
+    var values: [Float] = []
+    values.reserveCapacity(rows.count * matrix.cols)
+    for r in rows { values += matrix.row(r) }
+    return Matrix(rows: rows.count, cols: matrix.cols, values: values)
+}
+
+import Foundation

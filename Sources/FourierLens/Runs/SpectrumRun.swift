@@ -1,0 +1,98 @@
+import Foundation
+
+/// The options of a spectrum run, as the user gave them (recorded in summary.json).
+public struct SpectrumOptions: Sendable, Codable, Equatable {
+    public var center = false
+    public var null = NullModel.permute
+    public var draws = 200
+    public var seed: UInt64 = 0
+    public var alpha = 0.05
+    /// Low/high split: low is 1 ≤ k < tau. nil: the k of period 10, ⌈p/10⌉.
+    public var tau: Int? = nil
+    /// Periods whose share of the energy is reported (the NeurIPS 2024 paper's 2, 2.5, 5, 10).
+    public var keyPeriods: [Double] = [2, 2.5, 5, 10]
+    public init() {}
+}
+
+/// What a spectrum run found: the hand-off from the analysis to the report writers.
+public struct SpectrumResult: Sendable {
+    public let label: String
+    public let file: String
+    public let dataset: String
+    public let valuesDataset: String
+    public let layer: Int?
+    public let firstValue: Int64
+    public let lastValue: Int64
+    public let options: SpectrumOptions
+    public let spectrum: Spectrum
+    public let null: NullDistribution?
+    public let test: OutlierTest
+    public let keyFrequencies: [Int]
+    public let keyEnergyFraction: Double
+    public let tau: Int
+    public let lowFraction: Double
+    public let highFraction: Double
+    public let zeroedNonFinite: Int
+
+    public var p: Int { spectrum.p }
+    public var d: Int { spectrum.d }
+}
+
+public enum SpectrumRun {
+    /// Spectrum, null, outliers and band shares of a number matrix. Pure: no I/O.
+    public static func run(_ input: NumberMatrix, options: SpectrumOptions, label: String? = nil) -> SpectrumResult {
+        let matrix = options.center ? SpectralAnalysis.centered(input.matrix) : input.matrix
+        let spectrum = SpectralAnalysis.spectrum(of: matrix, center: false)
+        let spectrumCentered = Spectrum(p: spectrum.p, d: spectrum.d, centered: options.center, energy: spectrum.energy,
+                                        cosEnergy: spectrum.cosEnergy, sinEnergy: spectrum.sinEnergy, topColumns: spectrum.topColumns)
+        let null = NullDistribution.sample(options.null, of: matrix, draws: options.draws, seed: options.seed, center: options.center)
+        let test = null.map { OutlierTest(magnitude: spectrum.magnitude, null: $0, alpha: options.alpha) }
+            ?? OutlierTest(frequencies: spectrum.energy.count, alpha: options.alpha)
+        let p = spectrum.p
+        let keys = Array(Set(options.keyPeriods.compactMap { frequency(ofPeriod: $0, p: p) })).sorted()
+        let tau = options.tau ?? Int((Double(p) / 10).rounded(.up))
+        let split = spectrumCentered.bandSplit(tau: tau)
+        return SpectrumResult(label: label ?? input.label, file: input.file, dataset: input.dataset,
+                              valuesDataset: input.valuesDataset, layer: input.layer,
+                              firstValue: input.values.first ?? 0, lastValue: input.values.last ?? 0, options: options,
+                              spectrum: spectrumCentered, null: null, test: test, keyFrequencies: keys,
+                              keyEnergyFraction: spectrumCentered.energyFraction(in: Set(keys)), tau: tau,
+                              lowFraction: split.low, highFraction: split.high, zeroedNonFinite: input.zeroedNonFinite)
+    }
+
+    /// The frequency k nearest to p / period, when it lies in 1...p/2.
+    public static func frequency(ofPeriod period: Double, p: Int) -> Int? {
+        guard period > 1 else { return nil }
+        let k = Int((Double(p) / period).rounded())
+        return (1...(p / 2)).contains(k) ? k : nil
+    }
+
+    /// "T=2", "T=2.5", "T=3.33": the period of k, for labels.
+    public static func periodLabel(_ k: Int, p: Int) -> String {
+        let period = Double(p) / Double(k)
+        let rounded = (period * 100).rounded() / 100
+        if rounded == rounded.rounded() { return "T=\(Int(rounded))" }
+        var text = String(format: "%.2f", rounded)
+        while text.hasSuffix("0") { text.removeLast() }
+        return "T=" + text
+    }
+}
+
+/// Random baselines with the statistics of a real matrix, for "pretrained vs random".
+public enum RandomBaseline: String, CaseIterable, Sendable {
+    /// Gaussian rows with the same per-column mean and standard deviation.
+    case gaussian
+    /// The same rows in a random order.
+    case permute
+
+    public func matched(to input: NumberMatrix, seed: UInt64) -> NumberMatrix {
+        var random = SeededRandom(seed: seed)
+        let matrix: Matrix
+        switch self {
+        case .gaussian: matrix = ColumnStatistics(input.matrix).gaussianMatrix(rows: input.matrix.rows, random: &random)
+        case .permute: matrix = NumberAxis(order: random.permutation(input.matrix.rows), values: []).reorder(input.matrix)
+        }
+        return NumberMatrix(file: input.file, dataset: "random \(rawValue) matched to \(input.dataset)",
+                            valuesDataset: input.valuesDataset, layer: input.layer, matrix: matrix, values: input.values)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The spectrum of a [p × d] matrix along its rows (the number axis): for each frequency
+/// k = 0..⌊p/2⌋, the energy Σ_j |X̂[k, j]|² of the DFT X̂[k, j] = Σ_x X[x, j] e^{-2πikx/p}.
+public struct Spectrum: Equatable, Sendable {
+    public let p: Int
+    public let d: Int
+    public let centered: Bool
+    /// Σ_j |X̂[k, j]|², k = 0..⌊p/2⌋.
+    public let energy: [Double]
+    /// Σ_j Re(X̂[k, j])² and Σ_j Im(X̂[k, j])²: the cos and sin parts.
+    public let cosEnergy: [Double]
+    public let sinEnergy: [Double]
+    /// How many columns have their largest |X̂[k, j]| (k ≥ 1) at each k.
+    public let topColumns: [Int]
+
+    public var frequencies: Range<Int> { 0..<energy.count }
+
+    /// |X̂[k]|: the L2 norm over columns of the DFT coefficient at k.
+    public var magnitude: [Double] { energy.map { $0.squareRoot() } }
+
+    /// p / k (nil at k = 0).
+    public func period(_ k: Int) -> Double? { k == 0 ? nil : Double(p) / Double(k) }
+
+    /// The weight of frequency k in the real orthonormal basis (const, √(2/p) cos, √(2/p) sin):
+    /// k = 0 and k = p/2 have one basis vector, every other k two.
+    func basisWeight(_ k: Int) -> Double {
+        (k == 0 || 2 * k == p) ? 1 / Double(p) : 2 / Double(p)
+    }
+
+    /// Energy of frequency k in the real orthonormal basis; these sum to ‖X‖²_F (Parseval).
+    public var basisEnergy: [Double] { frequencies.map { energy[$0] * basisWeight($0) } }
+    public var cosBasisEnergy: [Double] { frequencies.map { cosEnergy[$0] * basisWeight($0) } }
+    public var sinBasisEnergy: [Double] { frequencies.map { sinEnergy[$0] * basisWeight($0) } }
+
+    public var totalEnergy: Double { basisEnergy.reduce(0, +) }
+
+    /// Each frequency's share of the total energy; they sum to 1.
+    public var energyFraction: [Double] {
+        let total = totalEnergy
+        return basisEnergy.map { total > 0 ? $0 / total : 0 }
+    }
+
+    /// The share of the non-constant energy (k ≥ 1) that lies in `ks`.
+    public func energyFraction(in ks: Set<Int>) -> Double {
+        let basis = basisEnergy
+        let nonConstant = basis.dropFirst().reduce(0, +)
+        guard nonConstant > 0 else { return 0 }
+        // Summed in ascending k: a Set's order changes from run to run, and so would the last bits.
+        return ks.filter { $0 >= 1 && $0 < basis.count }.sorted().reduce(0) { $0 + basis[$1] } / nonConstant
+    }
+
+    /// The split of the non-constant energy into low (1 ≤ k < τ) and high (k ≥ τ) frequencies.
+    public func bandSplit(tau: Int) -> (low: Double, high: Double) {
+        let low = energyFraction(in: Set(1..<max(1, min(tau, energy.count))))
+        return (low, 1 - low)
+    }
+}
+
+public enum SpectralAnalysis {
+    /// The spectrum of `matrix` (rows in number order), optionally centring each column first.
+    public static func spectrum(of matrix: Matrix, center: Bool) -> Spectrum {
+        let x = center ? centered(matrix) : matrix
+        let p = x.rows, d = x.cols
+        let fft = RealFFT(length: p, count: d, layout: .columns)
+        let bins = fft.bins
+        var energy = [Double](repeating: 0, count: bins)
+        var cosEnergy = energy, sinEnergy = energy
+        var topColumns = [Int](repeating: 0, count: bins)
+        x.values.withUnsafeBufferPointer { input in
+            fft.transform(input) { coefficients in
+                var best = [Float](repeating: -1, count: d)
+                var bestK = [Int](repeating: 0, count: d)
+                for k in 0..<bins {
+                    var re2 = 0.0, im2 = 0.0
+                    let base = 2 * k * d
+                    for j in 0..<d {
+                        let re = coefficients[base + 2 * j], im = coefficients[base + 2 * j + 1]
+                        re2 += Double(re * re)
+                        im2 += Double(im * im)
+                        let power = re * re + im * im
+                        if k >= 1 && power > best[j] { best[j] = power; bestK[j] = k }
+                    }
+                    cosEnergy[k] = re2
+                    sinEnergy[k] = im2
+                    energy[k] = re2 + im2
+                }
+                if bins > 1 { for j in 0..<d { topColumns[bestK[j]] += 1 } }
+            }
+        }
+        return Spectrum(p: p, d: d, centered: center, energy: energy, cosEnergy: cosEnergy,
+                        sinEnergy: sinEnergy, topColumns: topColumns)
+    }
+
+    /// Each column minus its mean (accumulated in Double).
+    public static func centered(_ matrix: Matrix) -> Matrix {
+        let means = columnMeans(matrix)
+        var result = matrix
+        for i in 0..<matrix.rows {
+            for j in 0..<matrix.cols {
+                result.values[i * matrix.cols + j] = Float(Double(matrix.values[i * matrix.cols + j]) - means[j])
+            }
+        }
+        return result
+    }
+
+    public static func columnMeans(_ matrix: Matrix) -> [Double] {
+        var sums = [Double](repeating: 0, count: matrix.cols)
+        for i in 0..<matrix.rows {
+            for j in 0..<matrix.cols { sums[j] += Double(matrix.values[i * matrix.cols + j]) }
+        }
+        return sums.map { $0 / Double(max(matrix.rows, 1)) }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import FourierLens
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two spectra: two dumps (or datasets), or one against a matched random baseline.",
+        discussion: """
+        Each input is FILE or FILE:/DATASET. With one input, --random builds B from A: gaussian \
+        (Gaussian rows with A's per-column mean and standard deviation) or permute (A's rows in a \
+        random order). Writes compare.csv, outliers.csv, SVG charts, summary.json and index.html.
+        """
+    )
+
+    @Argument(help: "A: FILE or FILE:/DATASET.")
+    var a: String
+
+    @Argument(help: "B: FILE or FILE:/DATASET (omit with --random).")
+    var b: String?
+
+    @Option(help: "Compare A with a random baseline matched to it: gaussian or permute.")
+    var random: RandomBaseline?
+
+    @OptionGroup var input: NumberInputOptions
+    @OptionGroup var spectral: SpectralOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if b == nil && random == nil { throw ValidationError("give a second input B, or --random gaussian|permute") }
+        if b != nil && random != nil { throw ValidationError("give either a second input B or --random, not both") }
+    }
+
+    func run() throws {
+        let options = try spectral.options()
+        let (fileA, datasetA) = splitInput(a)
+        let directory = try output.directory(default: "\(stem(fileA))-compare")
+        let matrixA = try input.load(fileA, dataset: datasetA)
+        let matrixB: NumberMatrix
+        let labelB: String?
+        if let random {
+            matrixB = random.matched(to: matrixA, seed: options.seed &+ 0x5EED)
+            labelB = "random \(random.rawValue) matched to A"
+        } else {
+            let (fileB, datasetB) = splitInput(b!)
+            matrixB = try input.load(fileB, dataset: datasetB)
+            labelB = nil
+        }
+        let result = CompareResult(a: SpectrumRun.run(matrixA, options: options),
+                                   b: SpectrumRun.run(matrixB, options: options, label: labelB))
+        try CompareReport.write(result, to: directory)
+        try directory.commit()
+        output.announce(directory)
+    }
+}
+
+/// "dump.h5:/acts/blocks.3.hook_resid_post" → ("dump.h5", "/acts/..."); "dump.h5" → ("dump.h5", nil).
+func splitInput(_ text: String) -> (String, String?) {
+    guard let range = text.range(of: ":/", options: .backwards) else { return (text, nil) }
+    return (String(text[..<range.lowerBound]), String(text[text.index(after: range.lowerBound)...]))
+}

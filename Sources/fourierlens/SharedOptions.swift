@@ -1,0 +1,102 @@
+import ArgumentParser
+import FourierLens
+import Foundation
+
+extension NullModel: ExpressibleByArgument {}
+extension RandomBaseline: ExpressibleByArgument {}
+
+/// Which matrix of a dump to analyse, and how to read its number axis.
+struct NumberInputOptions: ParsableArguments {
+    @Option(help: "The [numbers × features] dataset (default: the embeddings role /weights/W_E).")
+    var dataset: String?
+
+    @Option(help: "The number of each row (default: /tokens/values, or /prompts/values for /acts datasets).")
+    var values: String?
+
+    @Option(help: "The layer, when --dataset is a stacked [layers × rows × d] dataset.")
+    var layer: Int?
+
+    @Flag(help: "Accept numbers that are not a contiguous range (sorted rows are treated as equally spaced).")
+    var allowGaps = false
+
+    @Flag(help: "Accept NaN/Inf values (they are set to 0 and counted in summary.json).")
+    var allowNonfinite = false
+
+    func load(_ path: String, dataset override: String? = nil) throws -> NumberMatrix {
+        let file = try HDF5File(readingFrom: path)
+        let dump = try Dump(file: file)
+        return try NumberMatrix.load(file: file, dump: dump, dataset: override ?? dataset, values: values, layer: layer,
+                                     allowGaps: allowGaps, allowNonFinite: allowNonfinite)
+    }
+}
+
+/// The spectral analysis's options: centring, null model, false-discovery level, bands.
+struct SpectralOptions: ParsableArguments {
+    @Flag(help: "Centre each column before the transform (removes k = 0, the mean, from the energy).")
+    var center = false
+
+    @Option(help: "Null model for outliers: permute (row order shuffled), gaussian (matched columns) or none.")
+    var null: NullModel = .permute
+
+    @Option(help: "Number of null draws (permutations or Gaussian matrices).")
+    var permutations = 200
+
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 0
+
+    @Option(help: "False discovery rate for outliers (Benjamini–Yekutieli).")
+    var fdr = 0.05
+
+    @Option(help: "Low/high split: low frequencies are 1 ≤ k < tau (default ⌈p/10⌉, the k of period 10).")
+    var tau: Int?
+
+    @Option(help: "Comma-separated key periods whose share of the energy is reported.")
+    var keyPeriods = "2,2.5,5,10"
+
+    func options() throws -> SpectrumOptions {
+        guard permutations >= 2 || null == .none else {
+            throw ValidationError("--permutations must be at least 2 (found \(permutations))")
+        }
+        guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must lie in (0, 1) (found \(fdr))") }
+        if let tau, tau < 1 { throw ValidationError("--tau must be a frequency k ≥ 1 (found \(tau))") }
+        let periods = keyPeriods.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard periods.allSatisfy({ $0 != nil && $0! > 1 }) else {
+            throw ValidationError("--key-periods takes periods greater than 1, such as 2,2.5,5,10 (found \(keyPeriods))")
+        }
+        var options = SpectrumOptions()
+        options.center = center
+        options.null = null
+        options.draws = permutations
+        options.seed = seed
+        options.alpha = fdr
+        options.tau = tau
+        options.keyPeriods = periods.map { $0! }
+        return options
+    }
+}
+
+/// Where a report goes.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "The report directory to create (default: reports/<dump>-<command>).")
+    var out: String?
+
+    @Flag(help: "Replace the report directory if it exists (only once the new one is complete).")
+    var force = false
+
+    @Flag(help: "Print nothing on success.")
+    var quiet = false
+
+    func directory(default name: String) throws -> OutputDirectory {
+        if let out { return try OutputDirectory(out, force: force) }
+        try FileManager.default.createDirectory(atPath: "reports", withIntermediateDirectories: true)
+        return try OutputDirectory("reports/" + name, force: force)
+    }
+
+    func announce(_ output: OutputDirectory) {
+        if !quiet { print("report: \(output.path)/index.html") }
+    }
+}
+
+func stem(_ path: String) -> String {
+    ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import FourierLens
+
+struct SpectrumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrum",
+        abstract: "Fourier spectrum over the number axis, with null-model outliers, as a report.",
+        discussion: """
+        Rows are put in number order; the DFT is taken along them for every column. Writes \
+        spectrum.csv, spectrum.svg, summary.json and index.html. See docs/METHODS.md.
+        """
+    )
+
+    @Argument(help: "The dump (an HDF5 file).")
+    var dump: String
+
+    @OptionGroup var input: NumberInputOptions
+    @OptionGroup var spectral: SpectralOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let options = try spectral.options()
+        let directory = try output.directory(default: "\(stem(dump))-spectrum")
+        let matrix = try input.load(dump)
+        let result = SpectrumRun.run(matrix, options: options)
+        try SpectrumReport.write(result, to: directory)
+        try directory.commit()
+        output.announce(directory)
+    }
+}
