@@ -34,6 +34,7 @@ test: swift-test python-test
 
 bench: build
 	$(PYTHON) benchmarks/spectrum_benchmark.py
+	$(PYTHON) benchmarks/probe_benchmark.py
 
 clean:
 	rm -rf .build $(FIXTURES) $(REPORTS)

@@ -23,6 +23,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var input: NumberInputOptions
     @OptionGroup var spectral: SpectralOptions
+    @OptionGroup var probeArguments: ProbeArguments
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -45,8 +46,14 @@ struct CompareCommand: ParsableCommand {
             matrixB = try input.load(fileB, dataset: datasetB)
             labelB = nil
         }
-        let result = CompareResult(a: SpectrumRun.run(matrixA, options: options),
+        var result = CompareResult(a: SpectrumRun.run(matrixA, options: options),
                                    b: SpectrumRun.run(matrixB, options: options, label: labelB))
+        if probeArguments.enabled {
+            let probeOptions = try probeArguments.options(seed: options.seed)
+            result.probeOptions = probeOptions
+            result.probesA = try ProbeRun.run(matrixA, options: probeOptions, source: "A")
+            result.probesB = try ProbeRun.run(matrixB, options: probeOptions, source: "B")
+        }
         try CompareReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory)

@@ -199,6 +199,9 @@ def spectral_fixtures():
     with h5py.File(path("tiny.h5"), "w") as f:
         f["weights/W_E"] = rng.standard_normal((3, 4)).astype(np.float32)
         f["tokens/values"] = np.arange(3)
+    with h5py.File(path("const_values.h5"), "w") as f:
+        f["weights/W_E"] = rng.standard_normal((10, 4)).astype(np.float32)
+        f["tokens/values"] = np.full(10, 7)
     with h5py.File(path("stacked_numbers.h5"), "w") as f:
         f["acts/resid_post"] = rng.standard_normal((2, 12, 6)).astype(np.float16)
         f["prompts/values"] = np.arange(12)[::-1]

@@ -4,6 +4,10 @@ import Foundation
 public struct CompareResult: Sendable {
     public let a: SpectrumResult
     public let b: SpectrumResult
+    /// The same probes on both sides, when asked for.
+    public var probesA: ProbeResult?
+    public var probesB: ProbeResult?
+    public var probeOptions: ProbeOptions?
     /// High-frequency share of A over that of B (k ≥ tau, of the non-constant energy).
     public var highFrequencyRatio: Double { b.highFraction > 0 ? a.highFraction / b.highFraction : .infinity }
 
@@ -24,8 +28,23 @@ public enum CompareReport {
         let spectrumB = SpectrumReport.svg(result.b, title: "B: \(result.b.label)")
         try output.write(spectrumA, to: "spectrum_a.svg")
         try output.write(spectrumB, to: "spectrum_b.svg")
+        var probeSections: [ReportPage.Section] = []
+        if let probesA = result.probesA, let probesB = result.probesB {
+            try output.write(probeCSV(probesA, probesB).render(), to: "probes.csv")
+            let probeChart = probeSVG(probesA, probesB)
+            try output.write(probeChart, to: "probes.svg")
+            probeSections = [
+                .figure(id: "probes", svg: probeChart, caption: "The same probes on both sides (held-out, \(result.probeOptions?.folds ?? 5)-fold cross-validation): accuracy for mod m, R² otherwise; dashed: chance."),
+                .table(caption: "Probes side by side", header: ["probe", "metric", "A", "B", "A control", "B control", "chance"],
+                       rows: zip(probesA.scores, probesB.scores).map { a, b in
+                           [a.probe, a.metric, "\(format(a.mean)) ± \(format(a.std))", "\(format(b.mean)) ± \(format(b.std))",
+                            a.controlMean.map(format) ?? "–", b.controlMean.map(format) ?? "–", a.chance.map(format) ?? "–"]
+                       }),
+            ]
+        }
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB).html(), to: "index.html")
+        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB, probes: probeSections).html(),
+                         to: "index.html")
     }
 
     static func csv(_ result: CompareResult) -> CSVTable {
@@ -80,7 +99,25 @@ public enum CompareReport {
         return chart.svg()
     }
 
-    static func page(_ result: CompareResult, chart: String, spectrumA: String, spectrumB: String) -> ReportPage {
+    static func probeCSV(_ a: ProbeResult, _ b: ProbeResult) -> CSVTable {
+        var table = ProbeReport.csv([a, b])
+        table = CSVTable(header: ["series"] + table.header)
+        for (name, side) in [("A", a), ("B", b)] {
+            for row in ProbeReport.csv([side]).rows { table.append([.text(name)] + row) }
+        }
+        return table
+    }
+
+    static func probeSVG(_ a: ProbeResult, _ b: ProbeResult) -> String {
+        var chart = BarChart(title: "Probes: A vs B", yLabel: "held-out score (accuracy or R²)", categories: a.scores.map(\.probe),
+                             series: [.init(name: "A: \(a.source)", values: a.scores.map(\.mean)),
+                                      .init(name: "B: \(b.source)", values: b.scores.map(\.mean))])
+        chart.reference = a.scores.map(\.chance)
+        return chart.svg()
+    }
+
+    static func page(_ result: CompareResult, chart: String, spectrumA: String, spectrumB: String,
+                     probes: [ReportPage.Section] = []) -> ReportPage {
         let rows = [("A", result.a), ("B", result.b)].map { name, side in
             [name, side.label, String(side.test.outlierFrequencies.count),
              side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }.joined(separator: ", "),
@@ -98,22 +135,28 @@ public enum CompareReport {
                 ]),
                 .figure(id: "compare", svg: chart, caption: "Each frequency's share of the energy at k ≥ 1 (the real orthonormal Fourier basis; shares sum to 1 per series). Labelled points are each side's outliers against its own null."),
                 .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share"], rows: rows),
+            ] + probes + [
                 .figure(id: "spectrum_a", svg: spectrumA, caption: "A's spectrum with its null band."),
                 .figure(id: "spectrum_b", svg: spectrumB, caption: "B's spectrum with its null band."),
                 .files([("compare.csv", "both spectra, one row per series and k"), ("outliers.csv", "each side's outliers"),
                         ("compare.svg", "the overlay chart"), ("spectrum_a.svg", "A's spectrum"), ("spectrum_b.svg", "B's spectrum"),
-                        ("summary.json", "both summaries and the ratio, for scripts")]),
+                        ("summary.json", "both summaries and the ratio, for scripts")]
+                       + (probes.isEmpty ? [] : [("probes.csv", "both sides' probe scores"), ("probes.svg", "the probe chart")])),
             ])
     }
 
     struct Summary: Encodable {
         let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
+        let probes_a: ProbeReport.Summary?, probes_b: ProbeReport.Summary?
     }
 
     static func summaryJSON(_ result: CompareResult) throws -> String {
-        try encodeJSON(Summary(tool: "fourierlens \(SpectrumReport.version)", command: "compare",
-                               a: SpectrumReport.summary(result.a, command: "compare"),
-                               b: SpectrumReport.summary(result.b, command: "compare"),
-                               high_frequency_ratio: finite(result.highFrequencyRatio)))
+        let options = result.probeOptions ?? ProbeOptions()
+        return try encodeJSON(Summary(tool: "fourierlens \(SpectrumReport.version)", command: "compare",
+                                      a: SpectrumReport.summary(result.a, command: "compare"),
+                                      b: SpectrumReport.summary(result.b, command: "compare"),
+                                      high_frequency_ratio: finite(result.highFrequencyRatio),
+                                      probes_a: result.probesA.map { ProbeReport.Summary([$0], options, command: "compare") },
+                                      probes_b: result.probesB.map { ProbeReport.Summary([$0], options, command: "compare") }))
     }
 }

@@ -8,8 +8,10 @@ public struct LineChart: Sendable {
         public var x: [Double]
         public var y: [Double]
         public var style: Style
-        public init(name: String, x: [Double], y: [Double], style: Style = .line) {
-            self.name = name; self.x = x; self.y = y; self.style = style
+        /// The palette colour; by default the series' position.
+        public var color: Int?
+        public init(name: String, x: [Double], y: [Double], style: Style = .line, color: Int? = nil) {
+            self.name = name; self.x = x; self.y = y; self.style = style; self.color = color
         }
     }
 
@@ -83,7 +85,7 @@ public struct LineChart: Sendable {
             out.append(##"<polygon points="\##((upper + lower).joined(separator: " "))" fill="#999999" fill-opacity="0.3" stroke="none"><title>\##(SVGText.escape(band.name))</title></polygon>"##)
         }
         for (index, s) in series.enumerated() {
-            let color = SVGText.palette[index % SVGText.palette.count]
+            let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
             let points = zip(s.x, s.y).filter { $0.1.isFinite }
             switch s.style {
             case .stems:
@@ -135,7 +137,7 @@ public struct LineChart: Sendable {
         var row = 0.0
         let n = SVGText.n
         for (index, s) in series.enumerated() {
-            let color = SVGText.palette[index % SVGText.palette.count]
+            let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
             let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""
             out.append(##"<line x1="\##(n(x))" y1="\##(n(y + row))" x2="\##(n(x + 22))" y2="\##(n(y + row))" stroke="\##(color)" stroke-width="2.5"\##(dash)/>"##)
             out.append(##"<text x="\##(n(x + 28))" y="\##(n(y + row + 4))">\##(SVGText.escape(s.name))</text>"##)

@@ -18,8 +18,9 @@ public struct NumberMatrix: Sendable {
 
     /// Loads `dataset` (default: the embeddings role) with the number of each row from
     /// `valuesDataset` (default: /tokens/values for weights, /prompts/values for activations).
+    /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
-                            allowGaps: Bool, allowNonFinite: Bool) throws -> NumberMatrix {
+                            allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true) throws -> NumberMatrix {
         let path = file.path
         func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
         guard let datasetPath = dataset.map({ file.normalised($0) }) ?? dump.embeddings?.path else {
@@ -55,14 +56,18 @@ public struct NumberMatrix: Sendable {
             throw bad(valuesPath, "one number per row of \(datasetPath) (\(matrix.rows)), found \(numbers.count)")
         }
         guard matrix.rows >= 4 else {
-            throw bad(datasetPath, "at least 4 numbers (rows) for a spectrum, found \(matrix.rows)")
+            throw bad(datasetPath, "at least 4 numbers (rows), found \(matrix.rows)")
         }
         guard matrix.cols >= 1 else { throw bad(datasetPath, "at least one feature column, found 0") }
         let axis: NumberAxis
-        do {
-            axis = try NumberAxis.from(values: numbers, allowGaps: allowGaps)
-        } catch {
-            throw bad(valuesPath, error.description)
+        if requireNumberAxis {
+            do {
+                axis = try NumberAxis.from(values: numbers, allowGaps: allowGaps)
+            } catch {
+                throw bad(valuesPath, error.description)
+            }
+        } else {
+            axis = NumberAxis(order: Array(0..<numbers.count), values: numbers)
         }
         var zeroed = 0
         if let first = matrix.values.firstIndex(where: { !$0.isFinite }) {

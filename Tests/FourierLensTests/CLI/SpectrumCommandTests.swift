@@ -22,7 +22,8 @@ import Testing
         let random = periods(json["b"] as! [String: Any])
         #expect(random.isEmpty, "the matched random embedding has outliers \(random)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(files == ["compare.csv", "outliers.csv", "compare.svg", "spectrum_a.svg", "spectrum_b.svg", "summary.json", "index.html"])
+        #expect(files == ["compare.csv", "outliers.csv", "compare.svg", "spectrum_a.svg", "spectrum_b.svg", "summary.json",
+                          "index.html", "probes.csv", "probes.svg"])
     }
 
     @Test func spectrumReportIsCompleteAndDeterministic() throws {
@@ -68,7 +69,7 @@ import Testing
 
     @Test(arguments: [
         (["gaps.h5"], "/tokens/values: expected consecutive numbers (a contiguous range), found 5 after 3"),
-        (["tiny.h5"], "/weights/W_E: expected at least 4 numbers (rows) for a spectrum, found 3"),
+        (["tiny.h5"], "/weights/W_E: expected at least 4 numbers (rows), found 3"),
         (["good_dump.h5", "--dataset", "/tokens/values"], "/tokens/values: expected a 2-D dataset [numbers × features], found 1-D [40]"),
         (["nonfinite.h5"], "/weights/W_E: expected finite values, found 2 NaN/Inf (first at row 7, column 3)"),
         (["good_dump.h5", "--dataset", "/acts/nothing"], "/acts/nothing: expected a dataset, but nothing is there"),

@@ -1,0 +1,21 @@
+/// Probe scores for one representation (a dataset, or one layer of a site).
+public struct ProbeResult: Sendable {
+    public let source: String
+    public let layer: Int?
+    public let rows: Int
+    public let columns: Int
+    public let scores: [ProbeScore]
+}
+
+public enum ProbeRun {
+    /// Runs the probes on a loaded matrix; bad options become a bad-input error naming the dataset.
+    public static func run(_ input: NumberMatrix, options: ProbeOptions, source: String? = nil) throws -> ProbeResult {
+        do {
+            let scores = try ProbeSuite.run(input.matrix, values: input.values, options: options)
+            return ProbeResult(source: source ?? input.label, layer: input.layer, rows: input.matrix.rows,
+                               columns: input.matrix.cols, scores: scores)
+        } catch {
+            throw FourierLensError.badInput(file: input.file, dataset: input.valuesDataset, expected: error.description)
+        }
+    }
+}

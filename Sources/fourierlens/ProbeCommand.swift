@@ -1,0 +1,136 @@
+import ArgumentParser
+import FourierLens
+
+extension Site: ExpressibleByArgument {}
+
+/// The probes' options, shared by `probe` and `compare`.
+struct ProbeArguments: ParsableArguments {
+    @Option(help: "Comma-separated probes: value, mod2, mod5, mod10 (any modM), helix, fourier; or none.")
+    var probes = "value,mod2,mod5,mod10,helix,fourier"
+
+    @Option(help: "Periods of the helix basis.")
+    var periods = "2,5,10,100"
+
+    @Option(help: "Periods of the Fourier-basis probe.")
+    var fourierPeriods = "2,2.5,5,10"
+
+    @Option(help: "Cross-validation folds.")
+    var folds = 5
+
+    @Option(help: "Principal components kept before the helix fit.")
+    var pcaDimensions = 100
+
+    var enabled: Bool { probes != "none" }
+
+    func options(seed: UInt64) throws -> ProbeOptions {
+        let names = probes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        for name in names where Probe(name) == nil {
+            throw ValidationError("--probes takes value, modM (m ≥ 2), helix and fourier; found \(name)")
+        }
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2 (found \(folds))") }
+        guard pcaDimensions >= 1 else { throw ValidationError("--pca-dimensions must be at least 1") }
+        var options = ProbeOptions()
+        options.probes = names
+        options.folds = folds
+        options.seed = seed
+        options.helixPeriods = try parsePeriods(periods, option: "--periods")
+        options.fourierPeriods = try parsePeriods(fourierPeriods, option: "--fourier-periods")
+        options.pcaDimensions = pcaDimensions
+        return options
+    }
+}
+
+func parsePeriods(_ text: String, option: String) throws -> [Double] {
+    let periods = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard !periods.isEmpty, periods.allSatisfy({ $0 != nil && $0! > 1 }) else {
+        throw ValidationError("\(option) takes periods greater than 1, such as 2,5,10,100 (found \(text))")
+    }
+    return periods.map { $0! }
+}
+
+/// "0-5", "0,2,4" or "1-3,7" → [0, 1, ...].
+func parseLayers(_ text: String) throws -> [Int] {
+    var layers: [Int] = []
+    for part in text.split(separator: ",") {
+        let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard bounds.allSatisfy({ $0 != nil }), (1...2).contains(bounds.count), bounds.last!! >= bounds.first!! else {
+            throw ValidationError("--layers takes layers such as 0-5 or 0,2,4 (found \(text))")
+        }
+        layers += Array(bounds.first!!...bounds.last!!)
+    }
+    return layers
+}
+
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Linear probes of number representations: value, mod-m, helix and Fourier, with controls.",
+        discussion: """
+        On one dataset (--dataset, default the embeddings) or per layer of a site (--site, \
+        --layers). Writes probes.csv, charts, summary.json and index.html. See docs/METHODS.md.
+        """
+    )
+
+    @Argument(help: "The dump (an HDF5 file).")
+    var dump: String
+
+    @Option(help: "The representation [rows × d] (default: the embeddings /weights/W_E).")
+    var dataset: String?
+
+    @Option(help: "Probe every layer of this site (resid_pre, attn_out, mlp_out, resid_post).")
+    var site: Site?
+
+    @Option(help: "Layers of --site, e.g. 0-5 (default: all).")
+    var layers: String?
+
+    @Option(help: "The number of each row (default: /tokens/values, or /prompts/values for activations).")
+    var values: String?
+
+    @Option(help: "The seed of the folds and the shuffled controls.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Accept NaN/Inf values (set to 0).")
+    var allowNonfinite = false
+
+    @OptionGroup var probeArguments: ProbeArguments
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if dataset != nil && site != nil { throw ValidationError("give --dataset or --site, not both") }
+        if layers != nil && site == nil { throw ValidationError("--layers goes with --site") }
+        if !probeArguments.enabled { throw ValidationError("--probes none leaves nothing to run") }
+    }
+
+    func run() throws {
+        let options = try probeArguments.options(seed: seed)
+        let directory = try output.directory(default: "\(stem(dump))-probe")
+        let file = try HDF5File(readingFrom: dump)
+        let roles = try Dump(file: file)
+        var results: [ProbeResult] = []
+        if let site {
+            guard let sources = roles.activations[site] else {
+                throw FourierLensError.badInput(file: dump, dataset: "/acts",
+                    expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(roles.sites.map(\.rawValue).joined(separator: ", ").isEmpty ? "none" : roles.sites.map(\.rawValue).joined(separator: ", "))")
+            }
+            let wanted = try layers.map(parseLayers) ?? sources.keys.sorted()
+            for layer in wanted {
+                guard let source = sources[layer] else {
+                    throw FourierLensError.badInput(file: dump, dataset: "/acts/\(site.hookName(layer: layer))",
+                        expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
+                }
+                let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: source.path, values: values, layer: source.stackedIndex,
+                                                   allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false)
+                results.append(try ProbeRun.run(NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
+                                                             layer: layer, matrix: matrix.matrix, values: matrix.values),
+                                                options: options, source: "layer \(layer) \(site.rawValue)"))
+            }
+        } else {
+            let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
+                                               allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false)
+            results.append(try ProbeRun.run(matrix, options: options))
+        }
+        try ProbeReport.write(results, options: options, to: directory)
+        try directory.commit()
+        output.announce(directory)
+    }
+}

@@ -1,0 +1,96 @@
+"""`fourierlens probe` against the scikit-learn pipeline a researcher would write for the same
+probes (RidgeCV; LogisticRegression for mod 2, 5, 10; PCA + LinearRegression for the helix and
+its baselines; LinearRegression for the Fourier basis; every probe again on shuffled labels),
+side by side in one run, on a float16 [2000 × 4096] matrix with 5 folds.
+
+    .venv/bin/python benchmarks/probe_benchmark.py [--rows 2000 --cols 4096]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
+
+PIPELINE = r'''
+import sys, h5py, numpy as np
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeCV
+from sklearn.model_selection import KFold
+path = sys.argv[1]
+with h5py.File(path) as f:
+    x = f["weights/W_E"][...].astype(np.float32)
+    a = f["tokens/values"][...].astype(np.float64)
+def helix(v, periods=(2, 5, 10, 100)):
+    return np.column_stack([v / 100] + [f(2 * np.pi * v / t) for t in periods for f in (np.cos, np.sin)])
+def fourier(v, periods=(2, 2.5, 5, 10)):
+    return np.column_stack([f(2 * np.pi * v / t) for t in periods for f in (np.cos, np.sin)])
+shuffled = np.random.default_rng(0).permutation(a)
+scores = []
+for train, test in KFold(5, shuffle=True, random_state=0).split(x):
+    for numbers in (a, shuffled):
+        ytr, yte = numbers[train], numbers[test]
+        scores.append(RidgeCV(alphas=np.logspace(-3, 6, 37)).fit(x[train], ytr).score(x[test], yte))
+        for m in (2, 5, 10):
+            clf = LogisticRegression(max_iter=1000).fit(x[train], ytr.astype(int) % m)
+            scores.append(clf.score(x[test], yte.astype(int) % m))
+        pca = PCA(100).fit(x[train])
+        ztr, zte = pca.transform(x[train]), pca.transform(x[test])
+        scores.append(LinearRegression().fit(helix(ytr), ztr).score(helix(yte), zte))
+        t = (ytr.mean(), ytr.std())
+        poly = lambda v: np.column_stack([((v - t[0]) / t[1]) ** p for p in range(1, 10)])
+        scores.append(LinearRegression().fit(poly(ytr), ztr).score(poly(yte), zte))
+        scores.append(LinearRegression().fit(fourier(ytr), x[train]).score(fourier(yte), x[test]))
+print(np.mean(scores))
+'''
+
+
+def run(command, env=None):
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"failed: {' '.join(command[:3])}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--cols", type=int, default=4096)
+    parser.add_argument("--repeats", type=int, default=1)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="fourierlens-probe-bench-")
+    dump = os.path.join(work, "bench.h5")
+    rng = np.random.default_rng(3)
+    a = np.arange(args.rows)
+    basis = np.column_stack([a / 100] + [f(2 * np.pi * a / t) for t in (2, 5, 10, 100) for f in (np.cos, np.sin)])
+    x = basis @ rng.standard_normal((basis.shape[1], args.cols)) + rng.standard_normal((args.rows, args.cols))
+    with h5py.File(dump, "w") as f:
+        f.attrs["schema"] = "fourierlens/1"
+        f["weights/W_E"] = x.astype(np.float16)
+        f["tokens/values"] = a
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    reference = [sys.executable, "-c", PIPELINE, dump]
+    ours = [TOOL, "probe", dump, "--out", os.path.join(work, "report"), "--force", "--quiet"]
+    results = {"scikit-learn": [], "fourierlens": []}
+    for _ in range(args.repeats):
+        results["fourierlens"].append(run(ours))
+        results["scikit-learn"].append(run(reference, env))
+    print(f"probes (value, mod2, mod5, mod10, helix + 2 baselines, fourier, each with a shuffled control) "
+          f"on float16 [{args.rows} x {args.cols}], 5 folds, best of {args.repeats}")
+    best = {name: (min(t for t, _ in r), max(m for _, m in r)) for name, r in results.items()}
+    for name, (seconds, memory) in best.items():
+        print(f"  {name:13s} {seconds:8.2f} s   peak RSS {memory:8.1f} MiB")
+    print(f"  speed-up: {best['scikit-learn'][0] / best['fourierlens'][0]:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
