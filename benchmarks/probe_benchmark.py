@@ -7,13 +7,13 @@ side by side in one run, on a float16 [2000 × 4096] matrix with 5 folds.
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import h5py
 import numpy as np
+
+from bench_common import numpy_environment, run
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
@@ -51,16 +51,6 @@ print(np.mean(scores))
 '''
 
 
-def run(command, env=None):
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(command[:3])}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2000)
@@ -77,7 +67,7 @@ def main():
         f.attrs["schema"] = "fourierlens/1"
         f["weights/W_E"] = x.astype(np.float16)
         f["tokens/values"] = a
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env = numpy_environment()
     reference = [sys.executable, "-c", PIPELINE, dump]
     ours = [TOOL, "probe", dump, "--out", os.path.join(work, "report"), "--force", "--quiet"]
     results = {"scikit-learn": [], "fourierlens": []}

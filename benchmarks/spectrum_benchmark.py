@@ -7,13 +7,13 @@ Prints wall time (best of --repeats) and peak resident memory of each, and their
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import h5py
 import numpy as np
+
+from bench_common import numpy_environment, run
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
@@ -42,17 +42,6 @@ np.savetxt(out, np.column_stack([np.arange(1, magnitude.size), magnitude[1:], z,
 '''
 
 
-def run(command, env=None):
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000)
@@ -72,8 +61,7 @@ def main():
         f["weights/W_E"] = x.astype(np.float16)
         f["tokens/values"] = np.arange(args.rows)
 
-    # numpy with the machine's usual OpenBLAS settings unset, so it runs its fastest kernels.
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env = numpy_environment()
     reference = [sys.executable, "-c", PIPELINE, dump, os.path.join(work, "ref.csv"), str(args.permutations)]
     ours = [TOOL, "spectrum", dump, "--permutations", str(args.permutations), "--out", os.path.join(work, "report"),
             "--force", "--quiet"]

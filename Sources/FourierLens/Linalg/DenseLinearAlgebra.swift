@@ -38,35 +38,14 @@ struct DoubleMatrix {
         return out
     }
 
-    /// A · Bᵀ (OpenBLAS dgemm).
-    func timesTransposed(_ other: DoubleMatrix) -> DoubleMatrix {
-        precondition(cols == other.cols)
-        var out = DoubleMatrix(rows: rows, cols: other.rows)
-        if rows == 0 || other.rows == 0 { return out }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(other.rows), Int32(cols), 1,
-                    values, Int32(cols), other.values, Int32(other.cols), 0, &out.values, Int32(other.rows))
-        return out
-    }
+    /// A · Bᵀ.
+    func timesTransposed(_ other: DoubleMatrix) -> DoubleMatrix { product(self, false, other, true) }
 
     /// A · B.
-    func times(_ other: DoubleMatrix) -> DoubleMatrix {
-        precondition(cols == other.rows)
-        var out = DoubleMatrix(rows: rows, cols: other.cols)
-        if rows == 0 || other.cols == 0 { return out }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(other.cols), Int32(cols), 1,
-                    values, Int32(cols), other.values, Int32(other.cols), 0, &out.values, Int32(other.cols))
-        return out
-    }
+    func times(_ other: DoubleMatrix) -> DoubleMatrix { product(self, false, other, false) }
 
     /// Aᵀ · B.
-    func transposedTimes(_ other: DoubleMatrix) -> DoubleMatrix {
-        precondition(rows == other.rows)
-        var out = DoubleMatrix(rows: cols, cols: other.cols)
-        if cols == 0 || other.cols == 0 { return out }
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cols), Int32(other.cols), Int32(rows), 1,
-                    values, Int32(cols), other.values, Int32(other.cols), 0, &out.values, Int32(other.cols))
-        return out
-    }
+    func transposedTimes(_ other: DoubleMatrix) -> DoubleMatrix { product(self, true, other, false) }
 
     /// A · Aᵀ (dsyrk, then mirrored).
     func gram() -> DoubleMatrix {
@@ -82,6 +61,18 @@ struct DoubleMatrix {
         for r in 0..<rows { for c in 0..<cols { out.values[c * rows + r] = values[r * cols + c] } }
         return out
     }
+}
+
+/// op(A) · op(B) by OpenBLAS dgemm, op being the transpose where asked.
+private func product(_ a: DoubleMatrix, _ transposeA: Bool, _ b: DoubleMatrix, _ transposeB: Bool) -> DoubleMatrix {
+    let m = transposeA ? a.cols : a.rows, k = transposeA ? a.rows : a.cols
+    let n = transposeB ? b.rows : b.cols
+    precondition(k == (transposeB ? b.cols : b.rows), "inner dimensions must agree")
+    var out = DoubleMatrix(rows: m, cols: n)
+    if m == 0 || n == 0 || k == 0 { return out }
+    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a.values, Int32(a.cols), b.values, Int32(b.cols), 0, &out.values, Int32(n))
+    return out
 }
 
 /// Eigen-decomposition of a symmetric matrix (LAPACK dsyevd): eigenvalues ascending, and the
