@@ -23,6 +23,7 @@ demo: build
 
 fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_fixtures.py $(FIXTURES)
+	$(PYTHON) Tests/Fixtures/make_lens_reference.py $(FIXTURES)
 
 swift-test: fixtures
 	FOURIERLENS_PYTHON=$(PYTHON) swift test
@@ -35,6 +36,7 @@ test: swift-test python-test
 bench: build
 	$(PYTHON) benchmarks/spectrum_benchmark.py
 	$(PYTHON) benchmarks/probe_benchmark.py
+	$(PYTHON) benchmarks/lens_benchmark.py
 
 clean:
 	rm -rf .build $(FIXTURES) $(REPORTS)

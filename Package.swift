@@ -15,14 +15,16 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CLAPACK", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        // The lens's per-logit kernels, in C with the compiler's vector extension.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wno-psabi"])]),
         .target(
             name: "FourierLens",
-            dependencies: ["CHDF5", "CFFTW", "CLAPACK"]
+            dependencies: ["CHDF5", "CFFTW", "CLAPACK", "CKernels"]
         ),
         .executableTarget(
             name: "fourierlens",
             dependencies: [
-                "FourierLens",
+                "FourierLens", "CLAPACK",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -175,6 +175,9 @@ def bad_fixtures():
     good_dump("bad_ids.h5", ids=np.arange(30, 70))
     with h5py.File(good_dump("bad_vocab_ids.h5"), "a") as f:
         f["weights/vocab_ids"] = np.arange(100, 160)  # W_U's 60 columns, none of them a number token
+    with h5py.File(good_dump("answers_outside.h5"), "a") as f:
+        del f["prompts/answer"]
+        f.create_dataset("prompts/answer", data=np.arange(12) + 45).attrs["kind"] = "value"
     nan_e = rng.standard_normal((40, 16)).astype(np.float32)
     nan_e[7, 3] = np.nan
     nan_e[9, 0] = np.inf

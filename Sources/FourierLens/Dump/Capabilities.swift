@@ -31,9 +31,8 @@ extension Dump {
                        missing: lensNeeds + numberNeeds + need(finalScale != nil, "/acts/ln_final.hook_scale")),
             Capability(analysis: "lens --norm recompute", purpose: "logit lens re-applying the final norm",
                        missing: lensNeeds + numberNeeds + need(finalNorm != nil, "/weights/ln_final.w with attribute kind")),
-            Capability(analysis: "filter", purpose: "Fourier filtering of attention/MLP outputs",
-                       missing: need(activations[.mlpOut] != nil || activations[.attnOut] != nil, "/acts hook_mlp_out or hook_attn_out")
-                           + need(unembedding != nil, "/weights/W_U") + numberNeeds),
+            Capability(analysis: "filter", purpose: "Fourier filtering of activations (MLP/attention outputs, residuals)",
+                       missing: need(hasActs, "activations under /acts") + need(unembedding != nil, "/weights/W_U") + numberNeeds),
             Capability(analysis: "probe", purpose: "value, mod-m and helix probes of the embeddings",
                        missing: embeddingNeeds),
             Capability(analysis: "probe --site", purpose: "probes per layer of the activations",

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Removes a band of frequencies from what an activation says about the numbers (Zhou et al.
+/// 2024, Def. A.6): with W_num the unembedding's number-token columns in number order and F the
+/// real orthonormal Fourier basis over the p numbers, M = B F W_numᵀ keeps the rows of F in the
+/// band to remove; the filtered activation is the projection of x onto the null space of M,
+/// x' = x − Q Qᵀ x with Q an orthonormal basis of M's row space. Its number logits W_numᵀ x'
+/// have no energy left in the band, and x' is the closest vector to x with that property.
+public struct FourierFilter: Sendable {
+    public enum Removed: String, CaseIterable, Sendable, Codable {
+        /// High-pass: remove 1 ≤ k < τ (the constant k = 0 is kept).
+        case low
+        /// Low-pass: remove k > τ.
+        case high
+    }
+
+    public let p: Int
+    public let tau: Int
+    public let removed: Removed
+    public let removedFrequencies: [Int]
+    /// Q: [d × rank], orthonormal columns spanning the removed directions.
+    let basis: DoubleMatrix
+
+    public var rank: Int { basis.cols }
+
+    public init(numberUnembedding: Matrix, removed: Removed, tau: Int) throws {
+        let p = numberUnembedding.cols, d = numberUnembedding.rows
+        self.p = p
+        self.tau = tau
+        self.removed = removed
+        removedFrequencies = removed == .low ? Array(1..<max(1, min(tau, p / 2 + 1))) : Array(min(tau + 1, p / 2 + 1)...(p / 2))
+        let f = FourierFilter.basisRows(p: p, frequencies: removedFrequencies)  // [r × p]
+        let w = DoubleMatrix(rows: d, cols: p, values: numberUnembedding.values.map(Double.init))
+        let m = f.timesTransposed(w)  // [r × d]
+        let (values, vectors) = try symmetricEigen(m.transposedTimes(m))  // d × d
+        let largest = values.last ?? 0
+        let kept = values.indices.filter { values[$0] > 1e-10 * max(largest, 1e-300) }
+        basis = DoubleMatrix(rows: d, cols: kept.count, values: (0..<d).flatMap { r in kept.map { vectors[r, $0] } })
+    }
+
+    /// The rows of `x` with the band removed.
+    public func apply(_ x: Matrix) -> Matrix {
+        let xd = DoubleMatrix(rows: x.rows, cols: x.cols, values: x.values.map(Double.init))
+        let coordinates = xd.times(basis)  // [N × rank]
+        let removedPart = coordinates.timesTransposed(basis)  // [N × d]
+        return Matrix(rows: x.rows, cols: x.cols, values: zip(xd.values, removedPart.values).map { Float($0 - $1) })
+    }
+
+    /// Rows of the real orthonormal Fourier basis over p points for the given k ≥ 1:
+    /// √(2/p) cos(2πkx/p) and √(2/p) sin(2πkx/p); k = p/2 (even p) has only (−1)^x / √p.
+    static func basisRows(p: Int, frequencies: [Int]) -> DoubleMatrix {
+        var rows: [Double] = []
+        var count = 0
+        for k in frequencies {
+            if 2 * k == p {
+                rows += (0..<p).map { x in (x % 2 == 0 ? 1 : -1) / Double(p).squareRoot() }
+                count += 1
+                continue
+            }
+            let scale = (2 / Double(p)).squareRoot()
+            rows += (0..<p).map { x in scale * cos(2 * Double.pi * Double(k * x % p) / Double(p)) }
+            rows += (0..<p).map { x in scale * sin(2 * Double.pi * Double(k * x % p) / Double(p)) }
+            count += 2
+        }
+        return DoubleMatrix(rows: count, cols: p, values: rows)
+    }
+
+    /// The share of a number-logit row's non-constant energy that lies in the removed band.
+    public func bandShare(_ logits: Matrix) -> Double {
+        let spectrum = SpectralAnalysis.spectrum(of: Matrix(rows: logits.cols, cols: logits.rows,
+                                                            values: transpose(logits).values), center: true)
+        return spectrum.energyFraction(in: Set(removedFrequencies))
+    }
+}
+
+func transpose(_ m: Matrix) -> Matrix {
+    var values = [Float](repeating: 0, count: m.values.count)
+    for r in 0..<m.rows { for c in 0..<m.cols { values[c * m.rows + r] = m.values[r * m.cols + c] } }
+    return Matrix(rows: m.cols, cols: m.rows, values: values)
+}

@@ -1,0 +1,153 @@
+import CKernels
+import CLAPACK
+import Dispatch
+import Foundation
+
+/// Full-vocabulary statistics of many logit rows, computed a tile of vocabulary columns at a
+/// time: the product H · W_U[:, tile] goes through sgemm, and each row keeps only running
+/// numbers — its maximum, Σe^{z−max} and Σe^{z−max}·z (log-sum-exp and entropy), the count of
+/// logits above the answer's (rank), a running top-k, and Σe^{z_ref−max_ref}·z against a
+/// reference row (KL to the final layer). No row's full logits are ever kept.
+struct VocabularyStream {
+    struct RowStatistics {
+        var max = -Float.infinity
+        var sum = 0.0
+        var weighted = 0.0
+        var above = 0
+        var crossWithReference = 0.0
+    }
+
+    let rows: Int
+    let topK: Int
+    private(set) var statistics: [RowStatistics]
+    private(set) var topLogits: [Float]
+    private(set) var topColumns: [Int]
+    /// Seconds spent inside sgemm, and the floating-point operations it did.
+    private(set) var sgemmSeconds = 0.0
+    private(set) var sgemmFlops = 0.0
+
+    init(rows: Int, topK: Int) {
+        self.rows = rows
+        self.topK = topK
+        statistics = Array(repeating: RowStatistics(), count: rows)
+        topLogits = Array(repeating: -.infinity, count: rows * topK)
+        topColumns = Array(repeating: -1, count: rows * topK)
+    }
+
+    /// Streams H [rows × d] against every column of `unembedding`.
+    /// - answerColumn / answerLogit: per row, the answer's column (−1: none) and its logit.
+    /// - reference: per row, the row whose distribution is its KL reference (−1: none); a
+    ///   reference row refers to itself.
+    mutating func run(_ h: Matrix, unembedding: Unembedding, addBias: Bool, answerColumn: [Int], answerLogit: [Float],
+                      reference: [Int], tileColumns: Int) {
+        let d = h.cols, vocabulary = unembedding.vocabulary
+        let referenceRows = Array(Set(reference.filter { $0 >= 0 })).sorted()
+        let otherRows = (0..<rows).filter { reference[$0] != $0 }
+        var tile = [Float](repeating: 0, count: rows * tileColumns)
+        var weights = [Float](repeating: 0, count: rows * tileColumns)
+        var rescale = [Double](repeating: 1, count: rows)
+        let bias = addBias ? unembedding.bias : nil
+        var start = 0
+        while start < vocabulary {
+            let width = min(tileColumns, vocabulary - start)
+            let clock = DispatchTime.now().uptimeNanoseconds
+            h.values.withUnsafeBufferPointer { a in
+                unembedding.weights.values.withUnsafeBufferPointer { b in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(d), 1,
+                                a.baseAddress, Int32(d), b.baseAddress! + start, Int32(vocabulary), 0, &tile, Int32(width))
+                }
+            }
+            sgemmSeconds += Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+            sgemmFlops += 2 * Double(rows) * Double(width) * Double(d)
+            if let bias {
+                for r in 0..<rows { for c in 0..<width { tile[r * width + c] += bias[start + c] } }
+            }
+            tile.withUnsafeBufferPointer { tilePointer in
+            weights.withUnsafeMutableBufferPointer { weightPointer in
+            rescale.withUnsafeMutableBufferPointer { rescalePointer in
+            statistics.withUnsafeMutableBufferPointer { statsPointer in
+            topLogits.withUnsafeMutableBufferPointer { topPointer in
+            topColumns.withUnsafeMutableBufferPointer { columnPointer in
+            answerColumn.withUnsafeBufferPointer { answerColumnPointer in
+            answerLogit.withUnsafeBufferPointer { answerLogitPointer in
+            reference.withUnsafeBufferPointer { referencePointer in
+                let context = TileContext(
+                    tile: tilePointer.baseAddress!, width: width, start: start, topK: topK,
+                    stats: statsPointer.baseAddress!, topLogits: topPointer.baseAddress!, topColumns: columnPointer.baseAddress!,
+                    weights: weightPointer.baseAddress!, rescale: rescalePointer.baseAddress!,
+                    answerColumn: answerColumnPointer.baseAddress!, answerLogit: answerLogitPointer.baseAddress!,
+                    reference: referencePointer.baseAddress!)
+                // Reference rows first: their weights e^{z−max} serve the KL of every other row.
+                VocabularyStream.parallel(referenceRows) { context.update($0, keepWeights: true) }
+                VocabularyStream.parallel(otherRows) { row in
+                    context.update(row, keepWeights: false)
+                    context.accumulateCross(row)
+                }
+            }}}}}}}}}
+            start += width
+        }
+    }
+
+    /// Runs `body` for every row on both cores (rows are independent).
+    static func parallel(_ rows: [Int], _ body: @escaping @Sendable (Int) -> Void) {
+        guard !rows.isEmpty else { return }
+        let workers = rows.count >= 8 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < rows.count {
+                body(rows[i])
+                i += workers
+            }
+        }
+    }
+}
+
+/// The buffers of one tile, shared by the workers; each worker touches only its own rows.
+struct TileContext: @unchecked Sendable {
+    let tile: UnsafePointer<Float>
+    let width: Int
+    let start: Int
+    let topK: Int
+    let stats: UnsafeMutablePointer<VocabularyStream.RowStatistics>
+    let topLogits: UnsafeMutablePointer<Float>
+    let topColumns: UnsafeMutablePointer<Int>
+    let weights: UnsafeMutablePointer<Float>
+    let rescale: UnsafeMutablePointer<Double>
+    let answerColumn: UnsafePointer<Int>
+    let answerLogit: UnsafePointer<Float>
+    let reference: UnsafePointer<Int>
+
+    /// Running log-sum-exp and entropy sums, answer rank and top-k of row r over this tile.
+    func update(_ r: Int, keepWeights: Bool) {
+        let z = tile + r * width
+        var tileMax: Float = 0
+        var above = 0
+        rescale[r] = fl_row_update(z, width, &stats[r].max, &stats[r].sum, &stats[r].weighted, &above, answerLogit[r],
+                                   keepWeights ? weights + r * width : nil, &tileMax)
+        stats[r].above += above
+        // The answer's own logit, computed apart, may differ in the last bit: never count it.
+        let a = answerColumn[r]
+        if a >= start, a < start + width, z[a - start] > answerLogit[r] { stats[r].above -= 1 }
+        // Running top-k, sorted descending; most tiles hold nothing above the k-th best.
+        let tops = topLogits + r * topK, columns = topColumns + r * topK
+        guard tileMax > tops[topK - 1] else { return }
+        for c in 0..<width where z[c] > tops[topK - 1] {
+            var i = topK - 1
+            while i > 0 && tops[i - 1] < z[c] {
+                tops[i] = tops[i - 1]
+                columns[i] = columns[i - 1]
+                i -= 1
+            }
+            tops[i] = z[c]
+            columns[i] = start + c
+        }
+    }
+
+    /// Σ e^{z_ref − max_ref} · z for row r against its reference row (already updated).
+    func accumulateCross(_ r: Int) {
+        let ref = reference[r]
+        guard ref >= 0 else { return }
+        let dot = fl_dot(weights + ref * width, tile + r * width, width)
+        stats[r].crossWithReference = stats[r].crossWithReference * rescale[ref] + dot
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Writes a lens run: lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json, index.html.
+public enum LensReport {
+    public static func write(_ result: LensResult, tokenStrings: [Int64: String], unembedding: Unembedding,
+                             to output: OutputDirectory) throws {
+        let summaries = result.summaries
+        try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
+        try output.write(topTokensCSV(result, tokenStrings: tokenStrings, unembedding: unembedding).render(), to: "lens_topk.csv")
+        try output.write(spectrumCSV(result).render(), to: "lens_spectrum.csv")
+        var figures: [ReportPage.Section] = []
+        for site in Array(Set(result.readouts.map(\.site))).sorted() {
+            let indices = result.readouts.indices.filter { result.readouts[$0].site == site }
+            let accuracy = accuracyChart(site, indices, summaries)
+            try output.write(accuracy, to: "lens_accuracy_\(site.rawValue).svg")
+            figures.append(.figure(id: "accuracy_\(site.rawValue)", svg: accuracy,
+                                   caption: "Number accuracy of each layer's \(site.rawValue) read through the unembedding (norm \(result.options.norm.rawValue)): the argmax over the number tokens equals the answer, is within ±2, within ±10."))
+            let window = windowHeatmap(result, site, indices)
+            try output.write(window, to: "lens_window_\(site.rawValue).svg")
+            figures.append(.figure(id: "window_\(site.rawValue)", svg: window,
+                                   caption: "Logits of the numbers around the answer of prompt \(result.options.heatmapPrompt), layer by layer (as the NeurIPS 2024 paper's Figure 1)."))
+            let spectrum = spectrumHeatmap(result, site, indices)
+            try output.write(spectrum, to: "lens_spectrum_\(site.rawValue).svg")
+            figures.append(.figure(id: "spectrum_\(site.rawValue)", svg: spectrum,
+                                   caption: "Mean magnitude of each frequency of the number logits (per prompt, centred, averaged over prompts), layer by layer: which periods each layer's \(site.rawValue) carries."))
+        }
+        try output.write(try encodeJSON(Summary(result, summaries)), to: "summary.json")
+        let rows = summaries.map { s in
+            [s.site.rawValue, String(s.layer), s.accuracyExact.map(format) ?? "–", s.accuracyWithin2.map(format) ?? "–",
+             s.accuracyWithin10.map(format) ?? "–", s.meanRank.map(format) ?? "–", s.meanLogprob.map(format) ?? "–",
+             format(s.meanEntropy), s.meanKL.map(format) ?? "–",
+             s.topFrequencies.map { SpectrumRun.periodLabel($0, p: result.numberValues.count) }.joined(separator: " ")]
+        }
+        let page = ReportPage(
+            title: "FourierLens logit lens", subtitle: "norm \(result.options.norm.rawValue), \(result.prompts.first?.count ?? 0) prompts",
+            sections: [.table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
+                + figures
+                + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
+                   .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens per prompt, layer and site"),
+                           ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts")])])
+        try output.write(page.html(), to: "index.html")
+    }
+
+    static func layersCSV(_ result: LensResult, _ summaries: [LensResult.Summary]) -> CSVTable {
+        var table = CSVTable(header: ["layer", "site", "acc_exact", "acc_pm2", "acc_pm10", "mean_answer_rank", "mean_answer_logprob",
+                                      "mean_entropy", "mean_kl_to_final", "top_periods"])
+        for s in summaries {
+            table.append([.integer(s.layer), .text(s.site.rawValue), .optional(s.accuracyExact), .optional(s.accuracyWithin2),
+                          .optional(s.accuracyWithin10), .optional(s.meanRank), .optional(s.meanLogprob), .number(s.meanEntropy),
+                          .optional(s.meanKL), .text(s.topFrequencies.map { String(Double(result.numberValues.count) / Double($0)) }.joined(separator: ";"))])
+        }
+        return table
+    }
+
+    static func topTokensCSV(_ result: LensResult, tokenStrings: [Int64: String], unembedding: Unembedding) -> CSVTable {
+        var table = CSVTable(header: ["prompt", "layer", "site", "rank", "token_id", "token", "logit"])
+        for prompt in 0..<(result.prompts.first?.count ?? 0) {
+            for (i, readout) in result.readouts.enumerated() {
+                for (rank, top) in result.prompts[i][prompt].top.enumerated() {
+                    let token = unembedding.token(ofColumn: top.column)
+                    table.append([.integer(prompt), .integer(readout.layer), .text(readout.site.rawValue), .integer(rank + 1),
+                                  .integer(Int(token)), .text(tokenStrings[token] ?? ""), .number(Double(top.logit))])
+                }
+            }
+        }
+        return table
+    }
+
+    static func spectrumCSV(_ result: LensResult) -> CSVTable {
+        var table = CSVTable(header: ["layer", "site", "k", "period", "magnitude", "magnitude_of_mean"])
+        let p = result.numberValues.count
+        for (i, readout) in result.readouts.enumerated() {
+            let s = result.numberSpectra[i]
+            for k in s.meanMagnitude.indices {
+                table.append([.integer(readout.layer), .text(readout.site.rawValue), .integer(k),
+                              k == 0 ? .missing : .number(Double(p) / Double(k)), .number(s.meanMagnitude[k]), .number(s.magnitudeOfMean[k])])
+            }
+        }
+        return table
+    }
+
+    static func accuracyChart(_ site: Site, _ indices: [Int], _ summaries: [LensResult.Summary]) -> String {
+        let layers = indices.map { Double(summaries[$0].layer) }
+        let chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
+            .init(name: "exact", x: layers, y: indices.map { summaries[$0].accuracyExact ?? .nan }),
+            .init(name: "within ±2", x: layers, y: indices.map { summaries[$0].accuracyWithin2 ?? .nan }),
+            .init(name: "within ±10", x: layers, y: indices.map { summaries[$0].accuracyWithin10 ?? .nan }),
+        ])
+        return chart.svg()
+    }
+
+    static func windowHeatmap(_ result: LensResult, _ site: Site, _ indices: [Int]) -> String {
+        let radius = result.options.windowRadius
+        let prompt = min(result.options.heatmapPrompt, max(0, (result.prompts.first?.count ?? 1) - 1))
+        let answer = result.answerValues.indices.contains(prompt) ? result.answerValues[prompt] : nil
+        let position = Dictionary(uniqueKeysWithValues: result.numberValues.enumerated().map { ($1, $0) })
+        var values: [Float] = []
+        for i in indices {
+            let logits = result.numberLogits[i]
+            for offset in -radius...radius {
+                if let answer, let column = position[answer + Int64(offset)] {
+                    values.append(logits[prompt, column])
+                } else {
+                    values.append(.nan)
+                }
+            }
+        }
+        let heatmap = Heatmap(title: "Number logits around the answer\(answer.map { " \($0)" } ?? "") of prompt \(prompt) (\(site.rawValue))",
+                              values: Matrix(rows: indices.count, cols: 2 * radius + 1, values: values),
+                              rowLabels: indices.map { "layer \(result.readouts[$0].layer)" },
+                              columnTicks: stride(from: 0, through: 2 * radius, by: max(1, radius / 2)).map { ($0, $0 == radius ? "answer" : "\($0 - radius > 0 ? "+" : "")\($0 - radius)") },
+                              xLabel: "number − answer", yLabel: "layer", colorbarLabel: "logit")
+        return heatmap.svg()
+    }
+
+    static func spectrumHeatmap(_ result: LensResult, _ site: Site, _ indices: [Int]) -> String {
+        let p = result.numberValues.count
+        let bins = max(1, p / 2)
+        var values: [Float] = []
+        for i in indices { values += result.numberSpectra[i].meanMagnitude.dropFirst().prefix(bins).map { Float($0) } }
+        let ticks = [2.0, 2.5, 5, 10, 25].compactMap { period -> (Int, String)? in
+            guard let k = SpectrumRun.frequency(ofPeriod: period, p: p) else { return nil }
+            return (k - 1, SpectrumRun.periodLabel(k, p: p))
+        }
+        let heatmap = Heatmap(title: "Number-logit spectra per layer (\(site.rawValue))",
+                              values: Matrix(rows: indices.count, cols: values.count / max(indices.count, 1), values: values),
+                              rowLabels: indices.map { "layer \(result.readouts[$0].layer)" }, columnTicks: ticks,
+                              xLabel: "frequency k = 1…\(bins) (labelled by period)", yLabel: "layer", colorbarLabel: "mean |x̂[k]|")
+        return heatmap.svg()
+    }
+
+    struct Summary: Encodable {
+        struct Row: Encodable {
+            let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?
+            let mean_answer_rank: Double?, mean_answer_logprob: Double?, mean_entropy: Double, mean_kl_to_final: Double?
+            let top_periods: [Double]
+        }
+        let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int
+        let sgemm_gflop: Double, sgemm_seconds: Double, rows: [Row]
+
+        init(_ result: LensResult, _ summaries: [LensResult.Summary]) {
+            tool = "fourierlens \(SpectrumReport.version)"
+            command = "lens"
+            options = result.options
+            prompts = result.prompts.first?.count ?? 0
+            numbers = result.numberValues.count
+            sgemm_gflop = result.sgemmFlops / 1e9
+            sgemm_seconds = result.sgemmSeconds
+            rows = summaries.map { s in
+                Row(layer: s.layer, site: s.site.rawValue, acc_exact: s.accuracyExact, acc_pm2: s.accuracyWithin2,
+                    acc_pm10: s.accuracyWithin10, mean_answer_rank: s.meanRank, mean_answer_logprob: s.meanLogprob,
+                    mean_entropy: s.meanEntropy, mean_kl_to_final: s.meanKL,
+                    top_periods: s.topFrequencies.map { Double(result.numberValues.count) / Double($0) })
+            }
+        }
+    }
+}

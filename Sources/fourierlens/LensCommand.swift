@@ -1,0 +1,134 @@
+import ArgumentParser
+import FourierLens
+import Foundation
+
+extension NormMode: ExpressibleByArgument {}
+extension FourierFilter.Removed: ExpressibleByArgument {}
+
+/// Which activations the lens and the filter read.
+struct ReadoutOptions: ParsableArguments {
+    @Option(help: "Comma-separated sites (resid_pre, attn_out, mlp_out, resid_post; default: all in the dump).")
+    var sites: String?
+
+    @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
+    var layers: String?
+
+    @Option(help: "The position to read in [N, pos, d] activations (negative counts from the end).")
+    var position: Int?
+
+    @Flag(help: "Accept NaN/Inf values (set to 0).")
+    var allowNonfinite = false
+
+    func parsedSites() throws -> [Site]? {
+        try sites.map { text in
+            try text.split(separator: ",").map { name in
+                guard let site = Site(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--sites takes resid_pre, resid_mid, attn_out, mlp_out, resid_post (found \(name))")
+                }
+                return site
+            }
+        }
+    }
+
+    func load(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensTask) {
+        let file = try HDF5File(readingFrom: dump)
+        let roles = try Dump(file: file)
+        let task = try LensInput.load(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map(parseLayers),
+                                      norm: norm, position: position, allowNonFinite: allowNonfinite)
+        return (file, roles, task)
+    }
+}
+
+struct LensCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lens",
+        abstract: "Logit lens: every layer and site read through the unembedding, over the vocabulary and the numbers.",
+        discussion: "Writes lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json and index.html. See docs/METHODS.md."
+    )
+
+    @Argument(help: "The dump (an HDF5 file).")
+    var dump: String
+
+    @OptionGroup var readouts: ReadoutOptions
+
+    @Option(help: "none (W_U x, per-module logits), cached (TransformerLens apply_ln_to_stack) or recompute (tuned-lens logit lens).")
+    var norm: NormMode = .none
+
+    @Option(help: "Top tokens kept per prompt, layer and site.")
+    var topK = 10
+
+    @Option(help: "The prompt whose number logits around the answer are drawn (default: the middle one).")
+    var heatmapPrompt: Int?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+    }
+
+    func run() throws {
+        let directory = try output.directory(default: "\(stem(dump))-lens")
+        let (file, roles, task) = try readouts.load(dump, norm: norm)
+        let prompts = task.readouts.first?.activations.rows ?? 0
+        let heatmapPrompt = self.heatmapPrompt ?? prompts / 2
+        guard heatmapPrompt >= 0 && heatmapPrompt < prompts else {
+            throw ValidationError("--heatmap-prompt must name a prompt (0..<\(prompts))")
+        }
+        var options = LensOptions()
+        options.norm = norm
+        options.topK = topK
+        options.heatmapPrompt = heatmapPrompt
+        let result = LogitLens.run(task, options: options)
+        var strings: [Int64: String] = [:]
+        if let ids = roles.tokenIDs, let text = roles.tokenStrings {
+            for (id, s) in zip(try file.readIntegers(ids.path), try file.readStrings(text.path)) { strings[id] = s }
+        }
+        try LensReport.write(result, tokenStrings: strings, unembedding: task.unembedding, to: directory)
+        try directory.commit()
+        output.announce(directory)
+        if !output.quiet {
+            FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", result.sgemmFlops / 1e9,
+                                                       result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9).utf8))
+        }
+    }
+}
+
+struct FilterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filter",
+        abstract: "Fourier filtering: remove a band of frequencies from activations (Zhou et al. 2024, Def. A.6).",
+        discussion: "Writes filtered.h5 (to patch back into the model), filter_effect.csv, summary.json and index.html."
+    )
+
+    @Argument(help: "The dump (an HDF5 file).")
+    var dump: String
+
+    @OptionGroup var readouts: ReadoutOptions
+
+    @Option(help: "Which band to remove: low (1 ≤ k < tau, a high-pass filter) or high (k > tau, a low-pass filter).")
+    var remove: FourierFilter.Removed
+
+    @Option(help: "The threshold as a frequency k.")
+    var tau: Int?
+
+    @Option(help: "The threshold as a period T (k = p/T).")
+    var tauPeriod: Double?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if (tau == nil) == (tauPeriod == nil) { throw ValidationError("give the threshold as --tau K or as --tau-period T") }
+        if let tauPeriod, !(tauPeriod > 1) { throw ValidationError("--tau-period must be greater than 1 (found \(tauPeriod))") }
+    }
+
+    func run() throws {
+        let directory = try output.directory(default: "\(stem(dump))-filter")
+        let (file, roles, task) = try readouts.load(dump, norm: .none)
+        let p = task.numberValues.count
+        let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
+        let result = try FilterRun.run(task, removed: remove, tau: k, file: dump)
+        try FilterReport.write(result, source: file, dump: roles, to: directory)
+        try directory.commit()
+        output.announce(directory)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite struct LensCommandTests {
+    static var demo: String { TestPaths.packageRoot.appendingPathComponent("probes/data/minilm_demo.h5").path }
+
+    @Test func lensAndFilterOnTheDemoDump() throws {
+        let root = try TestPaths.scratchDirectory()
+        let lens = try runTool("lens", Self.demo, "--out", root.appendingPathComponent("lens").path, "--quiet")
+        #expect(lens.status == 0, "\(lens.stderr)")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("lens").path))
+        #expect(files.isSuperset(of: ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv", "lens_accuracy_resid_post.svg",
+                                      "lens_window_resid_post.svg", "lens_spectrum_resid_post.svg", "summary.json", "index.html"]))
+        let layers = try String(contentsOf: root.appendingPathComponent("lens/lens_layers.csv"), encoding: .utf8).split(separator: "\r\n")
+        #expect(layers[0] == "layer,site,acc_exact,acc_pm2,acc_pm10,mean_answer_rank,mean_answer_logprob,mean_entropy,mean_kl_to_final,top_periods")
+        #expect(layers[1].hasPrefix("0,resid_post,1.0,1.0,1.0,1.0,"))
+        let filter = try runTool("filter", Self.demo, "--remove", "high", "--tau", "50", "--out", root.appendingPathComponent("f").path, "--quiet")
+        #expect(filter.status == 0, "\(filter.stderr)")
+        let effect = try String(contentsOf: root.appendingPathComponent("f/filter_effect.csv"), encoding: .utf8).split(separator: "\r\n")
+        let after = effect.dropFirst().map { Double($0.split(separator: ",")[5])! }
+        #expect(after.allSatisfy { $0 < 1e-9 }, "band energy left after filtering: \(after)")
+        let inspect = try runTool("inspect", root.appendingPathComponent("f/filtered.h5").path, "--json")
+        #expect(inspect.status == 0 && inspect.stdout.contains("\"site\" : \"resid_post\""))
+    }
+
+    @Test(arguments: [
+        (["bad_dmodel.h5"], "expected d_model = 16"),
+        (["lens_model.h5", "--sites", "resid_pre"], "/acts: expected activations at site resid_pre"),
+        (["answers_outside.h5"], "/prompts/answer: expected answers among the number tokens (/tokens/values 0..39), found 45 at row 0"),
+        (["lens_model.h5", "--norm", "cached", "--layers", "9"], "expected layer 9 of site"),
+    ])
+    func badInputExitsTwo(arguments: [String], fragment: String) throws {
+        let dump = try TestPaths.fixture(arguments[0])
+        let out = try TestPaths.scratchDirectory().appendingPathComponent("never")
+        let result = try runProcess(TestPaths.tool, ["lens", dump] + arguments.dropFirst() + ["--out", out.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(fragment), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func filterRefusesABadThreshold() throws {
+        let result = try runTool("filter", Self.demo, "--remove", "low", "--tau", "400")
+        #expect(result.status == 2 && result.stderr.contains("--tau within 1…150"), "\(result.stderr)")
+        #expect(try runTool("filter", Self.demo, "--remove", "low").status == 2)
+    }
+}

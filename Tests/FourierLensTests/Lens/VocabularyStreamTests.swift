@@ -1,0 +1,56 @@
+import Foundation
+@testable import FourierLens
+import Testing
+
+/// The streaming statistics against a full softmax and a full sort, in double precision.
+@Suite struct VocabularyStreamTests {
+    @Test(arguments: [(512, 128), (515, 128), (1000, 7), (9, 4096)])
+    func streamingEqualsFullComputation(vocabulary: Int, tile: Int) {
+        var random = SeededRandom(seed: UInt64(vocabulary * 31 + tile))
+        let rows = 12, d = 8
+        let h = Matrix(rows: rows, cols: d, values: (0..<rows * d).map { _ in Float(random.nextGaussian()) })
+        let w = Matrix(rows: d, cols: vocabulary, values: (0..<d * vocabulary).map { _ in Float(3 * random.nextGaussian()) })
+        let bias = (0..<vocabulary).map { _ in Float(random.nextGaussian()) }
+        let unembedding = Unembedding(weights: w, bias: bias, columnTokens: nil)
+        let answers = (0..<rows).map { $0 * 37 % vocabulary }
+        let answerLogits = (0..<rows).map { LogitLens.logit(h, row: $0, column: answers[$0], unembedding: unembedding, bias: true) }
+        let reference = (0..<rows).map { $0 < 3 ? $0 : ($0 % 3) }  // rows 0–2 are references
+        var stream = VocabularyStream(rows: rows, topK: 5)
+        stream.run(h, unembedding: unembedding, addBias: true, answerColumn: answers, answerLogit: answerLogits,
+                   reference: reference, tileColumns: tile)
+        func logits(_ r: Int) -> [Double] {
+            (0..<vocabulary).map { c in (0..<d).reduce(Double(bias[c])) { $0 + Double(h[r, $1]) * Double(w[$1, c]) } }
+        }
+        for r in 0..<rows {
+            let z = logits(r)
+            let m = z.max()!
+            let lse = m + log(z.reduce(0) { $0 + exp($1 - m) })
+            let p = z.map { exp($0 - lse) }
+            let s = stream.statistics[r]
+            #expect(abs(Double(s.max) + log(s.sum) - lse) < 1e-4 * max(1, abs(lse)))
+            let entropy = -zip(p, z).reduce(0) { $0 + $1.0 * ($1.1 - lse) }
+            #expect(abs((Double(s.max) + log(s.sum) - s.weighted / s.sum) - entropy) < 1e-3 * max(1, entropy))
+            #expect(s.above + 1 == 1 + z.indices.filter { $0 != answers[r] && z[$0] > z[answers[r]] }.count)
+            let order = z.indices.sorted { z[$0] > z[$1] }
+            #expect(Array(stream.topColumns[r * 5 ..< r * 5 + min(5, vocabulary)]) == Array(order.prefix(5)))
+            // KL(reference ‖ r) from the running cross sum.
+            let f = logits(reference[r]), mf = f.max()!
+            let lseF = mf + log(f.reduce(0) { $0 + exp($1 - mf) })
+            let kl = f.indices.reduce(0.0) { $0 + exp(f[$1] - lseF) * ((f[$1] - lseF) - (z[$1] - lse)) }
+            let ref = stream.statistics[reference[r]]
+            let streamed = r == reference[r] ? 0 : (ref.weighted / ref.sum - (Double(ref.max) + log(ref.sum))) - (s.crossWithReference / ref.sum - (Double(s.max) + log(s.sum)))
+            #expect(abs(streamed - kl) < 1e-3 * max(1, kl), "row \(r): \(streamed) vs \(kl)")
+        }
+    }
+
+    @Test func fastExpIsAccurate() {
+        var worst: Float = 0
+        for i in 0..<2000 {
+            let x = Float(-87 + Double(i) * 0.0875)
+            let got = fastExp(SIMD8(repeating: x))[0], want = Foundation.exp(x)
+            worst = max(worst, abs(got - want) / want)
+        }
+        #expect(worst < 3e-7)
+        #expect(fastExp(SIMD8(repeating: -200))[3] == 0)
+    }
+}
