@@ -19,7 +19,9 @@ demo: build
 	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
 	.build/release/fourierlens spectrum $(DEMO_DUMP) --out $(REPORTS)/demo-spectrum --force
 	.build/release/fourierlens compare $(DEMO_DUMP) --random gaussian --out $(REPORTS)/demo-compare --force
-	@echo "Open $(REPORTS)/demo-spectrum/index.html and $(REPORTS)/demo-compare/index.html in a browser."
+	.build/release/fourierlens lens $(DEMO_DUMP) --out $(REPORTS)/demo-lens --force
+	@echo "Open $(REPORTS)/demo-spectrum/index.html (the spectrum), $(REPORTS)/demo-compare/index.html"
+	@echo "(pretrained vs random: spectra and probes) and $(REPORTS)/demo-lens/index.html (the logit lens) in a browser."
 
 fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_fixtures.py $(FIXTURES)

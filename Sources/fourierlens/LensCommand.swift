@@ -7,7 +7,8 @@ extension FourierFilter.Removed: ExpressibleByArgument {}
 
 /// Which activations the lens and the filter read.
 struct ReadoutOptions: ParsableArguments {
-    @Option(help: "Comma-separated sites (resid_pre, attn_out, mlp_out, resid_post; default: all in the dump).")
+    @Option(name: [.customLong("sites"), .customLong("site")],
+            help: "Comma-separated sites (resid_pre, attn_out, mlp_out, resid_post; default: all in the dump).")
     var sites: String?
 
     @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
@@ -78,7 +79,9 @@ struct LensCommand: ParsableCommand {
         options.norm = norm
         options.topK = topK
         options.heatmapPrompt = heatmapPrompt
-        let result = LogitLens.run(task, options: options)
+        let bar = ProgressBar(label: "lens", enabled: !output.quiet)
+        let result = LogitLens.run(task, options: options, progress: bar.update)
+        bar.finish()
         var strings: [Int64: String] = [:]
         if let ids = roles.tokenIDs, let text = roles.tokenStrings {
             for (id, s) in zip(try file.readIntegers(ids.path), try file.readStrings(text.path)) { strings[id] = s }

@@ -28,7 +28,8 @@ def _marker_ids(tokenizer, number):
 
 def readout_positions(tokenizer, prompts, token_ids, position):
     """The token index read in each prompt: "last" (last real token), "number" (the last
-    occurrence of the prompt's marker number), or an integer index (negative from the end)."""
+    occurrence of the prompt's marker number), any other string (the last occurrence of that
+    single token), or an integer index (negative from the end)."""
     positions = []
     for prompt, ids in zip(prompts, token_ids):
         if position == "last":
@@ -42,6 +43,15 @@ def readout_positions(tokenizer, prompts, token_ids, position):
             hits = [i for i, t in enumerate(ids) if t in markers]
             if not hits:
                 raise ExportError(f"expected the token of {prompt.marker} in prompt {prompt.text!r}; it is not there")
+            positions.append(hits[-1])
+        elif isinstance(position, str):
+            # The last occurrence of a given token, e.g. "=" or " is".
+            wanted = encode(tokenizer, position)
+            if len(wanted) != 1:
+                raise ExportError(f"expected position 'last', 'number', an index or a single token, found {position!r} ({len(wanted)} tokens)")
+            hits = [i for i, t in enumerate(ids) if t == wanted[0]]
+            if not hits:
+                raise ExportError(f"expected the token {position!r} in prompt {prompt.text!r}; it is not there")
             positions.append(hits[-1])
         elif isinstance(position, (int, np.integer)):
             index = position if position >= 0 else len(ids) + position

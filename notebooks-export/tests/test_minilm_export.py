@@ -70,3 +70,12 @@ def test_float16_and_bfloat16_outputs(minilm, tmp_path):
         report = inspect_json(out)
         w_e = next(e for e in report["entries"] if e["path"] == "/weights/W_E")
         assert w_e["dtype"] == ("float16" if dtype == "float16" else "bfloat16 (uint16 words)")
+
+
+def test_position_of_a_given_token(minilm, tmp_path):
+    model, tokenizer = minilm
+    from fourierlens_export import readout_positions
+    prompts = number_prompts("Total of {n} and 4 = ?", [3, 17])
+    ids = [list(tokenizer(p.text)["input_ids"]) for p in prompts]
+    positions = readout_positions(tokenizer, prompts, ids, "=")
+    assert [tokenizer.convert_ids_to_tokens(i[p]) for i, p in zip(ids, positions)] == ["=", "="]

@@ -75,7 +75,8 @@ public struct LensResult: Sendable {
 
 public enum LogitLens {
     /// Runs the lens. Pure: no I/O; memory is bounded by the prompt block × vocabulary tile.
-    public static func run(_ task: LensTask, options: LensOptions) -> LensResult {
+    /// `progress` hears the fraction of prompts done after each block (for a progress bar).
+    public static func run(_ task: LensTask, options: LensOptions, progress: ((Double) -> Void)? = nil) -> LensResult {
         let readoutCount = task.readouts.count
         let n = task.readouts.first?.activations.rows ?? 0
         let normed = options.norm != .none
@@ -146,6 +147,7 @@ public enum LogitLens {
                 }
             }
             blockStart += block
+            progress?(Double(blockStart) / Double(n))
         }
         let matrices = numberLogits.map { Matrix(rows: n, cols: p, values: $0) }
         return LensResult(readouts: task.readouts.map { ($0.site, $0.layer) }, prompts: prompts, numberLogits: matrices,

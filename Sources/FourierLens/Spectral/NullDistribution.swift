@@ -75,9 +75,10 @@ public struct NullDistribution: Sendable {
         case .fft: useGram = false
         }
         if !useGram {
+            let fft = RealFFT(length: p, count: d, layout: .columns)
             return permutations.map { order in
                 let permuted = NumberAxis(order: order, values: []).reorder(matrix)
-                return SpectralAnalysis.spectrum(of: permuted, center: false).magnitude
+                return SpectralAnalysis.spectrum(of: permuted, center: false, using: fft).magnitude
             }
         }
         let gram = gramMatrix(matrix)
@@ -106,9 +107,10 @@ public struct NullDistribution: Sendable {
     static func gaussianMagnitudes(_ matrix: Matrix, draws: Int, seed: UInt64, center: Bool) -> [[Double]] {
         var random = SeededRandom(seed: seed)
         let stats = ColumnStatistics(matrix)
+        let fft = RealFFT(length: matrix.rows, count: matrix.cols, layout: .columns)
         return (0..<draws).map { _ in
             let draw = stats.gaussianMatrix(rows: matrix.rows, random: &random)
-            return SpectralAnalysis.spectrum(of: draw, center: center).magnitude
+            return SpectralAnalysis.spectrum(of: draw, center: center, using: fft).magnitude
         }
     }
 }

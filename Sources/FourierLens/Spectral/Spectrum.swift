@@ -60,9 +60,14 @@ public struct Spectrum: Equatable, Sendable {
 public enum SpectralAnalysis {
     /// The spectrum of `matrix` (rows in number order), optionally centring each column first.
     public static func spectrum(of matrix: Matrix, center: Bool) -> Spectrum {
+        spectrum(of: matrix, center: center, using: RealFFT(length: matrix.rows, count: matrix.cols, layout: .columns))
+    }
+
+    /// The same with a plan made once by the caller and reused (the null's many draws).
+    static func spectrum(of matrix: Matrix, center: Bool, using fft: RealFFT) -> Spectrum {
         let x = center ? centered(matrix) : matrix
         let p = x.rows, d = x.cols
-        let fft = RealFFT(length: p, count: d, layout: .columns)
+        precondition(fft.n == p && fft.count == d && fft.layout == .columns)
         let bins = fft.bins
         var energy = [Double](repeating: 0, count: bins)
         var cosEnergy = energy, sinEnergy = energy

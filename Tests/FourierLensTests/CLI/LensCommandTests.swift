@@ -30,12 +30,7 @@ import Testing
         (["lens_model.h5", "--norm", "cached", "--layers", "9"], "expected layer 9 of site"),
     ])
     func badInputExitsTwo(arguments: [String], fragment: String) throws {
-        let dump = try TestPaths.fixture(arguments[0])
-        let out = try TestPaths.scratchDirectory().appendingPathComponent("never")
-        let result = try runProcess(TestPaths.tool, ["lens", dump] + arguments.dropFirst() + ["--out", out.path])
-        #expect(result.status == 2)
-        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(fragment), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out.path))
+        try expectToolRejects("lens", arguments, fragment: fragment)
     }
 
     @Test func filterRefusesABadThreshold() throws {

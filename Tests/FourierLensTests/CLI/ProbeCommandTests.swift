@@ -46,12 +46,7 @@ import Testing
         (["gaps.h5", "--site", "mlp_out"], "/acts: expected activations at site mlp_out"),
     ])
     func badInputExitsTwo(arguments: [String], fragment: String) throws {
-        let dump = try TestPaths.fixture(arguments[0])
-        let out = try TestPaths.scratchDirectory().appendingPathComponent("never")
-        let result = try runProcess(TestPaths.tool, ["probe", dump] + arguments.dropFirst() + ["--out", out.path])
-        #expect(result.status == 2)
-        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(fragment), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out.path))
+        try expectToolRejects("probe", arguments, fragment: fragment)
     }
 
     @Test func badPeriodsAndProbesAreUsageErrors() throws {

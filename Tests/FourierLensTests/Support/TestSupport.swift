@@ -89,3 +89,16 @@ func expectBadInput(_ fragments: [String], sourceLocation: SourceLocation = #_so
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// Runs `fourierlens COMMAND DUMP ARGS --out NEW` and expects exit 2, one stderr line holding
+/// `fragment`, and no output directory.
+func expectToolRejects(_ command: String, _ arguments: [String], fragment: String,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let dump = try TestPaths.fixture(arguments[0])
+    let out = try TestPaths.scratchDirectory().appendingPathComponent("never")
+    let result = try runProcess(TestPaths.tool, [command, dump] + arguments.dropFirst() + ["--out", out.path])
+    #expect(result.status == 2, sourceLocation: sourceLocation)
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.hasPrefix("fourierlens: ") && result.stderr.contains(fragment), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(!FileManager.default.fileExists(atPath: out.path), sourceLocation: sourceLocation)
+}
