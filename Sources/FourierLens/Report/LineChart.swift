@@ -133,9 +133,12 @@ public struct LineChart: Sendable {
 
     private func legendElements(x: Double, y: Double) -> [String] {
         guard series.count > 1 || !bands.isEmpty else { return [] }
-        var out: [String] = []
-        var row = 0.0
         let n = SVGText.n
+        let entries = Double(series.count + bands.count)
+        let widest = (series.map(\.name) + bands.map(\.name)).map { Double($0.count) * 7 + 40 }.max() ?? 0
+        // A light backing keeps the legend readable over the lines it covers.
+        var out = [##"<rect x="\##(n(x - 6))" y="\##(n(y - 12))" width="\##(n(widest + 4))" height="\##(n(entries * 18 + 6))" fill="#FFFFFF" fill-opacity="0.85" stroke="#DDDDDD"/>"##]
+        var row = 0.0
         for (index, s) in series.enumerated() {
             let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
             let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""

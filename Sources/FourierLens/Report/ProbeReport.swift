@@ -53,13 +53,17 @@ public enum ProbeReport {
                 guard !chosen.isEmpty else { continue }
                 let layers = results.map { Double($0.layer!) }
                 var series: [LineChart.Series] = []
+                // R² of a shuffled control can be far below zero; the chart stops at −1 (the CSV has the values).
+                let floor = metric == "r2" ? -1.0 : -Double.infinity
                 for (position, (index, score)) in chosen.enumerated() {
-                    series.append(.init(name: score.probe, x: layers, y: results.map { $0.scores[index].mean }, color: position))
-                    series.append(.init(name: "\(score.probe) control", x: layers,
-                                        y: results.map { $0.scores[index].controlMean ?? .nan }, style: .dashed, color: position))
+                    series.append(.init(name: score.probe, x: layers, y: results.map { max($0.scores[index].mean, floor) }, color: position))
+                    let control = results.map { $0.scores[index].controlMean.map { max($0, floor) } ?? .nan }
+                    if control.contains(where: { !$0.isNaN }) {
+                        series.append(.init(name: "\(score.probe) control", x: layers, y: control, style: .dashed, color: position))
+                    }
                 }
                 let chart = LineChart(title: "Probes per layer: \(label)", xLabel: "layer", yLabel: label, series: series)
-                charts.append((file, chart.svg(), "\(label.capitalized) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour). Chance: \(metric == "accuracy" ? "1/m for mod m" : "0").")) 
+                charts.append((file, chart.svg(), "The \(label) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour). Chance: \(metric == "accuracy" ? "1/m for mod m" : "0; values below −1 are drawn at −1").")) 
             }
             return charts
         }

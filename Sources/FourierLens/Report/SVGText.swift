@@ -28,7 +28,7 @@ enum SVGText {
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         var ticks: [Double] = []
-        var t = (low / step).rounded(.up) * step
+        var t = (low / step).rounded(.down) * step
         while t < high + step * 0.999 {
             ticks.append(abs(t) < step * 1e-9 ? 0 : t)
             t += step
