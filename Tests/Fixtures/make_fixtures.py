@@ -215,6 +215,12 @@ def big_fixture():
     0.5): large enough to show that streaming reads keep memory bounded, free to create."""
     with h5py.File(path("big.h5"), "w") as f:
         f.create_dataset("acts/mlp_out_big", shape=(2_097_152, 256), dtype="<f4", chunks=(4096, 256), fillvalue=0.5)
+    # And 512 MiB really on disk: row i holds the value i, written 64K rows at a time.
+    rows, width, step = 524_288, 256, 65_536
+    with h5py.File(path("big_real.h5"), "w") as f:
+        ds = f.create_dataset("acts/resid_post_big", shape=(rows, width), dtype="<f4", chunks=(4096, width))
+        for start in range(0, rows, step):
+            ds[start:start + step] = np.repeat(np.arange(start, start + step, dtype=np.float32)[:, None], width, axis=1)
 
 
 if __name__ == "__main__":
