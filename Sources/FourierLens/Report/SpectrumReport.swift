@@ -6,6 +6,7 @@ public enum SpectrumReport {
 
     public static func write(_ result: SpectrumResult, to output: OutputDirectory) throws {
         try output.write(csv(result).render(), to: "spectrum.csv")
+        try output.write(columnsCSV(result).render(), to: "spectrum_columns.csv")
         let chart = svg(result)
         try output.write(chart, to: "spectrum.svg")
         try output.write(try summaryJSON(result), to: "summary.json")
@@ -26,6 +27,17 @@ public enum SpectrumReport {
                           .optional(result.null?.lower[k]), .optional(result.null?.upper[k]),
                           .optional(result.test.z[k]), .optional(result.test.pValue[k]), .optional(result.test.qValue[k]),
                           .flag(result.test.outlier[k]), .integer(s.topColumns[k])])
+        }
+        return table
+    }
+
+    /// Each column's strongest frequency and its share of the column's energy at k ≥ 1.
+    public static func columnsCSV(_ result: SpectrumResult) -> CSVTable {
+        var table = CSVTable(header: ["column", "top_k", "period", "share"])
+        let s = result.spectrum
+        for j in 0..<s.columnTopFrequency.count {
+            let k = s.columnTopFrequency[j]
+            table.append([.integer(j), .integer(k), .optional(s.period(k)), .number(s.columnTopShare[j])])
         }
         return table
     }
@@ -84,6 +96,7 @@ public enum SpectrumReport {
                 .table(caption: "Outlier frequencies", header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
                        rows: outlierRows(result)),
                 .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier"),
+                        ("spectrum_columns.csv", "one row per column: its strongest frequency and that frequency's share of the column's energy"),
                         ("spectrum.svg", "the chart above"), ("summary.json", "inputs, options and outliers, for scripts")]),
             ])
     }

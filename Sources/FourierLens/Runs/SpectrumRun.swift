@@ -44,7 +44,8 @@ public enum SpectrumRun {
         let matrix = options.center ? SpectralAnalysis.centered(input.matrix) : input.matrix
         let spectrum = SpectralAnalysis.spectrum(of: matrix, center: false)
         let spectrumCentered = Spectrum(p: spectrum.p, d: spectrum.d, centered: options.center, energy: spectrum.energy,
-                                        cosEnergy: spectrum.cosEnergy, sinEnergy: spectrum.sinEnergy, topColumns: spectrum.topColumns)
+                                        cosEnergy: spectrum.cosEnergy, sinEnergy: spectrum.sinEnergy, topColumns: spectrum.topColumns,
+                                        columnTopFrequency: spectrum.columnTopFrequency, columnTopShare: spectrum.columnTopShare)
         let null = NullDistribution.sample(options.null, of: matrix, draws: options.draws, seed: options.seed, center: options.center)
         let test = null.map { OutlierTest(magnitude: spectrum.magnitude, null: $0, alpha: options.alpha) }
             ?? OutlierTest(frequencies: spectrum.energy.count, alpha: options.alpha)

@@ -13,6 +13,10 @@ public struct Spectrum: Equatable, Sendable {
     public let sinEnergy: [Double]
     /// How many columns have their largest |X̂[k, j]| (k ≥ 1) at each k.
     public let topColumns: [Int]
+    /// Per column j: the frequency k ≥ 1 of its largest |X̂[k, j]|, and that frequency's share
+    /// of the column's energy at k ≥ 1 (in the real orthonormal basis).
+    public let columnTopFrequency: [Int]
+    public let columnTopShare: [Double]
 
     public var frequencies: Range<Int> { 0..<energy.count }
 
@@ -72,10 +76,13 @@ public enum SpectralAnalysis {
         var energy = [Double](repeating: 0, count: bins)
         var cosEnergy = energy, sinEnergy = energy
         var topColumns = [Int](repeating: 0, count: bins)
+        var columnTop = [Int](repeating: 0, count: d)
+        var columnShare = [Double](repeating: 0, count: d)
         x.values.withUnsafeBufferPointer { input in
             fft.transform(input) { coefficients in
                 var best = [Float](repeating: -1, count: d)
                 var bestK = [Int](repeating: 0, count: d)
+                var columnEnergy = [Double](repeating: 0, count: d)
                 for k in 0..<bins {
                     var re2 = 0.0, im2 = 0.0
                     let base = 2 * k * d
@@ -84,17 +91,27 @@ public enum SpectralAnalysis {
                         re2 += Double(re * re)
                         im2 += Double(im * im)
                         let power = re * re + im * im
-                        if k >= 1 && power > best[j] { best[j] = power; bestK[j] = k }
+                        if k >= 1 {
+                            columnEnergy[j] += Double(power) * ((2 * k == p) ? 1 : 2)
+                            if power > best[j] { best[j] = power; bestK[j] = k }
+                        }
                     }
                     cosEnergy[k] = re2
                     sinEnergy[k] = im2
                     energy[k] = re2 + im2
                 }
-                if bins > 1 { for j in 0..<d { topColumns[bestK[j]] += 1 } }
+                if bins > 1 {
+                    for j in 0..<d {
+                        topColumns[bestK[j]] += 1
+                        columnTop[j] = bestK[j]
+                        let weight = 2 * bestK[j] == p ? 1.0 : 2.0
+                        columnShare[j] = columnEnergy[j] > 0 ? Double(best[j]) * weight / columnEnergy[j] : 0
+                    }
+                }
             }
         }
         return Spectrum(p: p, d: d, centered: center, energy: energy, cosEnergy: cosEnergy,
-                        sinEnergy: sinEnergy, topColumns: topColumns)
+                        sinEnergy: sinEnergy, topColumns: topColumns, columnTopFrequency: columnTop, columnTopShare: columnShare)
     }
 
     /// Each column minus its mean (accumulated in Double).

@@ -32,7 +32,7 @@ import Testing
             let result = try runTool("spectrum", Self.demo, "--out", root.appendingPathComponent(name).path, "--quiet")
             #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
         }
-        for file in ["spectrum.csv", "spectrum.svg", "summary.json", "index.html"] {
+        for file in ["spectrum.csv", "spectrum_columns.csv", "spectrum.svg", "summary.json", "index.html"] {
             let one = try Data(contentsOf: root.appendingPathComponent("one/\(file)"))
             let two = try Data(contentsOf: root.appendingPathComponent("two/\(file)"))
             #expect(one == two, "\(file) differs between two runs with the same seed")

@@ -66,6 +66,8 @@ import Testing
             let spectrum = SpectralAnalysis.spectrum(of: Matrix(rows: p, cols: 3, values: values), center: false)
             #expect(abs(spectrum.energyFraction[k] - 1) < 1e-6, "p=\(p)")
             #expect(spectrum.topColumns[k] == 3)
+            #expect(spectrum.columnTopFrequency == [k, k, k])
+            #expect(spectrum.columnTopShare.allSatisfy { abs($0 - 1) < 1e-6 })
             #expect(spectrum.bandSplit(tau: 8).low > 0.999999)
             #expect(abs(spectrum.energyFraction(in: [k]) - 1) < 1e-6)
         }
