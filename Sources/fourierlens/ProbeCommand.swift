@@ -113,7 +113,10 @@ struct ProbeCommand: ParsableCommand {
                     expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(roles.sites.map(\.rawValue).joined(separator: ", ").isEmpty ? "none" : roles.sites.map(\.rawValue).joined(separator: ", "))")
             }
             let wanted = try layers.map(parseLayers) ?? sources.keys.sorted()
-            for layer in wanted {
+            let bar = ProgressBar(label: "probe", enabled: !output.quiet)
+            defer { bar.finish() }
+            for (done, layer) in wanted.enumerated() {
+                bar.update(Double(done) / Double(wanted.count))
                 guard let source = sources[layer] else {
                     throw FourierLensError.badInput(file: dump, dataset: "/acts/\(site.hookName(layer: layer))",
                         expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
@@ -123,6 +126,7 @@ struct ProbeCommand: ParsableCommand {
                 results.append(try ProbeRun.run(NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
                                                              layer: layer, matrix: matrix.matrix, values: matrix.values),
                                                 options: options, source: "layer \(layer) \(site.rawValue)"))
+                bar.update(Double(done + 1) / Double(wanted.count))
             }
         } else {
             let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
