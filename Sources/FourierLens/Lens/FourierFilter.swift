@@ -67,14 +67,7 @@ public struct FourierFilter: Sendable {
 
     /// The share of a number-logit row's non-constant energy that lies in the removed band.
     public func bandShare(_ logits: Matrix) -> Double {
-        let spectrum = SpectralAnalysis.spectrum(of: Matrix(rows: logits.cols, cols: logits.rows,
-                                                            values: transpose(logits).values), center: true)
+        let spectrum = SpectralAnalysis.spectrum(of: logits.transposed(), center: true)
         return spectrum.energyFraction(in: Set(removedFrequencies))
     }
-}
-
-func transpose(_ m: Matrix) -> Matrix {
-    var values = [Float](repeating: 0, count: m.values.count)
-    for r in 0..<m.rows { for c in 0..<m.cols { values[c * m.rows + r] = m.values[r * m.cols + c] } }
-    return Matrix(rows: m.cols, cols: m.rows, values: values)
 }

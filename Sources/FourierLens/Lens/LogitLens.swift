@@ -173,6 +173,27 @@ public enum LogitLens {
     }
 }
 
+/// Share of the prompts whose predicted number equals the answer, is within ±2, within ±10;
+/// prompts without a predicted number or an answer do not count (nil when none counts).
+struct NumberAccuracy {
+    var exact: Double?
+    var within2: Double?
+    var within10: Double?
+
+    init(predicted: [Int64?], answers: [Int64?]) {
+        var hits = [0, 0, 0], counted = 0
+        for (prediction, answer) in zip(predicted, answers) {
+            guard let prediction, let answer else { continue }
+            let error = abs(prediction - answer)
+            counted += 1
+            for (i, bound) in [0, 2, 10].enumerated() where error <= bound { hits[i] += 1 }
+        }
+        guard counted > 0 else { return }
+        (exact, within2, within10) = (Double(hits[0]) / Double(counted), Double(hits[1]) / Double(counted),
+                                      Double(hits[2]) / Double(counted))
+    }
+}
+
 extension Site {
     /// The residual stream (as opposed to a component added to it): the final norm's bias belongs here.
     public var isResidual: Bool { self == .residPre || self == .residMid || self == .residPost }
@@ -197,18 +218,13 @@ extension LensResult {
         readouts.indices.map { i in
             let rows = prompts[i]
             func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
-            var exact: [Double] = [], within2: [Double] = [], within10: [Double] = []
-            for (j, readout) in rows.enumerated() {
-                guard let answer = answerValues[j], numberValues.contains(answer), let predicted = readout.predictedValue else { continue }
-                let error = abs(predicted - answer)
-                exact.append(error == 0 ? 1 : 0)
-                within2.append(error <= 2 ? 1 : 0)
-                within10.append(error <= 10 ? 1 : 0)
-            }
+            let known = Set(numberValues)
+            let accuracy = NumberAccuracy(predicted: rows.map(\.predictedValue),
+                                          answers: answerValues.map { $0.flatMap { known.contains($0) ? $0 : nil } })
             let spectrum = numberSpectra[i].meanMagnitude
             let top = Array(spectrum.indices.dropFirst().sorted { spectrum[$0] > spectrum[$1] }.prefix(3))
-            return Summary(site: readouts[i].site, layer: readouts[i].layer, accuracyExact: mean(exact),
-                           accuracyWithin2: mean(within2), accuracyWithin10: mean(within10),
+            return Summary(site: readouts[i].site, layer: readouts[i].layer, accuracyExact: accuracy.exact,
+                           accuracyWithin2: accuracy.within2, accuracyWithin10: accuracy.within10,
                            meanRank: mean(rows.compactMap { $0.rank.map(Double.init) }),
                            meanLogprob: mean(rows.compactMap(\.logprob)), meanEntropy: mean(rows.map(\.entropy)) ?? .nan,
                            meanKL: mean(rows.compactMap(\.kl)), topFrequencies: top)

@@ -24,4 +24,18 @@ public struct Matrix: Equatable, Sendable {
     public func row(_ index: Int) -> ArraySlice<Float> {
         values[index * cols ..< (index + 1) * cols]
     }
+
+    public func transposed() -> Matrix {
+        var out = [Float](repeating: 0, count: values.count)
+        for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = values[r * cols + c] } }
+        return Matrix(rows: cols, cols: rows, values: out)
+    }
+}
+
+/// The rows of `matrix` at `rows`, in that order.
+func gatherRows(_ matrix: Matrix, _ rows: [Int]) -> Matrix {
+    var values: [Float] = []
+    values.reserveCapacity(rows.count * matrix.cols)
+    for r in rows { values += matrix.row(r) }
+    return Matrix(rows: rows.count, cols: matrix.cols, values: values)
 }

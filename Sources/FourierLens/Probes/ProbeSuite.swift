@@ -23,9 +23,10 @@ public enum ProbeSuite {
             let trainRows = folds.train(f), testRows = folds.test[f]
             let train = x.rows(trainRows), test = x.rows(testRows)
             let means = train.columnMeans
+            let testCentred = test.subtractingRow(means)
             let solver: RidgeSolver
             do {
-                solver = try RidgeSolver(train: train.subtractingRow(means), test: test.subtractingRow(means))
+                solver = try RidgeSolver(train: train.subtractingRow(means), test: testCentred)
             } catch {
                 throw .solverFailed("\(error)")
             }
@@ -43,7 +44,7 @@ public enum ProbeSuite {
                         record(tag + "helix_baseline_pca", pca)
                         record(tag + "helix_baseline_poly", poly)
                     case .fourier:
-                        record(tag + "fourier", try fourierR2(solver, test.subtractingRow(means), trainA, testA, options: options))
+                        record(tag + "fourier", try fourierR2(solver, testCentred, trainA, testA, options: options))
                     }
                 }
             }
@@ -69,10 +70,7 @@ public enum ProbeSuite {
     static func valueR2(_ solver: RidgeSolver, _ trainA: [Double], _ testA: [Double]) -> Double {
         let mean = trainA.reduce(0, +) / Double(trainA.count)
         let prediction = solver.fitAndPredict(column(trainA.map { $0 - mean }))
-        let residual = zip(testA, prediction.values).reduce(0) { $0 + ($1.0 - mean - $1.1) * ($1.0 - mean - $1.1) }
-        let testMean = testA.reduce(0, +) / Double(testA.count)
-        let total = testA.reduce(0) { $0 + ($1 - testMean) * ($1 - testMean) }
-        return total > 0 ? 1 - residual / total : 0
+        return pooledR2(column(testA), column(prediction.values.map { $0 + mean }))
     }
 
     /// A ridge classifier: ridge regression onto ±1 class indicators (one λ for all classes, by

@@ -35,12 +35,13 @@ public enum FilterReport {
                               xLabel: "layer", yLabel: "number accuracy of W_U x", series: [
                                   .init(name: "before", x: layers, y: result.effects.map { $0.accuracyBefore ?? .nan }),
                                   .init(name: "after", x: layers, y: result.effects.map { $0.accuracyAfter ?? .nan }, style: .dashed)])
-        try output.write(chart.svg(), to: "filter_effect.svg")
+        let chartSVG = chart.svg()
+        try output.write(chartSVG, to: "filter_effect.svg")
         try output.write(try encodeJSON(Summary(result)), to: "summary.json")
         let page = ReportPage(
             title: "FourierLens filter", subtitle: "removed \(result.filter.removed.rawValue) frequencies, τ = \(result.filter.tau), rank \(result.filter.rank)",
             sections: [
-                .figure(id: "effect", svg: chart.svg(), caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
+                .figure(id: "effect", svg: chartSVG, caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
                 .table(caption: "Per layer", header: ["site", "layer", "band share before", "after", "accuracy before", "after"],
                        rows: result.effects.map { [$0.site.rawValue, String($0.layer), format($0.bandShareBefore), format($0.bandShareAfter),
                                                    $0.accuracyBefore.map(format) ?? "–", $0.accuracyAfter.map(format) ?? "–"] }),

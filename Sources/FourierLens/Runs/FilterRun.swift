@@ -55,18 +55,13 @@ public enum FilterRun {
         return FilterResult(filter: filter, readouts: task.readouts, filtered: filtered, effects: effects)
     }
 
-    /// Exact and ±2 accuracy of the argmax number against the answers that are numbers.
+    /// Exact and ±2 accuracy of the argmax number against the answers.
     static func accuracy(_ logits: Matrix, _ answers: [Int64?], _ values: [Int64]) -> (Double?, Double?) {
-        var exact = 0, within2 = 0, counted = 0
-        for r in 0..<logits.rows {
-            guard let answer = answers[r] else { continue }
+        let predicted: [Int64?] = (0..<logits.rows).map { r in
             let row = logits.row(r)
-            guard let best = row.indices.max(by: { row[$0] < row[$1] }) else { continue }
-            let error = abs(values[best - row.startIndex] - answer)
-            counted += 1
-            if error == 0 { exact += 1 }
-            if error <= 2 { within2 += 1 }
+            return row.indices.max { row[$0] < row[$1] }.map { values[$0 - row.startIndex] }
         }
-        return counted == 0 ? (nil, nil) : (Double(exact) / Double(counted), Double(within2) / Double(counted))
+        let accuracy = NumberAccuracy(predicted: predicted, answers: answers)
+        return (accuracy.exact, accuracy.within2)
     }
 }

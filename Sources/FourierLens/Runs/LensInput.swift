@@ -46,8 +46,9 @@ public enum LensInput {
             if !allowNonFinite, let i = matrix.values.firstIndex(where: { !$0.isFinite }) {
                 throw bad(source.path, "finite values, found NaN/Inf at row \(i / matrix.cols); pass --allow-nonfinite to treat them as 0")
             }
-            readouts.append(LensReadout(site: site, layer: layer,
-                                        activations: Matrix(rows: matrix.rows, cols: matrix.cols, values: matrix.values.map { $0.isFinite ? $0 : 0 })))
+            var activations = matrix
+            for i in activations.values.indices where !activations.values[i].isFinite { activations.values[i] = 0 }
+            readouts.append(LensReadout(site: site, layer: layer, activations: activations))
         }
 
         var finalScale: [Float]? = nil
@@ -58,11 +59,12 @@ public enum LensInput {
                 finalScale = try file.readVector(scale.path)
             } else {
                 guard let position else { throw bad(scale.path, "--position to pick the scale of one position from \(info.shapeDescription)") }
-                let all = try file.readFloats(scale.path)
                 let width = info.shape[1]
                 let index = position < 0 ? width + position : position
                 guard (0..<width).contains(index) else { throw bad(scale.path, "--position within 0..<\(width), found \(position)") }
-                finalScale = (0..<info.shape[0]).map { all[$0 * info.elementCount / info.shape[0] + index * (info.rank == 3 ? info.shape[2] : 1)] }
+                var start = info.shape.map { _ in 0 }, count = info.shape
+                (start[1], count[1]) = (index, 1)
+                finalScale = try file.readFloats(scale.path, start: start, count: count)
             }
             if let bad = finalScale!.firstIndex(where: { !($0 > 0) }) {
                 throw FourierLensError.badInput(file: path, dataset: scale.path, expected: "positive scales, found \(finalScale![bad]) at row \(bad)")

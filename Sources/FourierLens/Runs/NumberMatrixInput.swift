@@ -92,11 +92,5 @@ public struct NumberMatrix: Sendable {
     }
 }
 
-func gatherRows(_ matrix: Matrix, _ rows: [Int]) -> Matrix {
-    var values: [Float] = []
-    values.reserveCapacity(rows.count * matrix.cols)
-    for r in rows { values += matrix.row(r) }
-    return Matrix(rows: rows.count, cols: matrix.cols, values: values)
-}
 
 import Foundation

@@ -43,21 +43,18 @@ public enum SpectrumRun {
     public static func run(_ input: NumberMatrix, options: SpectrumOptions, label: String? = nil) -> SpectrumResult {
         let matrix = options.center ? SpectralAnalysis.centered(input.matrix) : input.matrix
         let spectrum = SpectralAnalysis.spectrum(of: matrix, center: false)
-        let spectrumCentered = Spectrum(p: spectrum.p, d: spectrum.d, centered: options.center, energy: spectrum.energy,
-                                        cosEnergy: spectrum.cosEnergy, sinEnergy: spectrum.sinEnergy, topColumns: spectrum.topColumns,
-                                        columnTopFrequency: spectrum.columnTopFrequency, columnTopShare: spectrum.columnTopShare)
         let null = NullDistribution.sample(options.null, of: matrix, draws: options.draws, seed: options.seed, center: options.center)
         let test = null.map { OutlierTest(magnitude: spectrum.magnitude, null: $0, alpha: options.alpha) }
             ?? OutlierTest(frequencies: spectrum.energy.count, alpha: options.alpha)
         let p = spectrum.p
         let keys = Array(Set(options.keyPeriods.compactMap { frequency(ofPeriod: $0, p: p) })).sorted()
         let tau = options.tau ?? Int((Double(p) / 10).rounded(.up))
-        let split = spectrumCentered.bandSplit(tau: tau)
+        let split = spectrum.bandSplit(tau: tau)
         return SpectrumResult(label: label ?? input.label, file: input.file, dataset: input.dataset,
                               valuesDataset: input.valuesDataset, layer: input.layer,
                               firstValue: input.values.first ?? 0, lastValue: input.values.last ?? 0, options: options,
-                              spectrum: spectrumCentered, null: null, test: test, keyFrequencies: keys,
-                              keyEnergyFraction: spectrumCentered.energyFraction(in: Set(keys)), tau: tau,
+                              spectrum: spectrum, null: null, test: test, keyFrequencies: keys,
+                              keyEnergyFraction: spectrum.energyFraction(in: Set(keys)), tau: tau,
                               lowFraction: split.low, highFraction: split.high, zeroedNonFinite: input.zeroedNonFinite)
     }
 

@@ -81,7 +81,7 @@ public struct NullDistribution: Sendable {
                 return SpectralAnalysis.spectrum(of: permuted, center: false, using: fft).magnitude
             }
         }
-        let gram = gramMatrix(matrix)
+        let gram = DoubleMatrix(rows: p, cols: d, values: matrix.values.map(Double.init)).gram().values
         let bins = p / 2 + 1
         let cosines = (0..<bins).map { k in (0..<p).map { m in cos(2 * Double.pi * Double(k * m % p) / Double(p)) } }
         return gram.withUnsafeBufferPointer { g in

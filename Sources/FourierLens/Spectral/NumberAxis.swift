@@ -22,14 +22,7 @@ public struct NumberAxis: Equatable, Sendable {
     }
 
     /// The rows of `matrix` in axis order.
-    public func reorder(_ matrix: Matrix) -> Matrix {
-        var values = [Float](repeating: 0, count: matrix.values.count)
-        let cols = matrix.cols
-        for (target, source) in order.enumerated() {
-            values[target * cols ..< (target + 1) * cols] = matrix.values[source * cols ..< (source + 1) * cols]
-        }
-        return Matrix(rows: matrix.rows, cols: cols, values: values)
-    }
+    public func reorder(_ matrix: Matrix) -> Matrix { gatherRows(matrix, order) }
 }
 
 public enum NumberAxisError: Error, Equatable, CustomStringConvertible {

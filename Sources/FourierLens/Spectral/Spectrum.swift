@@ -5,7 +5,6 @@ import Foundation
 public struct Spectrum: Equatable, Sendable {
     public let p: Int
     public let d: Int
-    public let centered: Bool
     /// Σ_j |X̂[k, j]|², k = 0..⌊p/2⌋.
     public let energy: [Double]
     /// Σ_j Re(X̂[k, j])² and Σ_j Im(X̂[k, j])²: the cos and sin parts.
@@ -110,7 +109,7 @@ public enum SpectralAnalysis {
                 }
             }
         }
-        return Spectrum(p: p, d: d, centered: center, energy: energy, cosEnergy: cosEnergy,
+        return Spectrum(p: p, d: d, energy: energy, cosEnergy: cosEnergy,
                         sinEnergy: sinEnergy, topColumns: topColumns, columnTopFrequency: columnTop, columnTopShare: columnShare)
     }
 

@@ -68,13 +68,6 @@ func runTool(_ arguments: String...) throws -> ProcessResult {
     try runProcess(TestPaths.tool, arguments)
 }
 
-/// Resident memory of this process, from /proc/self/statm.
-func residentBytes() -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    return (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
-}
-
 /// Expects `body` to throw a bad-input error whose line mentions every fragment.
 func expectBadInput(_ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
     do {
