@@ -26,6 +26,7 @@ demo: build
 fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_fixtures.py $(FIXTURES)
 	$(PYTHON) Tests/Fixtures/make_lens_reference.py $(FIXTURES)
+	$(PYTHON) Tests/Fixtures/make_probe_cv_reference.py $(FIXTURES)
 
 swift-test: fixtures
 	FOURIERLENS_PYTHON=$(PYTHON) swift test

@@ -17,6 +17,9 @@ struct ProbeArguments: ParsableArguments {
     @Option(help: "Cross-validation folds.")
     var folds = 5
 
+    @Option(help: "Folds inside each training set that choose the ridge strength of the value and mod-m probes.")
+    var innerFolds = 5
+
     @Option(help: "Principal components kept before the helix fit.")
     var pcaDimensions = 100
 
@@ -28,10 +31,12 @@ struct ProbeArguments: ParsableArguments {
             throw ValidationError("--probes takes value, modM (m ≥ 2), helix and fourier; found \(name)")
         }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2 (found \(folds))") }
+        guard innerFolds >= 2 else { throw ValidationError("--inner-folds must be at least 2 (found \(innerFolds))") }
         guard pcaDimensions >= 1 else { throw ValidationError("--pca-dimensions must be at least 1") }
         var options = ProbeOptions()
         options.probes = names
         options.folds = folds
+        options.innerFolds = innerFolds
         options.seed = seed
         options.helixPeriods = try parsePeriods(periods, option: "--periods")
         options.fourierPeriods = try parsePeriods(fourierPeriods, option: "--fourier-periods")

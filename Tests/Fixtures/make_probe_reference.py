@@ -3,8 +3,9 @@ Tests/Fixtures/probe_reference.json (committed).
 
     .venv/bin/python Tests/Fixtures/make_probe_reference.py
 
-For a fixed train/test split: ridge predictions at fixed strengths (closed form), the strength
-generalised cross-validation picks on FourierLens's grid, and least-squares coefficients.
+For a fixed train/test split: ridge predictions at fixed strengths (closed form) and
+least-squares coefficients. The choice of strength has its own scikit-learn reference
+(make_probe_cv_reference.py).
 """
 import json
 import os
@@ -28,15 +29,9 @@ def ridge_case(n_train, n_test, d):
     for lam in (grid[8], grid[20]):
         beta = np.linalg.solve(xc.T @ xc + lam * np.eye(d), xc.T @ yc)
         predictions[repr(float(lam))] = (tc @ beta).tolist()
-    # GCV(λ) = n ‖y − ŷ‖² / (n − tr H)², H = X (XᵀX + λI)⁻¹ Xᵀ.
-    scores = []
-    for lam in grid:
-        h = xc @ np.linalg.solve(xc.T @ xc + lam * np.eye(d), xc.T)
-        scores.append(n_train * np.sum((yc - h @ yc) ** 2) / (n_train - np.trace(h)) ** 2)
     return {"n_train": n_train, "d": d, "x": x.ravel().tolist(), "y": y.tolist(),
             "lambdas": [float(l) for l in (grid[8], grid[20])],
-            "predictions": [predictions[repr(float(l))] for l in (grid[8], grid[20])],
-            "gcv_lambda": float(grid[int(np.argmin(scores))])}
+            "predictions": [predictions[repr(float(l))] for l in (grid[8], grid[20])]}
 
 
 a = rng.standard_normal((25, 4))

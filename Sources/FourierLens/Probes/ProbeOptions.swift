@@ -36,6 +36,8 @@ public enum Probe: Hashable, Sendable, CustomStringConvertible {
 public struct ProbeOptions: Sendable, Codable, Equatable {
     public var probes: [String] = Probe.defaults.map(\.description)
     public var folds = 5
+    /// Folds inside each training set that choose the ridge strength.
+    public var innerFolds = 5
     public var seed: UInt64 = 0
     /// Periods of the helix basis (Kantamneni & Tegmark 2025).
     public var helixPeriods: [Double] = [2, 5, 10, 100]
@@ -55,6 +57,15 @@ public struct ProbeScore: Sendable, Equatable {
     public let folds: [Double]
     public let chance: Double?
     public let control: [Double]?
+    /// The ridge strength chosen in each fold (value and mod-m probes), and in the control's folds.
+    public let lambdas: [Double]?
+    public let controlLambdas: [Double]?
+
+    public init(probe: String, metric: String, folds: [Double], chance: Double?, control: [Double]?,
+                lambdas: [Double]? = nil, controlLambdas: [Double]? = nil) {
+        self.probe = probe; self.metric = metric; self.folds = folds; self.chance = chance; self.control = control
+        self.lambdas = lambdas; self.controlLambdas = controlLambdas
+    }
 
     public var mean: Double { folds.reduce(0, +) / Double(max(folds.count, 1)) }
     public var std: Double { standardDeviation(folds) }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Runs the probes on one representation matrix (rows = numbers) under k-fold cross-validation.
-/// Every fold decomposes its training rows once; the value, mod-m and helix probes and all
-/// their controls reuse that decomposition. Pure: no I/O. Protocol in docs/METHODS.md.
+/// Every fold decomposes its training rows once (and each inner fold that chooses λ once); the
+/// value, mod-m, helix and Fourier probes of that fold reuse the decompositions. Pure: no I/O. Protocol in docs/METHODS.md.
 public enum ProbeSuite {
     public static func run(_ representation: Matrix, values: [Int64], options: ProbeOptions) throws(ProbeInputError) -> [ProbeScore] {
         let n = representation.rows
@@ -12,32 +12,50 @@ public enum ProbeSuite {
         for period in options.helixPeriods + options.fourierPeriods where !(period > 1) { throw .badPeriod(period) }
         let probes = options.parsedProbes
         let x = DoubleMatrix(rows: n, cols: representation.cols, values: representation.values.map(Double.init))
-        let a = values.map(Double.init)
         var random = SeededRandom(seed: options.seed &+ 0xC0_47_01)
-        let shuffled = random.permutation(n).map { a[$0] }
-        let folds = Folds(rows: n, folds: options.folds, seed: options.seed)
+        let shuffledOrder = random.permutation(n)
+        let numberings = [("", values), ("control:", shuffledOrder.map { values[$0] })]
+        let stratumModulus = probes.reduce(Int?(1)) { l, probe in if case let .mod(m) = probe { return leastCommonMultiple(l, m) } else { return l } }
 
-        var scores: [String: [Double]] = [:]
-        func record(_ key: String, _ value: Double) { scores[key, default: []].append(value) }
-        for f in 0..<options.folds {
-            let trainRows = folds.train(f), testRows = folds.test[f]
-            let train = x.rows(trainRows), test = x.rows(testRows)
-            let means = train.columnMeans
-            let testCentred = test.subtractingRow(means)
-            let solver: RidgeSolver
-            do {
-                solver = try RidgeSolver(train: train.subtractingRow(means), test: testCentred)
-            } catch {
-                throw .solverFailed("\(error)")
+        var scores: [String: [Double]] = [:], lambdas: [String: [Double]] = [:]
+        func record(_ key: String, _ value: Double, lambda: Double? = nil) {
+            scores[key, default: []].append(value)
+            if let lambda { lambdas[key, default: []].append(lambda) }
+        }
+        // The control runs the whole pipeline again on its own numbering: folds too, so that
+        // both are stratified by the residues they are scored on.
+        for (tag, numbers) in numberings {
+            let folds = Folds(rows: n, folds: options.folds, seed: options.seed,
+                              strata: Self.strata(numbers, modulus: stratumModulus, folds: options.folds))
+            let smallestTraining = n - (folds.test.map(\.count).max() ?? 0)
+            guard options.innerFolds >= 2, smallestTraining >= options.innerFolds else {
+                throw .tooFewInnerRows(rows: smallestTraining, innerFolds: options.innerFolds)
             }
-            for (tag, numbers) in [("", a), ("control:", shuffled)] {
-                let trainA = trainRows.map { numbers[$0] }, testA = testRows.map { numbers[$0] }
+            for f in 0..<options.folds {
+                let trainRows = folds.train(f), testRows = folds.test[f]
+                let train = x.rows(trainRows), test = x.rows(testRows)
+                let means = train.columnMeans
+                let trainCentred = train.subtractingRow(means), testCentred = test.subtractingRow(means)
+                let solver: RidgeSolver, search: RidgeStrengthSearch
+                do {
+                    solver = try RidgeSolver(train: trainCentred, test: testCentred)
+                    let trainNumbers = trainRows.map { numbers[$0] }
+                    search = try RidgeStrengthSearch(rows: train, folds: options.innerFolds, seed: innerSeed(options.seed, fold: f),
+                                                     strata: Self.strata(trainNumbers, modulus: stratumModulus, folds: options.innerFolds),
+                                                     grid: RidgeStrengthSearch.grid(centredTrain: trainCentred))
+                } catch {
+                    throw .solverFailed("\(error)")
+                }
+                let trainN = trainRows.map { numbers[$0] }, testN = testRows.map { numbers[$0] }
+                let trainA = trainN.map(Double.init), testA = testN.map(Double.init)
                 for probe in probes {
                     switch probe {
                     case .value:
-                        record(tag + "value", valueR2(solver, trainA, testA))
+                        let (r2, lambda) = valueR2(solver, search, trainA, testA)
+                        record(tag + "value", r2, lambda: lambda)
                     case let .mod(m):
-                        record(tag + probe.description, modAccuracy(solver, trainA, testA, m: m))
+                        let (accuracy, lambda) = modAccuracy(solver, search, residues(trainN, m), residues(testN, m), m: m)
+                        record(tag + probe.description, accuracy, lambda: lambda)
                     case .helix:
                         let (helix, pca, poly) = try helixScores(solver, trainA, testA, options: options)
                         record(tag + "helix", helix)
@@ -58,36 +76,60 @@ public enum ProbeSuite {
                 // The PCA baseline never sees the numbers: a shuffled control says nothing about it.
                 let control = name == "helix_baseline_pca" ? nil : scores["control:" + name]
                 result.append(ProbeScore(probe: name, metric: isClassifier ? "accuracy" : "r2", folds: scores[name] ?? [],
-                                         chance: chance, control: control))
+                                         chance: chance, control: control, lambdas: lambdas[name],
+                                         controlLambdas: lambdas["control:" + name]))
             }
         }
         return result
     }
 
-    static func column(_ values: [Double]) -> DoubleMatrix { DoubleMatrix(rows: values.count, cols: 1, values: values) }
+    /// The seed of the inner folds of outer fold f (documented in docs/METHODS.md).
+    static func innerSeed(_ seed: UInt64, fold f: Int) -> UInt64 { seed &+ 0x5EED_0000 &+ UInt64(f) }
 
-    /// Ridge regression of a (λ by GCV inside the training rows); R² on the test rows.
-    static func valueR2(_ solver: RidgeSolver, _ trainA: [Double], _ testA: [Double]) -> Double {
-        let mean = trainA.reduce(0, +) / Double(trainA.count)
-        let prediction = solver.fitAndPredict(column(trainA.map { $0 - mean }))
-        return pooledR2(column(testA), column(prediction.values.map { $0 + mean }))
+    /// The strata of the folds: each number's residue mod the least common multiple L of the
+    /// mod-m probes' moduli, so every fold holds each residue class in its share; none (plain
+    /// folds) when there is no mod-m probe or some residue class has fewer rows than folds.
+    static func strata(_ numbers: [Int64], modulus: Int?, folds: Int) -> [Int]? {
+        guard let modulus, modulus > 1 else { return nil }
+        let strata = residues(numbers, modulus)
+        var counts: [Int: Int] = [:]
+        for s in strata { counts[s, default: 0] += 1 }
+        return counts.values.allSatisfy({ $0 >= folds }) ? strata : nil
     }
 
-    /// A ridge classifier: ridge regression onto ±1 class indicators (one λ for all classes, by
-    /// summed GCV), predicting the class with the largest output.
-    static func modAccuracy(_ solver: RidgeSolver, _ trainA: [Double], _ testA: [Double], m: Int) -> Double {
-        func label(_ a: Double) -> Int { ((Int(a.rounded()) % m) + m) % m }
-        var targets = DoubleMatrix(rows: trainA.count, cols: m)
-        for (r, a) in trainA.enumerated() { for c in 0..<m { targets[r, c] = label(a) == c ? 1 : -1 } }
-        let means = targets.columnMeans
-        let prediction = solver.fitAndPredict(targets.subtractingRow(means))
-        var correct = 0
-        for (r, a) in testA.enumerated() {
-            var best = 0
-            for c in 1..<m where prediction[r, c] + means[c] > prediction[r, best] + means[best] { best = c }
-            if best == label(a) { correct += 1 }
-        }
-        return Double(correct) / Double(testA.count)
+    /// lcm(a, b), or nil past Int's range.
+    static func leastCommonMultiple(_ a: Int?, _ b: Int) -> Int? {
+        guard let a else { return nil }
+        var x = a, y = b
+        while y != 0 { (x, y) = (y, x % y) }
+        let (product, overflow) = (a / x).multipliedReportingOverflow(by: b)
+        return overflow ? nil : product
+    }
+
+    /// Each number's residue mod m in 0..<m, computed in integers (exact for every Int64).
+    static func residues(_ numbers: [Int64], _ m: Int) -> [Int] {
+        let modulus = Int64(m)
+        return numbers.map { Int((($0 % modulus) + modulus) % modulus) }
+    }
+
+    static func column(_ values: [Double]) -> DoubleMatrix { DoubleMatrix(rows: values.count, cols: 1, values: values) }
+
+    /// Ridge regression of a, λ chosen by inner cross-validation; held-out R² and the λ.
+    static func valueR2(_ solver: RidgeSolver, _ search: RidgeStrengthSearch, _ trainA: [Double], _ testA: [Double])
+        -> (Double, Double) {
+        let lambda = search.bestForRegression(trainA)
+        let mean = trainA.reduce(0, +) / Double(trainA.count)
+        let projected = solver.project(column(trainA.map { $0 - mean }))
+        let prediction = solver.predictTest(projected: projected, lambda: lambda)
+        return (pooledR2(column(testA), column(prediction.values.map { $0 + mean })), lambda)
+    }
+
+    /// A ridge classifier of a mod m, λ chosen by inner cross-validation; held-out accuracy and the λ.
+    static func modAccuracy(_ solver: RidgeSolver, _ search: RidgeStrengthSearch, _ trainLabels: [Int], _ testLabels: [Int],
+                            m: Int) -> (Double, Double) {
+        let lambda = search.bestForClassification(trainLabels, classes: m)
+        let classifier = RidgeClassifierFit(solver: solver, labels: trainLabels, classes: m)
+        return (classifier.accuracy(lambda: lambda, truth: testLabels), lambda)
     }
 
     /// Helix fit in the space of the top principal components, and the two baselines with as
@@ -138,6 +180,7 @@ public enum ProbeInputError: Error, Equatable, CustomStringConvertible {
     case constantValues
     case badPeriod(Double)
     case solverFailed(String)
+    case tooFewInnerRows(rows: Int, innerFolds: Int)
 
     public var description: String {
         switch self {
@@ -146,6 +189,8 @@ public enum ProbeInputError: Error, Equatable, CustomStringConvertible {
         case .constantValues: return "numbers that vary, found one value for every row"
         case let .badPeriod(t): return "periods greater than 1, found \(t)"
         case let .solverFailed(message): return "a solvable problem; \(message)"
+        case let .tooFewInnerRows(rows, inner):
+            return "at least 2 inner folds and as many training rows per fold as inner folds, found \(inner) inner folds for \(rows) training rows"
         }
     }
 }

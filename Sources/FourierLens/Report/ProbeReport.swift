@@ -82,6 +82,8 @@ public enum ProbeReport {
         struct Score: Encodable {
             let probe: String, metric: String, mean: Double, std: Double, folds: [Double]
             let chance: Double?, control_mean: Double?, control_std: Double?, control_folds: [Double]?
+            /// The ridge strength chosen by inner cross-validation in each fold (value and mod-m probes).
+            let lambdas: [Double]?, control_lambdas: [Double]?
         }
         struct Source: Encodable { let source: String, layer: Int?, rows: Int, columns: Int, scores: [Score] }
         let tool: String, command: String, options: ProbeOptions, sources: [Source]
@@ -93,7 +95,8 @@ public enum ProbeReport {
             sources = results.map { r in
                 Source(source: r.source, layer: r.layer, rows: r.rows, columns: r.columns, scores: r.scores.map {
                     Score(probe: $0.probe, metric: $0.metric, mean: $0.mean, std: $0.std, folds: $0.folds, chance: $0.chance,
-                          control_mean: $0.controlMean, control_std: $0.controlStd, control_folds: $0.control)
+                          control_mean: $0.controlMean, control_std: $0.controlStd, control_folds: $0.control,
+                          lambdas: $0.lambdas, control_lambdas: $0.controlLambdas)
                 })
             }
         }
