@@ -34,8 +34,9 @@ def alternating(p, d, seed):
     return np.array([a if x % 2 == 0 else -a for x in range(p)])
 
 
-def test_four_by_sixteen_period_two_is_exactly_one_third(tmp_path):
-    x = alternating(4, 16, 1)
+@pytest.mark.parametrize("seed", [0, 1, 3, 5])
+def test_four_by_sixteen_period_two_is_exactly_one_third(tmp_path, seed):
+    x = alternating(4, 16, seed)
     rows, summary = spectrum(tmp_path, x)
     reference = permutation_p_values(x)
     assert reference[2] == pytest.approx(1 / 3)  # 8 of the 24 orderings alternate
