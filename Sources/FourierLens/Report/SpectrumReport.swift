@@ -81,7 +81,7 @@ public enum SpectrumReport {
             ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),
             ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")) (share of the energy at k ≥ 1)",
              format(result.keyEnergyFraction)),
-            ("low (1 ≤ k < \(result.tau)) / high (k ≥ \(result.tau)) share of the energy at k ≥ 1",
+            ("low (1 ≤ k < \(result.tau)) / high (\(result.tau) ≤ k ≤ \(result.p / 2)) share of the energy at k ≥ 1",
              "\(format(result.lowFraction)) / \(format(result.highFraction))"),
             ("constant (k = 0) share of the total energy", format(result.spectrum.constantFraction)),
         ]
