@@ -125,3 +125,15 @@ def test_answers_that_are_not_numbers_are_skipped_and_counted(dump, tmp_path, co
     assert f"note: {OUTSIDE} of {P * TEMPLATES} prompts have an answer that is not a number token" in result.stderr
     assert summary(out)["answers_not_numbers"] == OUTSIDE
     assert "not a number token" in (out / "index.html").read_text()
+
+
+def test_inspect_says_when_a_ready_spectrum_needs_allow_gaps(tmp_path):
+    path = str(tmp_path / "gaps.h5")
+    with h5py.File(path, "w") as f:
+        f["tokens/values"] = np.array([0, 1, 2, 3, 5, 6, 7, 8])
+        f["weights/W_E"] = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
+    report = json.loads(run("inspect", path, "--json").stdout)
+    spectrum = next(a for a in report["analyses"] if a["analysis"] == "spectrum")
+    assert spectrum["ready"] and "--allow-gaps" in spectrum["note"]
+    assert run("spectrum", path, "--out", str(tmp_path / "refused")).returncode == 2
+    assert run("spectrum", path, "--allow-gaps", "--out", str(tmp_path / "ran")).returncode == 0
