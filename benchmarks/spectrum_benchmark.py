@@ -19,8 +19,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
 
 # The reference pipeline: what one writes in a notebook for the same analysis (read, sort by
-# value, rfft along the numbers with both cores, a permutation null, z-scores, pooled p-values,
-# Benjamini–Yekutieli), run in its own process so its memory is measured alone.
+# value, rfft along the numbers with both cores, a permutation null, z-scores, pooled p-values
+# with the per-frequency floor, Benjamini–Yekutieli), run in its own process so its memory is
+# measured alone.
 PIPELINE = r'''
 import sys, h5py, numpy as np, scipy.fft, scipy.stats
 path, out, draws = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -37,6 +38,8 @@ mean, sd = null.mean(axis=0), null.std(axis=0, ddof=1)
 z = (magnitude[1:] - mean[1:]) / sd[1:]
 pooled = np.sort(((null[:, 1:] - mean[1:]) / sd[1:]).ravel())
 p = (1 + pooled.size - np.searchsorted(pooled, z, side="left")) / (1 + pooled.size)
+reach = (null[:, 1:] >= magnitude[1:]).sum(axis=0)  # the per-k floor of docs/METHODS.md
+p = np.maximum(p, reach / (1 + draws))
 q = scipy.stats.false_discovery_control(p, method="by")
 np.savetxt(out, np.column_stack([np.arange(1, magnitude.size), magnitude[1:], z, p, q]), delimiter=",")
 '''

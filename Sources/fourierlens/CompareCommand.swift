@@ -36,6 +36,7 @@ struct CompareCommand: ParsableCommand {
         let (fileA, datasetA) = splitInput(a)
         let directory = try output.directory(default: "\(stem(fileA))-compare")
         let matrixA = try input.load(fileA, dataset: datasetA)
+        output.noteAveraging(matrixA)
         let matrixB: NumberMatrix
         let labelB: String?
         if let random {
@@ -44,6 +45,7 @@ struct CompareCommand: ParsableCommand {
         } else {
             let (fileB, datasetB) = splitInput(b!)
             matrixB = try input.load(fileB, dataset: datasetB)
+            output.noteAveraging(matrixB)
             labelB = nil
         }
         var result = CompareResult(a: SpectrumRun.run(matrixA, options: options),

@@ -71,6 +71,7 @@ struct LensCommand: ParsableCommand {
         let directory = try output.directory(default: "\(stem(dump))-lens")
         let (file, roles, task) = try readouts.load(dump, norm: norm)
         let prompts = task.readouts.first?.activations.rows ?? 0
+        output.noteSkippedAnswers(task.answersNotNumbers, of: prompts)
         let heatmapPrompt = self.heatmapPrompt ?? prompts / 2
         guard heatmapPrompt >= 0 && heatmapPrompt < prompts else {
             throw ValidationError("--heatmap-prompt must name a prompt (0..<\(prompts))")
@@ -108,7 +109,7 @@ struct FilterCommand: ParsableCommand {
 
     @OptionGroup var readouts: ReadoutOptions
 
-    @Option(help: "Which band to remove: low (1 ≤ k < tau, a high-pass filter) or high (k > tau, a low-pass filter).")
+    @Option(help: "Which band to remove: low (1 ≤ k < tau, a high-pass filter) or high (tau ≤ k ≤ p/2, a low-pass filter).")
     var remove: FourierFilter.Removed
 
     @Option(help: "The threshold as a frequency k.")
@@ -116,6 +117,9 @@ struct FilterCommand: ParsableCommand {
 
     @Option(help: "The threshold as a period T (k = p/T).")
     var tauPeriod: Double?
+
+    @Flag(help: "Filter even when the removed subspace spans all of d_model (the activations then become 0).")
+    var allowFullRank = false
 
     @OptionGroup var output: OutputOptions
 
@@ -127,9 +131,10 @@ struct FilterCommand: ParsableCommand {
     func run() throws {
         let directory = try output.directory(default: "\(stem(dump))-filter")
         let (file, roles, task) = try readouts.load(dump, norm: .none)
+        output.noteSkippedAnswers(task.answersNotNumbers, of: task.readouts.first?.activations.rows ?? 0)
         let p = task.numberValues.count
         let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
-        let result = try FilterRun.run(task, removed: remove, tau: k, file: dump)
+        let result = try FilterRun.run(task, removed: remove, tau: k, file: dump, allowFullRank: allowFullRank)
         try FilterReport.write(result, source: file, dump: roles, to: directory)
         try directory.commit()
         output.announce(directory)

@@ -97,6 +97,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(help: "Accept NaN/Inf values (set to 0).")
     var allowNonfinite = false
 
+    @OptionGroup var averaging: AveragingOptions
     @OptionGroup var probeArguments: ProbeArguments
     @OptionGroup var output: OutputOptions
 
@@ -127,15 +128,20 @@ struct ProbeCommand: ParsableCommand {
                         expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
                 }
                 let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: source.path, values: values, layer: source.stackedIndex,
-                                                   allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false)
-                results.append(try ProbeRun.run(NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
-                                                             layer: layer, matrix: matrix.matrix, values: matrix.values),
-                                                options: options, source: "layer \(layer) \(site.rawValue)"))
+                                                   allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
+                                                   average: averaging.average)
+                if done == 0 { output.noteAveraging(matrix) }
+                var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
+                                            layer: layer, matrix: matrix.matrix, values: matrix.values)
+                perLayer.rowsPerNumber = matrix.rowsPerNumber
+                results.append(try ProbeRun.run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)"))
                 bar.update(Double(done + 1) / Double(wanted.count))
             }
         } else {
             let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
-                                               allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false)
+                                               allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
+                                               average: averaging.average)
+            output.noteAveraging(matrix)
             results.append(try ProbeRun.run(matrix, options: options))
         }
         try ProbeReport.write(results, options: options, to: directory)

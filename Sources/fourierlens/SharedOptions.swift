@@ -22,12 +22,21 @@ struct NumberInputOptions: ParsableArguments {
     @Flag(help: "Accept NaN/Inf values (they are set to 0 and counted in summary.json).")
     var allowNonfinite = false
 
+    @OptionGroup var averaging: AveragingOptions
+
     func load(_ path: String, dataset override: String? = nil) throws -> NumberMatrix {
         let file = try HDF5File(readingFrom: path)
         let dump = try Dump(file: file)
         return try NumberMatrix.load(file: file, dump: dump, dataset: override ?? dataset, values: values, layer: layer,
-                                     allowGaps: allowGaps, allowNonFinite: allowNonfinite)
+                                     allowGaps: allowGaps, allowNonFinite: allowNonfinite, average: averaging.average)
     }
+}
+
+/// Several rows per number (one per prompt template): average them or not.
+struct AveragingOptions: ParsableArguments {
+    @Flag(inversion: .prefixedNo,
+          help: "Use the mean of the rows of each number (default: on when numbers repeat; --no-average keeps every row, which spectra refuse).")
+    var average: Bool?
 }
 
 /// The spectral analysis's options: centring, null model, false-discovery level, bands.
@@ -94,6 +103,23 @@ struct OutputOptions: ParsableArguments {
 
     func announce(_ output: OutputDirectory) {
         if !quiet { print("report: \(output.path)/index.html") }
+    }
+
+    /// A note on stderr (not with --quiet): what the run did that the user did not ask for.
+    func note(_ text: String) {
+        if !quiet { FileHandle.standardError.write(Data("note: \(text)\n".utf8)) }
+    }
+
+    func noteAveraging(_ input: NumberMatrix) {
+        if let averaged = input.averagingDescription {
+            note("\(input.valuesDataset) repeats numbers: \(input.dataset) is read as \(averaged)")
+        }
+    }
+
+    func noteSkippedAnswers(_ count: Int, of prompts: Int) {
+        if count > 0 {
+            note("\(count) of \(prompts) prompts have an answer that is not a number token; the number accuracies leave them out")
+        }
     }
 }
 

@@ -22,6 +22,7 @@ struct SpectrumCommand: ParsableCommand {
         let options = try spectral.options()
         let directory = try output.directory(default: "\(stem(dump))-spectrum")
         let matrix = try input.load(dump)
+        output.noteAveraging(matrix)
         let result = SpectrumRun.run(matrix, options: options)
         try SpectrumReport.write(result, to: directory)
         try directory.commit()

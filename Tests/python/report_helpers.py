@@ -6,9 +6,12 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEMO = os.path.join(REPO, "probes", "data", "minilm_demo.h5")
 
 
+def tool():
+    return os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
+
+
 def fourierlens(*args):
-    tool = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
-    result = subprocess.run([tool, *args], capture_output=True, text=True)
+    result = subprocess.run([tool(), *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result
 

@@ -208,7 +208,8 @@ struct DumpValidator {
             if let values = dump.tokenValues, let known = try? file.readIntegers(values.path) {
                 let set = Set(known)
                 if let bad = read.firstIndex(where: { !set.contains($0) }) {
-                    warnings.append("\(answers.path): answer \(read[bad]) at row \(bad) is not among /tokens/values; number readouts skip such prompts")
+                    let count = read.reduce(0) { $0 + (set.contains($1) ? 0 : 1) }
+                    warnings.append("\(answers.path): \(count) of \(read.count) answers are not among /tokens/values (first \(read[bad]) at row \(bad)); lens and filter leave those prompts out of the number accuracies and count them")
                 }
             }
         case "token_id":

@@ -41,6 +41,8 @@ public struct InspectReport: Encodable {
         public var purpose: String
         public var ready: Bool
         public var missing: [String]
+        /// How the analysis will read the numbers when they repeat or leave gaps (nil: as they are).
+        public var note: String? = nil
     }
 
     public var file: String
@@ -90,12 +92,39 @@ public struct InspectReport: Encodable {
                                form: sources[0].stackedIndex == nil ? "per-layer (blocks.{l}.hook_\(site.rawValue))" : "stacked (/acts/\(site.rawValue))",
                                shape: sources[0].shape)
         }
+        let promptNote = InspectReport.numberNote(file, dump.promptValues)
+        let tokenNote = InspectReport.numberNote(file, dump.tokenValues)
         analyses = dump.capabilities.map {
-            Analysis(analysis: $0.analysis, purpose: $0.purpose, ready: $0.ready, missing: $0.missing)
+            var analysis = Analysis(analysis: $0.analysis, purpose: $0.purpose, ready: $0.ready, missing: $0.missing)
+            if $0.ready {
+                switch $0.analysis {
+                case "spectrum --dataset /acts/...", "probe --site": analysis.note = promptNote
+                case "spectrum", "compare", "probe": analysis.note = tokenNote
+                default: break
+                }
+            }
+            return analysis
         }
         unrecognised = dump.unrecognised
         problems = dump.problems.map(\.description)
         warnings = dump.warnings
+    }
+
+    /// What spectra and probes will do with these numbers: average the rows of a repeated number
+    /// (the default), and, for spectra, treat a range with gaps only with --allow-gaps.
+    static func numberNote(_ file: HDF5File, _ values: DatasetInfo?) -> String? {
+        guard let values, values.rank == 1, let numbers = try? file.readIntegers(values.path), !numbers.isEmpty else { return nil }
+        var notes: [String] = []
+        let distinct = Array(Set(numbers)).sorted()
+        if distinct.count < numbers.count {
+            let counts = Dictionary(numbers.map { ($0, 1) }, uniquingKeysWith: +).values
+            let per = counts.min() == counts.max() ? "\(counts.min()!)" : "\(counts.min()!)–\(counts.max()!)"
+            notes.append("\(values.path) repeats numbers (\(per) rows per number): the rows of each number are averaged (the default; --no-average)")
+        }
+        if zip(distinct, distinct.dropFirst()).contains(where: { $1 != $0 + 1 }) {
+            notes.append("the numbers of \(values.path) are not a contiguous range: spectra need --allow-gaps")
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 
     private static func roles(of dump: Dump) -> [Role] {

@@ -41,6 +41,7 @@ extension InspectReport {
             let status = analysis.ready ? "ready  " : "missing"
             lines.append("  \(status) \(analysis.analysis.padding(toLength: 30, withPad: " ", startingAt: 0)) \(analysis.purpose)"
                          + (analysis.ready ? "" : "; needs " + analysis.missing.joined(separator: ", ")))
+            if let note = analysis.note { lines.append("          \(note)") }
         }
         lines.append("")
         lines.append("Values")

@@ -10,7 +10,7 @@ public struct FourierFilter: Sendable {
     public enum Removed: String, CaseIterable, Sendable, Codable {
         /// High-pass: remove 1 ≤ k < τ (the constant k = 0 is kept).
         case low
-        /// Low-pass: remove k > τ.
+        /// Low-pass: remove τ ≤ k ≤ p/2 (the same split as the spectrum's low/high shares).
         case high
     }
 
@@ -21,14 +21,17 @@ public struct FourierFilter: Sendable {
     /// Q: [d × rank], orthonormal columns spanning the removed directions.
     let basis: DoubleMatrix
 
+    /// The rank of the removed subspace: the directions of activation space taken out.
     public var rank: Int { basis.cols }
+    /// d_model: the dimension of the activations.
+    public var dModel: Int { basis.rows }
 
     public init(numberUnembedding: Matrix, removed: Removed, tau: Int) throws {
         let p = numberUnembedding.cols, d = numberUnembedding.rows
         self.p = p
         self.tau = tau
         self.removed = removed
-        removedFrequencies = removed == .low ? Array(1..<max(1, min(tau, p / 2 + 1))) : Array(min(tau + 1, p / 2 + 1)...(p / 2))
+        removedFrequencies = FourierFilter.band(removed, tau: tau, p: p)
         let f = FourierFilter.basisRows(p: p, frequencies: removedFrequencies)  // [r × p]
         let w = DoubleMatrix(rows: d, cols: p, values: numberUnembedding.values.map(Double.init))
         let m = f.timesTransposed(w)  // [r × d]
@@ -36,6 +39,15 @@ public struct FourierFilter: Sendable {
         let largest = values.last ?? 0
         let kept = values.indices.filter { values[$0] > 1e-10 * max(largest, 1e-300) }
         basis = DoubleMatrix(rows: d, cols: kept.count, values: (0..<d).flatMap { r in kept.map { vectors[r, $0] } })
+    }
+
+    /// The frequencies a band removes: low is 1 ≤ k < τ, high is τ ≤ k ≤ p/2 (k = 0 is never removed).
+    public static func band(_ removed: Removed, tau: Int, p: Int) -> [Int] {
+        let top = p / 2
+        switch removed {
+        case .low: return Array(1..<max(1, min(tau, top + 1)))
+        case .high: return tau > top ? [] : Array(max(tau, 1)...top)
+        }
     }
 
     /// The rows of `x` with the band removed.
@@ -65,9 +77,12 @@ public struct FourierFilter: Sendable {
         return DoubleMatrix(rows: count, cols: p, values: rows)
     }
 
-    /// The share of a number-logit row's non-constant energy that lies in the removed band.
-    public func bandShare(_ logits: Matrix) -> Double {
+    /// The energy of number-logit rows (each centred, k ≥ 1), summed over rows: in the removed
+    /// band and in all. Shares are taken against the energy before filtering, so they stay
+    /// defined when filtering removes everything.
+    public func bandEnergy(_ logits: Matrix) -> (band: Double, total: Double) {
         let spectrum = SpectralAnalysis.spectrum(of: logits.transposed(), center: true)
-        return spectrum.energyFraction(in: Set(removedFrequencies))
+        let total = spectrum.nonConstantEnergy
+        return (spectrum.energyFraction(in: Set(removedFrequencies)) * total, total)
     }
 }

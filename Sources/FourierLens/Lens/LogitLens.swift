@@ -26,6 +26,10 @@ public struct LensTask: Sendable {
     public var numberValues: [Int64]
     /// The readout whose distribution is "final" for KL (the last layer's resid_post), if any.
     public var referenceReadout: Int?
+    /// true when that readout was read only for KL (not asked for): the filter leaves it out.
+    public var referenceOnlyForKL = false
+    /// Prompts whose answer is not a number token: the number readouts skip them.
+    public var answersNotNumbers = 0
 
     public init(readouts: [LensReadout], unembedding: Unembedding, norm: FinalNorm?, finalScale: [Float]?,
                 answerValues: [Int64?], answerTokens: [Int64?], numberTokens: [Int64], numberValues: [Int64],
@@ -71,6 +75,8 @@ public struct LensResult: Sendable {
     public let sgemmSeconds: Double
     public let sgemmFlops: Double
     public let options: LensOptions
+    /// Prompts whose answer is not a number token: left out of the number accuracies.
+    public var answersNotNumbers = 0
 }
 
 public enum LogitLens {
@@ -150,9 +156,11 @@ public enum LogitLens {
             progress?(Double(blockStart) / Double(n))
         }
         let matrices = numberLogits.map { Matrix(rows: n, cols: p, values: $0) }
-        return LensResult(readouts: task.readouts.map { ($0.site, $0.layer) }, prompts: prompts, numberLogits: matrices,
-                          numberSpectra: matrices.map { RowSpectra.of($0, center: true) }, answerValues: task.answerValues,
-                          numberValues: numberValues, sgemmSeconds: seconds, sgemmFlops: flops, options: options)
+        var result = LensResult(readouts: task.readouts.map { ($0.site, $0.layer) }, prompts: prompts, numberLogits: matrices,
+                                numberSpectra: matrices.map { RowSpectra.of($0, center: true) }, answerValues: task.answerValues,
+                                numberValues: numberValues, sgemmSeconds: seconds, sgemmFlops: flops, options: options)
+        result.answersNotNumbers = task.answersNotNumbers
+        return result
     }
 
     static func logit(_ h: Matrix, row: Int, column: Int, unembedding: Unembedding, bias: Bool) -> Float {
@@ -210,8 +218,10 @@ extension LensResult {
         public let meanLogprob: Double?
         public let meanEntropy: Double
         public let meanKL: Double?
-        /// The strongest frequencies (k ≥ 1) of the number-logit spectra, by mean magnitude.
+        /// The frequencies of the number-logit spectra (mean magnitude) that stand out outside
+        /// the slow trend, strongest first, with their z (SpectralPeaks); empty when none does.
         public let topFrequencies: [Int]
+        public let topFrequencyZ: [Double]
     }
 
     public var summaries: [Summary] {
@@ -222,12 +232,12 @@ extension LensResult {
             let accuracy = NumberAccuracy(predicted: rows.map(\.predictedValue),
                                           answers: answerValues.map { $0.flatMap { known.contains($0) ? $0 : nil } })
             let spectrum = numberSpectra[i].meanMagnitude
-            let top = Array(spectrum.indices.dropFirst().sorted { spectrum[$0] > spectrum[$1] }.prefix(3))
+            let top = SpectralPeaks.standingOut(spectrum, p: numberValues.count)
             return Summary(site: readouts[i].site, layer: readouts[i].layer, accuracyExact: accuracy.exact,
                            accuracyWithin2: accuracy.within2, accuracyWithin10: accuracy.within10,
                            meanRank: mean(rows.compactMap { $0.rank.map(Double.init) }),
                            meanLogprob: mean(rows.compactMap(\.logprob)), meanEntropy: mean(rows.map(\.entropy)) ?? .nan,
-                           meanKL: mean(rows.compactMap(\.kl)), topFrequencies: top)
+                           meanKL: mean(rows.compactMap(\.kl)), topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z))
         }
     }
 }

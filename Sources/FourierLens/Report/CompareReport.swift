@@ -50,10 +50,10 @@ public enum CompareReport {
     static func csv(_ result: CompareResult) -> CSVTable {
         var table = CSVTable(header: ["series", "label", "k", "period", "magnitude", "energy_fraction", "z", "p_value", "q_value", "outlier"])
         for (name, side) in [("A", result.a), ("B", result.b)] {
-            let magnitude = side.spectrum.magnitude, fraction = side.spectrum.energyFraction
+            let magnitude = side.spectrum.magnitude, fraction = side.spectrum.nonConstantFraction
             for k in side.spectrum.frequencies {
                 table.append([.text(name), .text(side.label), .integer(k), .optional(side.spectrum.period(k)), .number(magnitude[k]),
-                              .number(fraction[k]), .optional(side.test.z[k]), .optional(side.test.pValue[k]),
+                              .optional(fraction[k]), .optional(side.test.z[k]), .optional(side.test.pValue[k]),
                               .optional(side.test.qValue[k]), .flag(side.test.outlier[k])])
             }
         }
@@ -76,23 +76,21 @@ public enum CompareReport {
     static func svg(_ result: CompareResult) -> String {
         let samePoints = result.a.p == result.b.p
         func series(_ side: SpectrumResult, _ name: String) -> LineChart.Series {
-            let basis = side.spectrum.basisEnergy
-            let nonConstant = basis.dropFirst().reduce(0, +)
-            let ks = Array(1..<basis.count)
+            let share = side.spectrum.nonConstantFraction
+            let ks = Array(1..<share.count)
             return LineChart.Series(name: "\(name): \(side.label)",
                                     x: ks.map { samePoints ? Double($0) : Double($0) / Double(side.p) },
-                                    y: ks.map { nonConstant > 0 ? basis[$0] / nonConstant : 0 })
+                                    y: ks.map { share[$0] ?? 0 })
         }
         var chart = LineChart(title: "Share of energy per frequency",
                               xLabel: samePoints ? "frequency k (period T = \(result.a.p)/k)" : "frequency k/p (cycles per number)",
                               yLabel: "share of the energy at k ≥ 1",
                               series: [series(result.a, "A"), series(result.b, "B")])
         for (index, side) in [result.a, result.b].enumerated() {
-            let basis = side.spectrum.basisEnergy
-            let nonConstant = basis.dropFirst().reduce(0, +)
+            let share = side.spectrum.nonConstantFraction
             chart.labels += side.test.outlierFrequencies.map { k in
                 LineChart.PointLabel(x: samePoints ? Double(k) : Double(k) / Double(side.p),
-                                     y: nonConstant > 0 ? basis[k] / nonConstant : 0,
+                                     y: share[k] ?? 0,
                                      text: SpectrumRun.periodLabel(k, p: side.p), series: index)
             }
         }
@@ -131,8 +129,10 @@ public enum CompareReport {
                     ("key-period share A / B (periods \(result.a.options.keyPeriods.map { format($0) }.joined(separator: ", ")))",
                      format(result.b.keyEnergyFraction > 0 ? result.a.keyEnergyFraction / result.b.keyEnergyFraction : .infinity)),
                     ("high-frequency share A / B (k ≥ \(result.a.tau))", format(result.highFrequencyRatio)),
-                    ("null model", result.a.null.map { "\($0.model.rawValue), \($0.draws) draws, seed \($0.seed)" } ?? "none"),
-                ]),
+                    ("null model", SpectrumReport.nullDescription(result.a)),
+                ] + [("A", result.a), ("B", result.b)].compactMap { name, side in
+                    NumberMatrix.describeAveraging(side.rowsPerNumber).map { ("rows averaged (\(name))", $0) }
+                }),
                 .figure(id: "compare", svg: chart, caption: "Each frequency's share of the energy at k ≥ 1 (the real orthonormal Fourier basis; shares sum to 1 per series). Labelled points are each side's outliers against its own null."),
                 .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share"], rows: rows),
             ] + probes + [

@@ -7,8 +7,9 @@ public enum FilterReport {
         let writer = try HDF5Writer(creating: output.stagedPath("filtered.h5"))
         try writer.setAttribute("schema", string: Dump.schemaName)
         try writer.setAttribute("source", string: source.path)
-        try writer.setAttribute("filter_removed", string: result.filter.removed == .low ? "low (1 ≤ k < tau)" : "high (k > tau)")
+        try writer.setAttribute("filter_removed", string: result.filter.removed == .low ? "low (1 ≤ k < tau)" : "high (tau ≤ k ≤ p/2)")
         try writer.setAttribute("filter_tau", integer: Int64(result.filter.tau))
+        try writer.setAttribute("filter_rank", integer: Int64(result.filter.rank))
         if let d = dump.rootAttributes["d_model"]?.number { try writer.setAttribute("d_model", integer: Int64(d)) }
         for (readout, matrix) in zip(result.readouts, result.filtered) {
             try writer.write(matrix, at: "/acts/\(readout.site.hookName(layer: readout.layer))", storage: .compressed)
@@ -22,11 +23,14 @@ public enum FilterReport {
         }
         try writer.commit()
 
-        var table = CSVTable(header: ["layer", "site", "removed", "tau", "band_share_before", "band_share_after", "acc_before",
-                                      "acc_after", "acc_pm2_before", "acc_pm2_after", "mean_abs_logit_change"])
+        var table = CSVTable(header: ["layer", "site", "removed", "tau", "rank", "d_model", "norm_kept", "band_share_before",
+                                      "band_share_after", "logit_energy_kept", "acc_before", "acc_after", "acc_pm2_before",
+                                      "acc_pm2_after", "mean_abs_logit_change"])
         for e in result.effects {
             table.append([.integer(e.layer), .text(e.site.rawValue), .text(result.filter.removed.rawValue), .integer(result.filter.tau),
-                          .number(e.bandShareBefore), .number(e.bandShareAfter), .optional(e.accuracyBefore), .optional(e.accuracyAfter),
+                          .integer(result.filter.rank), .integer(result.filter.dModel), .optional(e.normKept),
+                          .optional(e.bandShareBefore), .optional(e.bandShareAfter), .optional(e.logitEnergyKept),
+                          .optional(e.accuracyBefore), .optional(e.accuracyAfter),
                           .optional(e.accuracyWithin2Before), .optional(e.accuracyWithin2After), .number(e.meanAbsoluteLogitChange)])
         }
         try output.write(table.render(), to: "filter_effect.csv")
@@ -39,11 +43,18 @@ public enum FilterReport {
         try output.write(chartSVG, to: "filter_effect.svg")
         try output.write(try encodeJSON(Summary(result)), to: "summary.json")
         let page = ReportPage(
-            title: "FourierLens filter", subtitle: "removed \(result.filter.removed.rawValue) frequencies, τ = \(result.filter.tau), rank \(result.filter.rank)",
+            title: "FourierLens filter", subtitle: "removed \(result.filter.removed.rawValue) frequencies k = \(bandText(result.filter)), a subspace of rank \(result.filter.rank) of d_model = \(result.filter.dModel)",
             sections: [
+                .keyValues(caption: "Key numbers", pairs: [
+                    ("removed subspace", "rank \(result.filter.rank) of d_model = \(result.filter.dModel)"),
+                    ("prompts whose answer is not a number token (left out of the accuracies)", String(result.answersNotNumbers)),
+                ]),
                 .figure(id: "effect", svg: chartSVG, caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
-                .table(caption: "Per layer", header: ["site", "layer", "band share before", "after", "accuracy before", "after"],
-                       rows: result.effects.map { [$0.site.rawValue, String($0.layer), format($0.bandShareBefore), format($0.bandShareAfter),
+                .table(caption: "Per layer. Band shares are of the number logits' energy at k ≥ 1 before filtering (rows centred, summed over prompts), before and after; norm kept is ‖x′‖/‖x‖ over the prompts.",
+                       header: ["site", "layer", "norm kept", "band share before", "after", "logit energy kept", "accuracy before", "after"],
+                       rows: result.effects.map { [$0.site.rawValue, String($0.layer), $0.normKept.map(format) ?? "–",
+                                                   $0.bandShareBefore.map(format) ?? "–", $0.bandShareAfter.map(format) ?? "–",
+                                                   $0.logitEnergyKept.map(format) ?? "–",
                                                    $0.accuracyBefore.map(format) ?? "–", $0.accuracyAfter.map(format) ?? "–"] }),
                 .files([("filtered.h5", "the filtered activations (schema fourierlens/1 names) with the prompts and number tokens"),
                         ("filter_effect.csv", "one row per layer"), ("summary.json", "the same for scripts")]),
@@ -51,8 +62,14 @@ public enum FilterReport {
         try output.write(page.html(), to: "index.html")
     }
 
+    static func bandText(_ filter: FourierFilter) -> String {
+        guard let first = filter.removedFrequencies.first, let last = filter.removedFrequencies.last else { return "none" }
+        return first == last ? "\(first)" : "\(first)–\(last)"
+    }
+
     struct Summary: Encodable {
-        let tool: String, command: String, removed: String, tau: Int, removed_frequencies: [Int], rank: Int
+        let tool: String, command: String, removed: String, tau: Int, removed_frequencies: [Int], rank: Int, d_model: Int
+        let answers_not_numbers: Int
         init(_ result: FilterResult) {
             tool = "fourierlens \(SpectrumReport.version)"
             command = "filter"
@@ -60,6 +77,8 @@ public enum FilterReport {
             tau = result.filter.tau
             removed_frequencies = result.filter.removedFrequencies
             rank = result.filter.rank
+            d_model = result.filter.dModel
+            answers_not_numbers = result.answersNotNumbers
         }
     }
 }

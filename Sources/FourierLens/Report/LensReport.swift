@@ -33,7 +33,11 @@ public enum LensReport {
         }
         let page = ReportPage(
             title: "FourierLens logit lens", subtitle: "norm \(result.options.norm.rawValue), \(result.prompts.first?.count ?? 0) prompts",
-            sections: [.table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
+            sections: [.keyValues(caption: "Key numbers", pairs: [
+                ("prompts whose answer is not a number token (left out of the number accuracies)", String(result.answersNotNumbers)),
+                ("top periods", "the frequencies of the number-logit spectra (mean magnitude) that stand out above their running median over k ± \(SpectralPeaks.window) by z ≥ \(format(SpectralPeaks.threshold)) (median and MAD of the residuals at k ≥ \(SpectralPeaks.firstFrequency(p: result.numberValues.count))), strongest first; the slow trend (periods longer than \(format(SpectralPeaks.trendPeriod)) numbers) is left out"),
+            ]),
+                       .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
                 + figures
                 + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
                    .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens per prompt, layer and site"),
@@ -133,9 +137,10 @@ public enum LensReport {
         struct Row: Encodable {
             let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?
             let mean_answer_rank: Double?, mean_answer_logprob: Double?, mean_entropy: Double, mean_kl_to_final: Double?
-            let top_periods: [Double]
+            let top_periods: [Double], top_period_z: [Double]
         }
-        let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int
+        let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int, answers_not_numbers: Int
+        let top_periods_rule: String
         let sgemm_gflop: Double, sgemm_seconds: Double, rows: [Row]
 
         init(_ result: LensResult, _ summaries: [LensResult.Summary]) {
@@ -144,13 +149,15 @@ public enum LensReport {
             options = result.options
             prompts = result.prompts.first?.count ?? 0
             numbers = result.numberValues.count
+            answers_not_numbers = result.answersNotNumbers
+            top_periods_rule = "k >= \(SpectralPeaks.firstFrequency(p: numbers)) (periods up to \(SpectralPeaks.trendPeriod)); residual r = magnitude - running median over k +- \(SpectralPeaks.window); z = (r - median(r)) / (1.4826 MAD(r)) >= \(SpectralPeaks.threshold); strongest 3"
             sgemm_gflop = result.sgemmFlops / 1e9
             sgemm_seconds = result.sgemmSeconds
             rows = summaries.map { s in
                 Row(layer: s.layer, site: s.site.rawValue, acc_exact: s.accuracyExact, acc_pm2: s.accuracyWithin2,
                     acc_pm10: s.accuracyWithin10, mean_answer_rank: s.meanRank, mean_answer_logprob: s.meanLogprob,
                     mean_entropy: s.meanEntropy, mean_kl_to_final: s.meanKL,
-                    top_periods: s.topFrequencies.map { Double(result.numberValues.count) / Double($0) })
+                    top_periods: s.topFrequencies.map { Double(result.numberValues.count) / Double($0) }, top_period_z: s.topFrequencyZ)
             }
         }
     }

@@ -13,12 +13,18 @@ public enum ProbeReport {
         let page = ReportPage(
             title: "FourierLens probes",
             subtitle: results.map(\.source).joined(separator: ", "),
-            sections: figures + [
+            sections: figures + averagingNote(results) + [
                 .table(caption: "Held-out scores (\(options.folds)-fold cross-validation, seed \(options.seed))",
                        header: ["source", "probe", "metric", "mean", "std", "chance", "shuffled control"], rows: tableRows(results)),
                 .files([("probes.csv", "one row per source, probe and metric"), ("summary.json", "the same with every fold's score")]),
             ])
         try output.write(page.html(), to: "index.html")
+    }
+
+    /// Says, once, that each number's rows were averaged and over how many rows.
+    static func averagingNote(_ results: [ProbeResult]) -> [ReportPage.Section] {
+        guard let averaged = results.lazy.compactMap({ NumberMatrix.describeAveraging($0.rowsPerNumber) }).first else { return [] }
+        return [.keyValues(caption: "Input", pairs: [("rows averaged", averaged + "; each probe sees one row per number")])]
     }
 
     public static func csv(_ results: [ProbeResult]) -> CSVTable {
@@ -85,7 +91,11 @@ public enum ProbeReport {
             /// The ridge strength chosen by inner cross-validation in each fold (value and mod-m probes).
             let lambdas: [Double]?, control_lambdas: [Double]?
         }
-        struct Source: Encodable { let source: String, layer: Int?, rows: Int, columns: Int, scores: [Score] }
+        struct Source: Encodable {
+            let source: String, layer: Int?, rows: Int, columns: Int, scores: [Score]
+            /// Rows averaged into each number (numbers ascending), or null.
+            let rows_per_number: [Int]?
+        }
         let tool: String, command: String, options: ProbeOptions, sources: [Source]
 
         init(_ results: [ProbeResult], _ options: ProbeOptions, command: String = "probe") {
@@ -97,7 +107,7 @@ public enum ProbeReport {
                     Score(probe: $0.probe, metric: $0.metric, mean: $0.mean, std: $0.std, folds: $0.folds, chance: $0.chance,
                           control_mean: $0.controlMean, control_std: $0.controlStd, control_folds: $0.control,
                           lambdas: $0.lambdas, control_lambdas: $0.controlLambdas)
-                })
+                }, rows_per_number: r.rowsPerNumber)
             }
         }
     }

@@ -18,11 +18,11 @@ public enum SpectrumReport {
                                       "null_mean", "null_sd", "null_lower", "null_upper", "z", "p_value", "q_value",
                                       "outlier", "top_columns"])
         let s = result.spectrum
-        let fraction = s.energyFraction, total = s.totalEnergy
-        let cos = s.cosBasisEnergy, sin = s.sinBasisEnergy, magnitude = s.magnitude
+        let fraction = s.nonConstantFraction, cos = s.cosNonConstantFraction, sin = s.sinNonConstantFraction
+        let magnitude = s.magnitude
         for k in s.frequencies {
-            table.append([.integer(k), .optional(s.period(k)), .number(magnitude[k]), .number(fraction[k]),
-                          .number(total > 0 ? cos[k] / total : 0), .number(total > 0 ? sin[k] / total : 0),
+            table.append([.integer(k), .optional(s.period(k)), .number(magnitude[k]), .optional(fraction[k]),
+                          .optional(cos[k]), .optional(sin[k]),
                           .optional(result.null?.mean[k]), .optional(result.null?.sd[k]),
                           .optional(result.null?.lower[k]), .optional(result.null?.upper[k]),
                           .optional(result.test.z[k]), .optional(result.test.pValue[k]), .optional(result.test.qValue[k]),
@@ -65,9 +65,9 @@ public enum SpectrumReport {
     }
 
     static func outlierRows(_ result: SpectrumResult) -> [[String]] {
-        let magnitude = result.spectrum.magnitude, fraction = result.spectrum.energyFraction
+        let magnitude = result.spectrum.magnitude, fraction = result.spectrum.nonConstantFraction
         return result.test.outlierFrequencies.map { k in
-            [String(k), SpectrumRun.periodLabel(k, p: result.p), format(magnitude[k]), format(fraction[k]),
+            [String(k), SpectrumRun.periodLabel(k, p: result.p), format(magnitude[k]), format(fraction[k] ?? .nan),
              format(result.test.z[k] ?? .nan), format(result.test.pValue[k] ?? .nan), format(result.test.qValue[k] ?? .nan)]
         }
     }
@@ -77,13 +77,24 @@ public enum SpectrumReport {
             ("input", result.label),
             ("numbers", "\(result.firstValue)..\(result.lastValue) (p = \(result.p)), \(result.d) columns"),
             ("centred per column", result.options.center ? "yes" : "no"),
-            ("null model", result.null.map { "\($0.model.rawValue), \($0.draws) draws, seed \($0.seed)" } ?? "none"),
+            ("null model", nullDescription(result)),
             ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),
-            ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", "))", format(result.keyEnergyFraction)),
-            ("low / high energy split at k = \(result.tau)", "\(format(result.lowFraction)) / \(format(result.highFraction))"),
+            ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")) (share of the energy at k ≥ 1)",
+             format(result.keyEnergyFraction)),
+            ("low (1 ≤ k < \(result.tau)) / high (\(result.tau) ≤ k ≤ \(result.p / 2)) share of the energy at k ≥ 1",
+             "\(format(result.lowFraction)) / \(format(result.highFraction))"),
+            ("constant (k = 0) share of the total energy", format(result.spectrum.constantFraction)),
         ]
+        if let averaged = NumberMatrix.describeAveraging(result.rowsPerNumber) { pairs.append(("rows averaged", averaged)) }
         if result.zeroedNonFinite > 0 { pairs.append(("NaN/Inf set to 0", String(result.zeroedNonFinite))) }
         return pairs
+    }
+
+    /// "permute, 200 draws, seed 0", or "permute, all 24 orderings (exact p-values)".
+    static func nullDescription(_ result: SpectrumResult) -> String {
+        guard let null = result.null else { return "none" }
+        if null.exact { return "\(null.model.rawValue), all \(null.draws) orderings (exact p-values)" }
+        return "\(null.model.rawValue), \(null.draws) draws, seed \(null.seed)"
     }
 
     static func page(_ result: SpectrumResult, chart: String) -> ReportPage {
@@ -112,23 +123,28 @@ public enum SpectrumReport {
         }
         let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
         let outlier_periods: [Double], key_frequencies: [Int], key_energy_fraction: Double
-        let tau: Int, low_fraction: Double, high_fraction: Double, nonfinite_set_to_zero: Int
+        let tau: Int, low_fraction: Double, high_fraction: Double, constant_fraction: Double, nonfinite_set_to_zero: Int
+        let null_draws: Int?, null_exact: Bool?
+        /// Rows averaged into each number (aligned with first_value…last_value), or null.
+        let rows_per_number: [Int]?
     }
 
     static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
-        let magnitude = r.spectrum.magnitude, fraction = r.spectrum.energyFraction
+        let magnitude = r.spectrum.magnitude, fraction = r.spectrum.nonConstantFraction
         return Summary(
             tool: "fourierlens \(version)", command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
                          first_value: r.firstValue, last_value: r.lastValue),
             options: r.options,
             outliers: r.test.outlierFrequencies.map {
-                .init(k: $0, period: Double(r.p) / Double($0), magnitude: magnitude[$0], energy_fraction: fraction[$0],
+                .init(k: $0, period: Double(r.p) / Double($0), magnitude: magnitude[$0], energy_fraction: fraction[$0] ?? 0,
                       z: finite(r.test.z[$0]), p_value: r.test.pValue[$0] ?? 1, q_value: r.test.qValue[$0] ?? 1)
             },
             outlier_periods: r.test.outlierFrequencies.map { Double(r.p) / Double($0) },
             key_frequencies: r.keyFrequencies, key_energy_fraction: r.keyEnergyFraction,
-            tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction, nonfinite_set_to_zero: r.zeroedNonFinite)
+            tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction,
+            constant_fraction: r.spectrum.constantFraction, nonfinite_set_to_zero: r.zeroedNonFinite,
+            null_draws: r.null?.draws, null_exact: r.null?.exact, rows_per_number: r.rowsPerNumber)
     }
 
     static func summaryJSON(_ result: SpectrumResult) throws -> String {

@@ -32,9 +32,12 @@ public enum LensInput {
             }
         }
         // The final distribution for KL: the last layer's resid_post, read even when not asked for.
-        var reference: Int? = nil
+        var reference: Int? = nil, referenceOnly = false
         if let last = dump.activations[.residPost]?.keys.max() {
-            if !wanted.contains(where: { $0 == (.residPost, last) }) { wanted.append((.residPost, last)) }
+            if !wanted.contains(where: { $0 == (.residPost, last) }) {
+                wanted.append((.residPost, last))
+                referenceOnly = true
+            }
             reference = wanted.firstIndex { $0 == (.residPost, last) }
         }
         for (site, layer) in wanted {
@@ -88,14 +91,16 @@ public enum LensInput {
         let tokenOfValue = Dictionary(zip(numberValues, numberTokens), uniquingKeysWith: { a, _ in a })
         let valueOfToken = Dictionary(zip(numberTokens, numberValues), uniquingKeysWith: { a, _ in a })
         let byValue = (answers.attributes["kind"]?.string ?? "value") == "value"
-        if byValue, let row = answerData.firstIndex(where: { tokenOfValue[$0] == nil }) {
-            throw bad(answers.path, "answers among the number tokens (/tokens/values \(numberValues.first ?? 0)..\(numberValues.last ?? 0)), found \(answerData[row]) at row \(row)")
-        }
-        let answerValues: [Int64?] = answerData.map { byValue ? $0 : valueOfToken[$0] }
+        // Answers that are not number tokens: the number readouts (accuracy) skip those prompts
+        // and count them; the vocabulary readouts still use answers given as token ids.
+        let answerValues: [Int64?] = answerData.map { byValue ? (tokenOfValue[$0] == nil ? nil : $0) : valueOfToken[$0] }
         let answerTokens: [Int64?] = answerData.map { byValue ? tokenOfValue[$0] : $0 }
-        return LensTask(readouts: readouts, unembedding: unembedding, norm: norm_, finalScale: finalScale,
-                        answerValues: answerValues, answerTokens: answerTokens, numberTokens: numberTokens,
-                        numberValues: numberValues, referenceReadout: reference)
+        var task = LensTask(readouts: readouts, unembedding: unembedding, norm: norm_, finalScale: finalScale,
+                            answerValues: answerValues, answerTokens: answerTokens, numberTokens: numberTokens,
+                            numberValues: numberValues, referenceReadout: reference)
+        task.referenceOnlyForKL = referenceOnly
+        task.answersNotNumbers = answerValues.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        return task
     }
 
     /// One (site, layer) as [N × d]: per-layer [N, d] or [N, pos, d], stacked [L, N, d] or [L, N, pos, d].

@@ -10,6 +10,21 @@ public struct NumberMatrix: Sendable {
     public let values: [Int64]
     /// Non-finite values that were set to zero (only with allowNonFinite).
     public let zeroedNonFinite: Int
+    /// When the rows of each number were averaged: how many rows each number's mean is over,
+    /// aligned with `values`.
+    public var rowsPerNumber: [Int]? = nil
+
+    /// The rows read before averaging.
+    public var inputRows: Int { rowsPerNumber?.reduce(0, +) ?? matrix.rows }
+
+    /// "the mean of 5 rows per number (1500 rows → 300 numbers)", when rows were averaged.
+    public var averagingDescription: String? { NumberMatrix.describeAveraging(rowsPerNumber) }
+
+    public static func describeAveraging(_ counts: [Int]?) -> String? {
+        guard let counts, let low = counts.min(), let high = counts.max() else { return nil }
+        let per = low == high ? "\(low)" : "\(low)–\(high)"
+        return "the mean of \(per) rows per number (\(counts.reduce(0, +)) rows → \(counts.count) numbers)"
+    }
 
     public var label: String {
         let base = (file as NSString).lastPathComponent + ":" + dataset
@@ -19,8 +34,11 @@ public struct NumberMatrix: Sendable {
     /// Loads `dataset` (default: the embeddings role) with the number of each row from
     /// `valuesDataset` (default: /tokens/values for weights, /prompts/values for activations).
     /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
+    /// `average`: the mean of the rows of each number (nil: only when numbers repeat; false: never,
+    /// so that repeated numbers are refused where one row per number is required).
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
-                            allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true) throws -> NumberMatrix {
+                            allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true,
+                            average: Bool? = nil) throws -> NumberMatrix {
         let path = file.path
         func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
         guard let datasetPath = dataset.map({ file.normalised($0) }) ?? dump.embeddings?.path else {
@@ -59,16 +77,6 @@ public struct NumberMatrix: Sendable {
             throw bad(datasetPath, "at least 4 numbers (rows), found \(matrix.rows)")
         }
         guard matrix.cols >= 1 else { throw bad(datasetPath, "at least one feature column, found 0") }
-        let axis: NumberAxis
-        if requireNumberAxis {
-            do {
-                axis = try NumberAxis.from(values: numbers, allowGaps: allowGaps)
-            } catch {
-                throw bad(valuesPath, error.description)
-            }
-        } else {
-            axis = NumberAxis(order: Array(0..<numbers.count), values: numbers)
-        }
         var zeroed = 0
         if let first = matrix.values.firstIndex(where: { !$0.isFinite }) {
             guard allowNonFinite else {
@@ -80,9 +88,28 @@ public struct NumberMatrix: Sendable {
                 zeroed += 1
             }
         }
-        numbers = axis.values
-        return NumberMatrix(file: path, dataset: datasetPath, valuesDataset: valuesPath, layer: layer,
-                            matrix: axis.reorder(matrix), values: numbers, zeroedNonFinite: zeroed)
+        var counts: [Int]? = nil
+        if average ?? NumberAverage.repeats(numbers) {
+            let averaged = NumberAverage.average(matrix, values: numbers)
+            (matrix, numbers, counts) = (averaged.matrix, averaged.values, averaged.counts)
+            guard matrix.rows >= 4 else {
+                throw bad(valuesPath, "at least 4 distinct numbers after averaging the rows of each number, found \(matrix.rows)")
+            }
+        }
+        let axis: NumberAxis
+        if requireNumberAxis {
+            do {
+                axis = try NumberAxis.from(values: numbers, allowGaps: allowGaps)
+            } catch {
+                throw bad(valuesPath, error.description)
+            }
+        } else {
+            axis = NumberAxis(order: Array(0..<numbers.count), values: numbers)
+        }
+        var result = NumberMatrix(file: path, dataset: datasetPath, valuesDataset: valuesPath, layer: layer,
+                                  matrix: axis.reorder(matrix), values: axis.values, zeroedNonFinite: zeroed)
+        result.rowsPerNumber = counts
+        return result
     }
 
     public init(file: String, dataset: String, valuesDataset: String, layer: Int?, matrix: Matrix, values: [Int64],

@@ -5,6 +5,8 @@ public struct ProbeResult: Sendable {
     public let rows: Int
     public let columns: Int
     public let scores: [ProbeScore]
+    /// How many rows each number's mean is over, when the rows of each number were averaged.
+    public var rowsPerNumber: [Int]? = nil
 }
 
 public enum ProbeRun {
@@ -12,8 +14,10 @@ public enum ProbeRun {
     public static func run(_ input: NumberMatrix, options: ProbeOptions, source: String? = nil) throws -> ProbeResult {
         do {
             let scores = try ProbeSuite.run(input.matrix, values: input.values, options: options)
-            return ProbeResult(source: source ?? input.label, layer: input.layer, rows: input.matrix.rows,
-                               columns: input.matrix.cols, scores: scores)
+            var result = ProbeResult(source: source ?? input.label, layer: input.layer, rows: input.matrix.rows,
+                                     columns: input.matrix.cols, scores: scores)
+            result.rowsPerNumber = input.rowsPerNumber
+            return result
         } catch {
             throw FourierLensError.badInput(file: input.file, dataset: input.valuesDataset, expected: error.description)
         }

@@ -33,6 +33,8 @@ public struct SpectrumResult: Sendable {
     public let lowFraction: Double
     public let highFraction: Double
     public let zeroedNonFinite: Int
+    /// How many rows each number's mean is over, when the rows of each number were averaged.
+    public var rowsPerNumber: [Int]? = nil
 
     public var p: Int { spectrum.p }
     public var d: Int { spectrum.d }
@@ -44,18 +46,20 @@ public enum SpectrumRun {
         let matrix = options.center ? SpectralAnalysis.centered(input.matrix) : input.matrix
         let spectrum = SpectralAnalysis.spectrum(of: matrix, center: false)
         let null = NullDistribution.sample(options.null, of: matrix, draws: options.draws, seed: options.seed, center: options.center)
-        let test = null.map { OutlierTest(magnitude: spectrum.magnitude, null: $0, alpha: options.alpha) }
+        let test = null.map { OutlierTest(null: $0, alpha: options.alpha) }
             ?? OutlierTest(frequencies: spectrum.energy.count, alpha: options.alpha)
         let p = spectrum.p
         let keys = Array(Set(options.keyPeriods.compactMap { frequency(ofPeriod: $0, p: p) })).sorted()
         let tau = options.tau ?? Int((Double(p) / 10).rounded(.up))
         let split = spectrum.bandSplit(tau: tau)
-        return SpectrumResult(label: label ?? input.label, file: input.file, dataset: input.dataset,
+        var result = SpectrumResult(label: label ?? input.label, file: input.file, dataset: input.dataset,
                               valuesDataset: input.valuesDataset, layer: input.layer,
                               firstValue: input.values.first ?? 0, lastValue: input.values.last ?? 0, options: options,
                               spectrum: spectrum, null: null, test: test, keyFrequencies: keys,
                               keyEnergyFraction: spectrum.energyFraction(in: Set(keys)), tau: tau,
                               lowFraction: split.low, highFraction: split.high, zeroedNonFinite: input.zeroedNonFinite)
+        result.rowsPerNumber = input.rowsPerNumber
+        return result
     }
 
     /// The frequency k nearest to p / period, when it lies in 1...p/2.
@@ -90,7 +94,9 @@ public enum RandomBaseline: String, CaseIterable, Sendable {
         case .gaussian: matrix = ColumnStatistics(input.matrix).gaussianMatrix(rows: input.matrix.rows, random: &random)
         case .permute: matrix = NumberAxis(order: random.permutation(input.matrix.rows), values: []).reorder(input.matrix)
         }
-        return NumberMatrix(file: input.file, dataset: "random \(rawValue) matched to \(input.dataset)",
-                            valuesDataset: input.valuesDataset, layer: input.layer, matrix: matrix, values: input.values)
+        var baseline = NumberMatrix(file: input.file, dataset: "random \(rawValue) matched to \(input.dataset)",
+                                    valuesDataset: input.valuesDataset, layer: input.layer, matrix: matrix, values: input.values)
+        baseline.rowsPerNumber = input.rowsPerNumber
+        return baseline
     }
 }

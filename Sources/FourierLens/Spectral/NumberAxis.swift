@@ -31,7 +31,7 @@ public enum NumberAxisError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .duplicate(value): return "unique numbers, found \(value) twice"
+        case let .duplicate(value): return "unique numbers, found \(value) more than once; pass --average to use the mean of each number's rows"
         case let .gap(after, next):
             return "consecutive numbers (a contiguous range), found \(next) after \(after); pass --allow-gaps to treat the sorted rows as equally spaced"
         }

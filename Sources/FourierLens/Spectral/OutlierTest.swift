@@ -10,13 +10,18 @@ public struct OutlierTest: Sendable {
 
     public var outlierFrequencies: [Int] { outlier.indices.filter { outlier[$0] } }
 
-    /// z_k = (|X̂[k]| − mean_k) / sd_k against the null's draws at k. The p-value is one-sided
-    /// (peaks only) from the pooled standardised null draws of every k ≥ 1:
-    /// p_k = (1 + #{draws ≥ z_k}) / (1 + #draws). Benjamini–Yekutieli q-values control the false
-    /// discovery rate under the dependence that magnitudes sharing the same columns have;
-    /// outliers are the k with q ≤ alpha and z > 0.
-    public init(magnitude: [Double], null: NullDistribution, alpha: Double) {
+    /// z_k = (|X̂[k]| − mean_k) / sd_k against the null's draws at k, with |X̂[k]| computed as
+    /// the draws are (`null.observed`). The p-value is one-sided (peaks only):
+    /// - every ordering enumerated (`null.exact`): p_k = #{orderings reaching |X̂[k]|} / p!;
+    /// - otherwise the pooled standardised null of every k ≥ 1,
+    ///   (1 + #{pooled ≥ z_k}) / (1 + #pooled), but never below what the draws at k and the
+    ///   null itself can resolve: #{draws at k reaching |X̂[k]|} / (1 + draws), and 1 / p!.
+    /// Ties (within the null's rounding bound) count as reaching. Benjamini–Yekutieli q-values
+    /// control the false discovery rate under the dependence that magnitudes sharing the same
+    /// columns have; outliers are the k with q ≤ alpha and z > 0.
+    public init(null: NullDistribution, alpha: Double) {
         self.alpha = alpha
+        let magnitude = null.observed
         let bins = magnitude.count
         var z = [Double?](repeating: nil, count: bins)
         var p = [Double?](repeating: nil, count: bins)
@@ -29,8 +34,7 @@ public struct OutlierTest: Sendable {
                 score = magnitude[k] > null.mean[k] ? .infinity : 0
             }
             z[k] = score
-            let atLeast = pooled.count - lowerBound(pooled, score)
-            p[k] = Double(1 + atLeast) / Double(1 + pooled.count)
+            p[k] = OutlierTest.pValue(k: k, score: score, pooled: pooled, null: null)
         }
         let q = OutlierTest.benjaminiYekutieli(p)
         self.z = z
@@ -40,6 +44,18 @@ public struct OutlierTest: Sendable {
             guard let qk = q[k], let zk = z[k] else { return false }
             return qk <= alpha && zk > 0
         }
+    }
+
+    /// The p-value of frequency k (rules above).
+    static func pValue(k: Int, score: Double, pooled: [Double], null: NullDistribution) -> Double {
+        let draws = Double(null.draws)
+        if null.exact { return Double(null.atLeast[k]) / draws }
+        // A draw tied with the observed value (energies within the rounding bound) has a
+        // standardised value within √tolerance / sd of z: it counts as reaching z.
+        let slack = null.sd[k] > 0 ? null.tolerance.squareRoot() / null.sd[k] : 0
+        let atLeast = pooled.count - lowerBound(pooled, score - slack)
+        let pooledP = Double(1 + atLeast) / Double(1 + pooled.count)
+        return max(pooledP, Double(null.atLeast[k]) / (1 + draws), 1 / null.orderings)
     }
 
     /// No null, no test: every field empty.

@@ -38,16 +38,34 @@ public struct Spectrum: Equatable, Sendable {
 
     public var totalEnergy: Double { basisEnergy.reduce(0, +) }
 
-    /// Each frequency's share of the total energy; they sum to 1.
+    /// Each frequency's share of the total energy (k = 0 included); they sum to 1 (Parseval).
     public var energyFraction: [Double] {
         let total = totalEnergy
         return basisEnergy.map { total > 0 ? $0 / total : 0 }
     }
 
-    /// The share of the non-constant energy (k ≥ 1) that lies in `ks`.
+    /// The energy at k ≥ 1: the denominator of every share FourierLens reports. The constant
+    /// k = 0 (each column's mean) is left out, so that a large mean cannot shrink every share.
+    public var nonConstantEnergy: Double { basisEnergy.dropFirst().reduce(0, +) }
+
+    /// Each frequency's share of the non-constant energy: nil at k = 0, summing to 1 over k ≥ 1.
+    public var nonConstantFraction: [Double?] { shareOfNonConstant(basisEnergy) }
+    public var cosNonConstantFraction: [Double?] { shareOfNonConstant(cosBasisEnergy) }
+    public var sinNonConstantFraction: [Double?] { shareOfNonConstant(sinBasisEnergy) }
+
+    /// The constant's (k = 0) share of the total energy, reported beside the shares.
+    public var constantFraction: Double { totalEnergy > 0 ? basisEnergy[0] / totalEnergy : 0 }
+
+    func shareOfNonConstant(_ energies: [Double]) -> [Double?] {
+        let denominator = nonConstantEnergy
+        return energies.indices.map { k in k == 0 ? nil : (denominator > 0 ? energies[k] / denominator : 0) }
+    }
+
+    /// The share of the non-constant energy (k ≥ 1) that lies in `ks`: the sum of
+    /// `nonConstantFraction` over `ks`.
     public func energyFraction(in ks: Set<Int>) -> Double {
         let basis = basisEnergy
-        let nonConstant = basis.dropFirst().reduce(0, +)
+        let nonConstant = nonConstantEnergy
         guard nonConstant > 0 else { return 0 }
         // Summed in ascending k: a Set's order changes from run to run, and so would the last bits.
         return ks.filter { $0 >= 1 && $0 < basis.count }.sorted().reduce(0) { $0 + basis[$1] } / nonConstant

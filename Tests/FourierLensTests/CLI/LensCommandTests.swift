@@ -17,7 +17,8 @@ import Testing
         let filter = try runTool("filter", Self.demo, "--remove", "high", "--tau", "50", "--out", root.appendingPathComponent("f").path, "--quiet")
         #expect(filter.status == 0, "\(filter.stderr)")
         let effect = try String(contentsOf: root.appendingPathComponent("f/filter_effect.csv"), encoding: .utf8).split(separator: "\r\n")
-        let after = effect.dropFirst().map { Double($0.split(separator: ",")[5])! }
+        #expect(effect[0].hasPrefix("layer,site,removed,tau,rank,d_model,norm_kept,band_share_before,band_share_after,"))
+        let after = effect.dropFirst().map { Double($0.split(separator: ",")[8])! }
         #expect(after.allSatisfy { $0 < 1e-9 }, "band energy left after filtering: \(after)")
         let inspect = try runTool("inspect", root.appendingPathComponent("f/filtered.h5").path, "--json")
         #expect(inspect.status == 0 && inspect.stdout.contains("\"site\" : \"resid_post\""))
@@ -26,11 +27,24 @@ import Testing
     @Test(arguments: [
         (["bad_dmodel.h5"], "expected d_model = 16"),
         (["lens_model.h5", "--sites", "resid_pre"], "/acts: expected activations at site resid_pre"),
-        (["answers_outside.h5"], "/prompts/answer: expected answers among the number tokens (/tokens/values 0..39), found 45 at row 0"),
         (["lens_model.h5", "--norm", "cached", "--layers", "9"], "expected layer 9 of site"),
     ])
     func badInputExitsTwo(arguments: [String], fragment: String) throws {
         try expectToolRejects("lens", arguments, fragment: fragment)
+    }
+
+    @Test func answersThatAreNotNumbersAreSkippedAndCounted() throws {
+        let out = try TestPaths.scratchDirectory().appendingPathComponent("lens")
+        let result = try runTool("lens", try TestPaths.fixture("answers_outside.h5"), "--out", out.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("note: 12 of 12 prompts have an answer that is not a number token"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(summary["answers_not_numbers"] as? Int == 12)
+    }
+
+    @Test func filterRefusesARemovedRankThatReachesDModel() throws {
+        try expectToolRejects("filter", ["good_dump.h5", "--remove", "high", "--tau", "5"],
+                              fragment: "/weights/W_U: expected a removed subspace of rank below d_model = 16, found rank 16")
     }
 
     @Test func filterRefusesABadThreshold() throws {

@@ -41,7 +41,8 @@ import Testing
 
     @Test(arguments: [
         (["gaps.h5", "--folds", "12"], "/tokens/values: expected at least as many rows as folds (and 4), found 10 rows for 12 folds"),
-        (["const_values.h5"], "/tokens/values: expected numbers that vary, found one value for every row"),
+        (["const_values.h5"], "/tokens/values: expected at least 4 distinct numbers after averaging the rows of each number, found 1"),
+        (["const_values.h5", "--no-average"], "/tokens/values: expected numbers that vary, found one value for every row"),
         (["good_dump.h5", "--site", "mlp_out", "--layers", "7"], "/acts/blocks.7.hook_mlp_out: expected layer 7 of site mlp_out"),
         (["gaps.h5", "--site", "mlp_out"], "/acts: expected activations at site mlp_out"),
     ])

@@ -67,4 +67,29 @@ import Testing
         #expect(random.permutation(10).sorted() == Array(0..<10))
         #expect(NullDistribution.sample(.none, of: matrix, draws: 10, seed: 1, center: false) == nil)
     }
+
+    /// Rows a, −a, a, −a: the largest period-2 component four rows can give. 8 of the 24
+    /// orderings alternate, so the exact permutation p-value of k = 2 is 1/3, never an outlier.
+    @Test func everyOrderingIsEnumeratedWhenThereAreFewerThanTheDraws() {
+        #expect(Set(allPermutations(4)).count == 24 && allPermutations(5).count == 120)
+        var random = SeededRandom(seed: 4)
+        let a = (0..<16).map { _ in Float(random.nextGaussian()) }
+        let matrix = Matrix(rows: 4, cols: 16, values: a + a.map { -$0 } + a + a.map { -$0 })
+        let result = SpectrumRun.run(numbers(matrix), options: SpectrumOptions())
+        #expect(result.null?.exact == true && result.null?.draws == 24)
+        #expect(abs(result.test.pValue[2]! - 1.0 / 3) < 1e-12, "\(result.test.pValue)")
+        #expect(result.test.outlierFrequencies.isEmpty)
+    }
+
+    /// The lens's top periods: a slow trend plus a period-5 peak names period 5, never the trend;
+    /// a flat spectrum names nothing.
+    @Test func standingOutSkipsTheTrendAndNamesThePeak() {
+        let p = 300
+        var random = SeededRandom(seed: 8)
+        var magnitude = (0...(p / 2)).map { k in 100 / Double(max(k, 1)) + 8 + random.nextGaussian() }
+        magnitude[60] += 15
+        #expect(SpectralPeaks.standingOut(magnitude, p: p).map(\.k) == [60])
+        let flat = (0...(p / 2)).map { _ in 8 + random.nextGaussian() }
+        #expect(SpectralPeaks.standingOut(flat, p: p).isEmpty)
+    }
 }
