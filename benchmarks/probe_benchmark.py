@@ -1,9 +1,10 @@
 """`fourierlens probe` against the scikit-learn pipeline a researcher would write for the same
-probes (RidgeCV; LogisticRegression for mod 2, 5, 10; PCA + LinearRegression for the helix and
-its baselines; LinearRegression for the Fourier basis; every probe again on shuffled labels),
-side by side in one run, on a float16 [2000 × 4096] matrix with 5 folds.
+probes under the same protocol (RidgeCV and RidgeClassifierCV for mod 2, 5, 10, each choosing
+among the same 37 strengths by an inner 5-fold cross-validation; PCA + LinearRegression for
+the helix and its baselines; LinearRegression for the Fourier basis; every probe again on
+shuffled labels), side by side in one run, on a float16 [1000 × 2048] matrix with 5 folds.
 
-    .venv/bin/python benchmarks/probe_benchmark.py [--rows 2000 --cols 4096]
+    .venv/bin/python benchmarks/probe_benchmark.py [--rows 1000 --cols 2048]
 """
 import argparse
 import os
@@ -21,7 +22,7 @@ TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release",
 PIPELINE = r'''
 import sys, h5py, numpy as np
 from sklearn.decomposition import PCA
-from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeCV
+from sklearn.linear_model import LinearRegression, RidgeClassifierCV, RidgeCV
 from sklearn.model_selection import KFold
 path = sys.argv[1]
 with h5py.File(path) as f:
@@ -34,11 +35,14 @@ def fourier(v, periods=(2, 2.5, 5, 10)):
 shuffled = np.random.default_rng(0).permutation(a)
 scores = []
 for train, test in KFold(5, shuffle=True, random_state=0).split(x):
+    xc = x[train] - x[train].mean(axis=0)
+    alphas = np.sum(xc.astype(np.float64) ** 2) / min(xc.shape) * 10.0 ** (3 - 0.25 * np.arange(37))
+    inner = KFold(5, shuffle=True, random_state=1)
     for numbers in (a, shuffled):
         ytr, yte = numbers[train], numbers[test]
-        scores.append(RidgeCV(alphas=np.logspace(-3, 6, 37)).fit(x[train], ytr).score(x[test], yte))
+        scores.append(RidgeCV(alphas=alphas, cv=inner).fit(x[train], ytr).score(x[test], yte))
         for m in (2, 5, 10):
-            clf = LogisticRegression(max_iter=1000).fit(x[train], ytr.astype(int) % m)
+            clf = RidgeClassifierCV(alphas=alphas, cv=inner).fit(x[train], ytr.astype(int) % m)
             scores.append(clf.score(x[test], yte.astype(int) % m))
         pca = PCA(100).fit(x[train])
         ztr, zte = pca.transform(x[train]), pca.transform(x[test])
@@ -53,8 +57,8 @@ print(np.mean(scores))
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--cols", type=int, default=4096)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--cols", type=int, default=2048)
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="fourierlens-probe-bench-")
