@@ -14,7 +14,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "notebooks-export"))
 
-from fourierlens_export import export_dump, load_model, number_prompts  # noqa: E402
+from fourierlens import export_dump, load_model, number_prompts  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "data", "minilm_demo.h5")
 NUMBERS = range(0, 300)

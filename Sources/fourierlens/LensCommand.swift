@@ -83,11 +83,8 @@ struct LensCommand: ParsableCommand {
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)
         let result = LogitLens.run(task, options: options, progress: bar.update)
         bar.finish()
-        var strings: [Int64: String] = [:]
-        if let ids = roles.tokenIDs, let text = roles.tokenStrings {
-            for (id, s) in zip(try file.readIntegers(ids.path), try file.readStrings(text.path)) { strings[id] = s }
-        }
-        try LensReport.write(result, tokenStrings: strings, unembedding: task.unembedding, to: directory)
+        try LensReport.write(result, tokenStrings: try TokenText.load(file: file, dump: roles), unembedding: task.unembedding,
+                             to: directory)
         try directory.commit()
         output.announce(directory)
         if !output.quiet {

@@ -69,14 +69,19 @@ def normed(x, site, mode):
     return y + b if site.startswith("resid") else y
 
 
+def unembedding_bias(site, mode):
+    # b_U, like the norm's bias, belongs to the whole residual: components get neither.
+    return b_U if mode != "none" and site.startswith("resid") else 0
+
+
 reference = {}
 for mode in ("none", "cached", "recompute"):
-    final_logits = normed(acts[layers - 1]["resid_post"], "resid_post", mode) @ W_U + (b_U if mode != "none" else 0)
+    final_logits = normed(acts[layers - 1]["resid_post"], "resid_post", mode) @ W_U + unembedding_bias("resid_post", mode)
     final_logp = log_softmax(final_logits, axis=1)
     rows = []
     for layer in range(layers):
         for site in ("attn_out", "mlp_out", "resid_post"):
-            logits = normed(acts[layer][site], site, mode) @ W_U + (b_U if mode != "none" else 0)
+            logits = normed(acts[layer][site], site, mode) @ W_U + unembedding_bias(site, mode)
             logp = log_softmax(logits, axis=1)
             answer_logit = logits[np.arange(n), number_ids[answers]]
             rank = 1 + (logits > answer_logit[:, None]).sum(axis=1)

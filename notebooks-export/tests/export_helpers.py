@@ -8,7 +8,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def load_minilm():
-    from fourierlens_export import load_model
+    from fourierlens import load_model
     return load_model("minilm")
 
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from export_helpers import REPO
-from fourierlens_export import ExportError, export_activations, export_dump, number_prompts
+from fourierlens import ExportError, export_activations, export_dump, number_prompts
 
 
 def test_layers_the_model_does_not_have(minilm, tmp_path):
@@ -42,7 +42,7 @@ def test_an_existing_output_file_is_never_overwritten(minilm, tmp_path):
 
 def run_cli(*args):
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "notebooks-export"))
-    return subprocess.run([sys.executable, "-m", "fourierlens_export", *args], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "fourierlens", *args], capture_output=True, text=True, env=env)
 
 
 def test_command_line_bad_input_exits_2_with_one_line(tmp_path):
@@ -58,7 +58,7 @@ def test_command_line_bad_input_exits_2_with_one_line(tmp_path):
     for args, fragment in cases:
         result = run_cli(*args)
         assert result.returncode == 2, result.stderr
-        lines = [l for l in result.stderr.splitlines() if l.startswith("fourierlens_export:")]
+        lines = [l for l in result.stderr.splitlines() if l.startswith("fourierlens:")]
         assert len(lines) == 1 and fragment in lines[0], result.stderr
     assert out.read_bytes() == b"precious"
     assert sorted(os.listdir(tmp_path)) == ["keep.h5"]

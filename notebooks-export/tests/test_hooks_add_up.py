@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from export_helpers import inspect_json, tiny_gpt2
-from fourierlens_export import addition_prompts, export_activations, export_dump
+from fourierlens import addition_prompts, export_activations, export_dump
 
 
 def _check_residual_sums(path, layers):

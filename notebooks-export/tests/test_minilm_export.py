@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from export_helpers import inspect_json, roles
-from fourierlens_export import addition_prompts, export_dump, number_prompts
+from fourierlens import addition_prompts, export_dump, number_prompts
 
 
 def test_embeddings_equal_the_model_weights(minilm, tmp_path):
@@ -74,7 +74,7 @@ def test_float16_and_bfloat16_outputs(minilm, tmp_path):
 
 def test_position_of_a_given_token(minilm, tmp_path):
     model, tokenizer = minilm
-    from fourierlens_export import readout_positions
+    from fourierlens import readout_positions
     prompts = number_prompts("Total of {n} and 4 = ?", [3, 17])
     ids = [list(tokenizer(p.text)["input_ids"]) for p in prompts]
     positions = readout_positions(tokenizer, prompts, ids, "=")

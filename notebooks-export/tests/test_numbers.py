@@ -1,6 +1,6 @@
 import pytest
 
-from fourierlens_export import ExportError, addition_prompts, find_number_tokens, number_prompts
+from fourierlens import ExportError, addition_prompts, find_number_tokens, number_prompts
 
 
 def test_minilm_keeps_0_to_341_as_single_tokens(minilm):

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 
 from export_helpers import inspect_json, roles
-from fourierlens_export import export_dump, export_weights_from_safetensors, from_transformer_lens, minilm_model_dir
+from fourierlens import export_dump, export_weights_from_safetensors, from_transformer_lens, minilm_model_dir
 
 
 def test_from_a_transformer_lens_cache(tmp_path):

@@ -24,6 +24,10 @@ public struct Dump {
     public var promptValues: DatasetInfo?
     /// The token index each prompt's activations were read at.
     public var promptPositions: DatasetInfo?
+    /// The text of every token id 0..<V (the tokenizer's vocabulary), for reports.
+    public var vocabularyStrings: DatasetInfo?
+    /// The token at each prompt's readout position [N], or at every position [N × pos].
+    public var promptTokens: DatasetInfo?
     /// Activations per site, then per layer.
     public var activations: [Site: [Int: ActivationSource]] = [:]
     /// Datasets that are not part of the schema (kept, listed, never an error).
@@ -40,6 +44,7 @@ public struct Dump {
         datasets = try file.datasets()
         mapRoles()
         DumpValidator(dump: self, file: file).validate(into: &self)
+        TokenTextValidator(dump: self, file: file).validate(into: &self)
     }
 
     public var isValid: Bool { problems.isEmpty }
@@ -78,10 +83,13 @@ public struct Dump {
         promptText = dataset("/prompts/text")
         promptAnswers = dataset("/prompts/answer")
         promptValues = dataset("/prompts/values")
+        vocabularyStrings = dataset("/vocabulary/strings")
+        promptTokens = dataset("/prompts/tokens")
         let known: Set<String> = [
             "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/weights/W_U", "/weights/b_U",
             "/weights/ln_final.w", "/weights/ln_final.b", "/acts/ln_final.hook_scale",
             "/prompts/text", "/prompts/answer", "/prompts/values", "/weights/vocab_ids", "/prompts/position",
+            "/vocabulary/strings", "/prompts/tokens",
         ]
         for info in datasets where !known.contains(info.path) {
             if info.path.hasPrefix("/acts/"), mapActivation(info) { continue }

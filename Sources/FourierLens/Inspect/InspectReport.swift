@@ -143,6 +143,8 @@ public struct InspectReport: Encodable {
             ("prompt answers", dump.promptAnswers, dump.promptAnswers.map { "kind = \($0.attributes["kind"]?.string ?? "value")" }),
             ("prompt values", dump.promptValues, nil),
             ("readout positions", dump.promptPositions, nil),
+            ("vocabulary strings", dump.vocabularyStrings, nil),
+            ("prompt tokens", dump.promptTokens, dump.promptTokens.map { $0.rank == 2 ? "every position" : "at the readout position" }),
         ]
         return named.compactMap { role, info, detail in
             info.map { Role(role: role, path: $0.path, shape: $0.shape, detail: detail) }

@@ -85,7 +85,6 @@ public enum LogitLens {
     public static func run(_ task: LensTask, options: LensOptions, progress: ((Double) -> Void)? = nil) -> LensResult {
         let readoutCount = task.readouts.count
         let n = task.readouts.first?.activations.rows ?? 0
-        let normed = options.norm != .none
         let numberColumns = task.numberTokens.map { task.unembedding.column(ofToken: $0) }
         let validNumbers = numberColumns.indices.filter { numberColumns[$0] != nil }
         let numberWeights = task.unembedding.columns(validNumbers.map { numberColumns[$0]! })
@@ -104,9 +103,12 @@ public enum LogitLens {
             for readout in task.readouts {
                 let x = gatherRows(readout.activations, rows)
                 let scale = task.finalScale.map { s in rows.map { s[$0] } }
-                let normalised = task.norm?.apply(x, mode: options.norm, scale: scale, addBias: readout.site.isResidual) ?? x
+                let normalised = task.norm?.apply(x, mode: options.norm, scale: scale,
+                                                  addBias: readsBiases(readout.site, options.norm)) ?? x
                 h += normalised.values
             }
+            // Per row of H: whether b_U (and the norm's bias, above) belong to it.
+            let biased = task.readouts.flatMap { Array(repeating: readsBiases($0.site, options.norm), count: block) }
             let hMatrix = Matrix(rows: readoutCount * block, cols: task.unembedding.dModel, values: h)
             var answerColumn = [Int](repeating: -1, count: hMatrix.rows)
             var answerLogit = [Float](repeating: .infinity, count: hMatrix.rows)
@@ -117,16 +119,17 @@ public enum LogitLens {
                     if let ref = task.referenceReadout { reference[row] = ref * block + j }
                     if let token = task.answerTokens[rows[j]], let column = task.unembedding.column(ofToken: token) {
                         answerColumn[row] = column
-                        answerLogit[row] = logit(hMatrix, row: row, column: column, unembedding: task.unembedding, bias: normed)
+                        answerLogit[row] = logit(hMatrix, row: row, column: column, unembedding: task.unembedding, bias: biased[row])
                     }
                 }
             }
             var stream = VocabularyStream(rows: hMatrix.rows, topK: min(options.topK, task.unembedding.vocabulary))
-            stream.run(hMatrix, unembedding: task.unembedding, addBias: normed, answerColumn: answerColumn,
+            stream.run(hMatrix, unembedding: task.unembedding, addBias: biased, answerColumn: answerColumn,
                        answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns)
             seconds += stream.sgemmSeconds
             flops += stream.sgemmFlops
-            let blockNumbers = numberProduct(hMatrix, numberWeights, bias: normed ? validNumbers.map { task.unembedding.bias?[numberColumns[$0]!] ?? 0 } : nil)
+            let numberBias = validNumbers.map { task.unembedding.bias?[numberColumns[$0]!] ?? 0 }
+            let blockNumbers = numberProduct(hMatrix, numberWeights, bias: numberBias, biasedRows: biased)
             for i in 0..<readoutCount {
                 for j in 0..<block {
                     let row = i * block + j
@@ -170,13 +173,20 @@ public enum LogitLens {
         return sum + (bias ? unembedding.bias?[column] ?? 0 : 0)
     }
 
-    /// H · W_num (+ bias), [rows × p].
-    static func numberProduct(_ h: Matrix, _ weights: Matrix, bias: [Float]?) -> [Float] {
+    /// The final norm's bias and b_U belong to residual-stream readouts under a norm mode: they
+    /// are added once to the whole residual, never to each component (TransformerLens's
+    /// `decompose_resid(apply_ln=True) @ W_U` adds neither); mode none adds no bias anywhere.
+    static func readsBiases(_ site: Site, _ mode: NormMode) -> Bool { mode != .none && site.isResidual }
+
+    /// H · W_num (+ bias on the rows `biasedRows` marks, every row when it is nil), [rows × p].
+    static func numberProduct(_ h: Matrix, _ weights: Matrix, bias: [Float]?, biasedRows: [Bool]? = nil) -> [Float] {
         var out = [Float](repeating: 0, count: h.rows * weights.cols)
         guard weights.cols > 0 else { return out }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(h.rows), Int32(weights.cols), Int32(h.cols), 1,
                     h.values, Int32(h.cols), weights.values, Int32(weights.cols), 0, &out, Int32(weights.cols))
-        if let bias { for r in 0..<h.rows { for c in 0..<weights.cols { out[r * weights.cols + c] += bias[c] } } }
+        if let bias {
+            for r in 0..<h.rows where biasedRows?[r] ?? true { for c in 0..<weights.cols { out[r * weights.cols + c] += bias[c] } }
+        }
         return out
     }
 }

@@ -38,7 +38,7 @@ struct VocabularyStream {
     /// - answerColumn / answerLogit: per row, the answer's column (−1: none) and its logit.
     /// - reference: per row, the row whose distribution is its KL reference (−1: none); a
     ///   reference row refers to itself.
-    mutating func run(_ h: Matrix, unembedding: Unembedding, addBias: Bool, answerColumn: [Int], answerLogit: [Float],
+    mutating func run(_ h: Matrix, unembedding: Unembedding, addBias: [Bool], answerColumn: [Int], answerLogit: [Float],
                       reference: [Int], tileColumns: Int) {
         let d = h.cols, vocabulary = unembedding.vocabulary
         let referenceRows = Array(Set(reference.filter { $0 >= 0 })).sorted()
@@ -46,7 +46,7 @@ struct VocabularyStream {
         var tile = [Float](repeating: 0, count: rows * tileColumns)
         var weights = [Float](repeating: 0, count: rows * tileColumns)
         var rescale = [Double](repeating: 1, count: rows)
-        let bias = addBias ? unembedding.bias : nil
+        let bias = addBias.contains(true) ? unembedding.bias : nil
         var start = 0
         while start < vocabulary {
             let width = min(tileColumns, vocabulary - start)
@@ -60,7 +60,7 @@ struct VocabularyStream {
             sgemmSeconds += Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             sgemmFlops += 2 * Double(rows) * Double(width) * Double(d)
             if let bias {
-                for r in 0..<rows { for c in 0..<width { tile[r * width + c] += bias[start + c] } }
+                for r in 0..<rows where addBias[r] { for c in 0..<width { tile[r * width + c] += bias[start + c] } }
             }
             tile.withUnsafeBufferPointer { tilePointer in
             weights.withUnsafeMutableBufferPointer { weightPointer in

@@ -13,13 +13,14 @@ import Testing
         let bias = (0..<vocabulary).map { _ in Float(random.nextGaussian()) }
         let unembedding = Unembedding(weights: w, bias: bias, columnTokens: nil)
         let answers = (0..<rows).map { $0 * 37 % vocabulary }
-        let answerLogits = (0..<rows).map { LogitLens.logit(h, row: $0, column: answers[$0], unembedding: unembedding, bias: true) }
+        let biased = (0..<rows).map { $0 % 4 != 1 }  // b_U on some rows only, as residual vs component readouts
+        let answerLogits = (0..<rows).map { LogitLens.logit(h, row: $0, column: answers[$0], unembedding: unembedding, bias: biased[$0]) }
         let reference = (0..<rows).map { $0 < 3 ? $0 : ($0 % 3) }  // rows 0–2 are references
         var stream = VocabularyStream(rows: rows, topK: 5)
-        stream.run(h, unembedding: unembedding, addBias: true, answerColumn: answers, answerLogit: answerLogits,
+        stream.run(h, unembedding: unembedding, addBias: biased, answerColumn: answers, answerLogit: answerLogits,
                    reference: reference, tileColumns: tile)
         func logits(_ r: Int) -> [Double] {
-            (0..<vocabulary).map { c in (0..<d).reduce(Double(bias[c])) { $0 + Double(h[r, $1]) * Double(w[$1, c]) } }
+            (0..<vocabulary).map { c in (0..<d).reduce(biased[r] ? Double(bias[c]) : 0) { $0 + Double(h[r, $1]) * Double(w[$1, c]) } }
         }
         for r in 0..<rows {
             let z = logits(r)

@@ -25,13 +25,24 @@ class NumberTokens:
                             [self.strings[i] for i in picked], self.contiguous_max)
 
 
-def encode(tokenizer, text):
-    """Token ids of `text` without special tokens, for a transformers or a tokenizers tokenizer."""
-    if hasattr(tokenizer, "encode_batch") and not hasattr(tokenizer, "convert_ids_to_tokens"):
-        encoding = tokenizer.encode(text, add_special_tokens=False)  # tokenizers.Tokenizer
-        # A tokenizer.json may pad every encoding to a fixed length: keep the real tokens only.
-        return [i for i, real in zip(encoding.ids, encoding.attention_mask) if real]
-    return tokenizer.encode(text, add_special_tokens=False)
+def encode(tokenizer, text, special_tokens=False):
+    """Token ids of `text` (without special tokens unless asked), for a transformers or a
+    tokenizers tokenizer. A text the tokenizer cannot encode (a word outside a vocabulary that
+    has no unknown token) raises ExportError naming the text, never the tokenizer's own error."""
+    try:
+        if hasattr(tokenizer, "encode_batch") and not hasattr(tokenizer, "convert_ids_to_tokens"):
+            encoding = tokenizer.encode(text, add_special_tokens=special_tokens)  # tokenizers.Tokenizer
+            # A tokenizer.json may pad every encoding to a fixed length: keep the real tokens only.
+            return [i for i, real in zip(encoding.ids, encoding.attention_mask) if real]
+        return list(tokenizer(text, add_special_tokens=special_tokens)["input_ids"])
+    except Exception as error:  # tokenizers raises plain Exception for out-of-vocabulary words
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ExportError(f"expected text the tokenizer can encode, found {text!r} ({reason})") from None
+
+
+def decode(tokenizer, token_id):
+    """The text of one token as it reads in a sentence (" the" for GPT-2's "Ġthe")."""
+    return tokenizer.decode([int(token_id)])
 
 
 def token_string(tokenizer, token_id):
@@ -46,7 +57,10 @@ def find_number_tokens(tokenizer, numbers=range(0, 1000), leading_space=False):
     `leading_space` encodes " 12" instead of "12" (GPT-2 style vocabularies keep both forms)."""
     found = NumberTokens()
     for n in numbers:
-        ids = encode(tokenizer, (" " if leading_space else "") + str(n))
+        try:
+            ids = encode(tokenizer, (" " if leading_space else "") + str(n))
+        except ExportError:
+            continue  # not in a vocabulary without an unknown token: not a single token either
         if len(ids) == 1:
             found.values.append(int(n))
             found.ids.append(int(ids[0]))

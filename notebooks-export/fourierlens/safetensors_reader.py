@@ -40,3 +40,18 @@ class SafetensorsFile:
             raise ExportError(f"{self.path}: {key}: expected a float or integer tensor, found {entry['dtype']}")
         return np.frombuffer(raw, dtype=np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")).reshape(entry["shape"]).astype(
             np.float32 if entry["dtype"] in ("F16", "F32", "F64") else _DTYPES[entry["dtype"]])
+
+    def rows(self, key):
+        """The tensor `key` as a lazy array whose row slices read only those rows (np.memmap):
+        returns (memmap, widen) where widen(chunk) gives float32 or integer values."""
+        entry = self.header[key]
+        start, end = entry["data_offsets"]
+        shape = tuple(entry["shape"])
+        if entry["dtype"] == "BF16":
+            raw = np.memmap(self.path, dtype="<u2", mode="r", offset=self.offset + start, shape=shape)
+            return raw, lambda chunk: (np.asarray(chunk).astype(np.uint32) << 16).view(np.float32)
+        if entry["dtype"] not in _DTYPES:
+            raise ExportError(f"{self.path}: {key}: expected a float or integer tensor, found {entry['dtype']}")
+        dtype = np.dtype(_DTYPES[entry["dtype"]]).newbyteorder("<")
+        raw = np.memmap(self.path, dtype=dtype, mode="r", offset=self.offset + start, shape=shape)
+        return raw, np.asarray

@@ -44,3 +44,35 @@ def number_prompts(template, numbers):
     if "{n}" not in template:
         raise ExportError(f"expected a template with a {{n}} slot, found {template!r}")
     return [Prompt(template.format(n=n), value=int(n), answer=int(n), marker=int(n)) for n in numbers]
+
+
+def read_prompt_file(path):
+    """Prompts from a JSON-lines file, one object a line: "text" (required), "answer" (an
+    integer: the expected number), "value" or "values" (the prompt's number, default the
+    answer) and "marker" (the number whose token position="number" reads, default the value).
+    For answers that are not a + b or n, e.g. (a + b) mod p."""
+    import json
+
+    prompts = []
+    try:
+        with open(path) as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    text = item["text"]
+                    answer = item.get("answer")
+                    value = item.get("value", item.get("values", answer))
+                    marker = item.get("marker", value)
+                    prompts.append(Prompt(str(text), value=None if value is None else int(value),
+                                          answer=None if answer is None else int(answer),
+                                          marker=None if marker is None else int(marker)))
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise ExportError(f"{path}: line {number}: expected a JSON object with \"text\" and integer "
+                                      f"\"answer\"/\"value\", found {line.strip()[:80]!r} ({type(error).__name__}: {error})") from None
+    except OSError as error:
+        raise ExportError(f"{path}: expected a readable JSON-lines prompt file ({error.strerror})") from None
+    if not prompts:
+        raise ExportError(f"{path}: expected at least one prompt, found none")
+    return prompts

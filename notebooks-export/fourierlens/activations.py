@@ -4,7 +4,7 @@ import sys
 import numpy as np
 
 from .architectures import describe
-from .dumpfile import DumpWriter, fill
+from .dumpfile import fill, writer_for
 from .errors import ExportError
 from .numbers import encode
 from .prompts import Prompt
@@ -27,13 +27,20 @@ def _marker_ids(tokenizer, number):
 
 
 def readout_positions(tokenizer, prompts, token_ids, position):
-    """The token index read in each prompt: "last" (last real token), "number" (the last
-    occurrence of the prompt's marker number), any other string (the last occurrence of that
-    single token), or an integer index (negative from the end)."""
+    """The token index read in each prompt: "last" (the last token, special tokens included:
+    BERT's [SEP]), "last_nonspecial" (the last token that is not a special token), "number"
+    (the last occurrence of the prompt's marker number), any other string (the last occurrence
+    of that single token, e.g. "="), or an integer index (negative from the end)."""
     positions = []
+    special = set(getattr(tokenizer, "all_special_ids", None) or [])
     for prompt, ids in zip(prompts, token_ids):
         if position == "last":
             positions.append(len(ids) - 1)
+        elif position == "last_nonspecial":
+            real = [i for i, t in enumerate(ids) if t not in special]
+            if not real:
+                raise ExportError(f"expected a prompt with a token that is not special, found {prompt.text!r}")
+            positions.append(real[-1])
         elif position == "number":
             if prompt.marker is None:
                 raise ExportError(f"expected a prompt with a number for position='number', found {prompt.text!r}")
@@ -65,11 +72,17 @@ def readout_positions(tokenizer, prompts, token_ids, position):
 
 def _tokenize(tokenizer, texts):
     """Token ids with the model's special tokens (BERT's [CLS] ... [SEP]; none for GPT-2)."""
-    return [list(tokenizer(text)["input_ids"]) for text in texts]
+    return [encode(tokenizer, text, special_tokens=True) for text in texts]
+
+
+def token_texts(tokenizer, ids):
+    """The text of each token id, as it reads in the prompt (" the", "[SEP]")."""
+    return [tokenizer.decode([int(i)]) for i in ids]
 
 
 class _Capture:
-    """Forward hooks that keep each site's activation at the readout positions of the batch."""
+    """Forward hooks that keep each site's activation at the readout positions of the batch
+    (`rows` = (batch indices, positions)), or at every position (`rows` = None)."""
 
     def __init__(self, arch, sites, layers):
         self.arch, self.values, self.handles = arch, {}, []
@@ -90,7 +103,8 @@ class _Capture:
     def _keep(self, key, tensor):
         if isinstance(tensor, (tuple, list)):
             tensor = tensor[0]
-        self.values[key] = tensor[self.rows].detach().float().cpu().numpy()
+        kept = tensor if self.rows is None else tensor[self.rows]
+        self.values[key] = kept.detach().float().cpu().numpy()
 
     def _pre(self, site, layer):
         def hook(module, args, kwargs):
@@ -117,11 +131,19 @@ def _progress(done, total, enabled):
         sys.stderr.flush()
 
 
+def model_name(model, default=None):
+    """The name a transformers model was loaded under (its directory or hub id), else `default`."""
+    config = getattr(model, "config", None)
+    return getattr(config, "_name_or_path", None) or default
+
+
 def export_activations(model, tokenizer, out, prompts, position="number", sites=None, layers=None, batch_size=32,
-                       dtype="float32", overwrite=False, progress=None):
+                       dtype="float32", overwrite=False, progress=None, name=None):
     """Runs `prompts` through `model` in batches and saves, per layer, the chosen sites at one
-    position per prompt as /acts/blocks.{l}.hook_{site} [N, d], with the final norm's scale
-    (/acts/ln_final.hook_scale), the prompts, their values, answers and readout positions.
+    position per prompt as /acts/blocks.{l}.hook_{site} [N, d] (position="all": every position,
+    [N, pos, d], prompts right-padded with zeros to the longest), with the final norm's scale
+    (/acts/ln_final.hook_scale), the prompts, their values, answers, readout positions and the
+    token each position names (/prompts/tokens [N], or [N, pos] with "" for padding).
 
     sites: any of resid_pre, attn_out, mlp_out, resid_post (default: all the architecture has).
     Memory is bounded by the batch: each batch's rows are written before the next one runs."""
@@ -144,62 +166,72 @@ def export_activations(model, tokenizer, out, prompts, position="number", sites=
         raise ExportError(f"expected layers within 0..{arch.n_layers - 1} (the model has {arch.n_layers}), found {bad}")
 
     token_ids = _tokenize(tokenizer, [p.text for p in prompts])
-    positions = readout_positions(tokenizer, prompts, token_ids, position)
+    positions = None if position == "all" else readout_positions(tokenizer, prompts, token_ids, position)
     progress = sys.stderr.isatty() if progress is None else progress
-    writer = out if isinstance(out, DumpWriter) else DumpWriter(out, overwrite=overwrite,
-                                                                model=getattr(model.config, "_name_or_path", arch.name))
-    try:
+    with writer_for(out, overwrite, name or model_name(model, arch.name)) as writer:
         _run(model, arch, writer, prompts, token_ids, positions, sites, layers, batch_size, dtype, progress, torch)
-    except BaseException:
-        if writer is not out:
-            writer.__exit__(*sys.exc_info())
-        raise
-    if writer is not out:
-        writer.__exit__(None, None, None)
+        _write_prompts(writer, tokenizer, prompts, token_ids, positions)
+
+
+def _final_scale(x, kind, eps):
+    """TransformerLens's ln_final.hook_scale of rows x [..., d]: sqrt(var + eps) or sqrt(mean x^2 + eps)."""
+    x = x.astype(np.float64)
+    s = np.sqrt((x ** 2).mean(axis=-1) + eps) if kind == "rmsnorm" else np.sqrt(x.var(axis=-1) + eps)
+    return s.astype(np.float32)
 
 
 def _run(model, arch, dump, prompts, token_ids, positions, sites, layers, batch_size, dtype, progress, torch):
     n, d = len(prompts), model.get_input_embeddings().weight.shape[1]
-    datasets = {(site, layer): dump.create(f"acts/blocks.{layer}.hook_{site}", (n, d), dtype)
+    every = positions is None
+    length = max(len(ids) for ids in token_ids)
+    shape = (n, length, d) if every else (n, d)
+    datasets = {(site, layer): dump.create(f"acts/blocks.{layer}.hook_{site}", shape, dtype)
                 for layer in layers for site in sites}
     scale = None
     if arch.final_norm is not None and arch.n_layers - 1 in layers:
-        scale = dump.file.create_dataset("acts/ln_final.hook_scale", shape=(n,), dtype=np.float32, track_times=False)
+        scale = dump.file.create_dataset("acts/ln_final.hook_scale", shape=shape[:-1], dtype=np.float32, track_times=False)
     capture = _Capture(arch, sites, layers)
     model.eval()
     try:
         with torch.no_grad():
             for start in range(0, n, batch_size):
                 batch = token_ids[start:start + batch_size]
-                width = max(len(ids) for ids in batch)
+                width = length if every else max(len(ids) for ids in batch)
                 input_ids = torch.zeros((len(batch), width), dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
                 for i, ids in enumerate(batch):  # right padding: real tokens keep their positions
                     input_ids[i, :len(ids)] = torch.tensor(ids)
                     mask[i, :len(ids)] = 1
-                capture.rows = (torch.arange(len(batch)), torch.tensor(positions[start:start + len(batch)]))
+                capture.rows = None if every else (torch.arange(len(batch)),
+                                                   torch.tensor(positions[start:start + len(batch)]))
                 capture.values.clear()
                 model(input_ids=input_ids, attention_mask=mask)
                 rows = slice(start, start + len(batch))
+                real = mask.numpy()[:, :, None].astype(np.float32) if every else 1  # zeros at padding
                 for key, dataset in datasets.items():
-                    fill(dataset, rows, capture.values[key])
+                    fill(dataset, rows, capture.values[key] * real)
                 if scale is not None:
-                    x = capture.values[("final_in", None)].astype(np.float64)
-                    if arch.norm_kind == "rmsnorm":
-                        s = np.sqrt((x ** 2).mean(axis=1) + arch.norm_eps)
-                    else:
-                        s = np.sqrt(x.var(axis=1) + arch.norm_eps)
-                    scale[rows] = s.astype(np.float32)
+                    s = _final_scale(capture.values[("final_in", None)], arch.norm_kind, arch.norm_eps)
+                    scale[rows] = np.where(mask.numpy() == 1, s, 1) if every else s
                 _progress(min(start + batch_size, n), n, progress)
     finally:
         capture.remove()
-    dump.write_strings("prompts/text", [p.text for p in prompts])
-    dump.write("prompts/position", np.asarray(positions, dtype=np.int64))
-    if all(p.value is not None for p in prompts):
-        dump.write("prompts/values", np.asarray([p.value for p in prompts], dtype=np.int64))
-    if all(p.answer is not None for p in prompts):
-        dump.write("prompts/answer", np.asarray([p.answer for p in prompts], dtype=np.int64), attrs={"kind": "value"})
     if "n_layers" not in dump.file.attrs:
         dump.set_attr("n_layers", arch.n_layers)
     if "d_model" not in dump.file.attrs:
         dump.set_attr("d_model", int(d))
+
+
+def _write_prompts(dump, tokenizer, prompts, token_ids, positions):
+    dump.write_strings("prompts/text", [p.text for p in prompts])
+    if positions is None:
+        length = max(len(ids) for ids in token_ids)
+        texts = [token_texts(tokenizer, ids) + [""] * (length - len(ids)) for ids in token_ids]
+        dump.write_strings("prompts/tokens", texts)
+    else:
+        dump.write("prompts/position", np.asarray(positions, dtype=np.int64))
+        dump.write_strings("prompts/tokens", token_texts(tokenizer, [ids[p] for ids, p in zip(token_ids, positions)]))
+    if all(p.value is not None for p in prompts):
+        dump.write("prompts/values", np.asarray([p.value for p in prompts], dtype=np.int64))
+    if all(p.answer is not None for p in prompts):
+        dump.write("prompts/answer", np.asarray([p.answer for p in prompts], dtype=np.int64), attrs={"kind": "value"})

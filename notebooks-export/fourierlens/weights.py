@@ -2,13 +2,11 @@
 import numpy as np
 
 from .architectures import describe
-from .dumpfile import DumpWriter
+from .dumpfile import writer_for
 from .errors import ExportError
 from .numbers import find_number_tokens
 
 
-def _writer(out, overwrite, model_name):
-    return out if isinstance(out, DumpWriter) else DumpWriter(out, overwrite=overwrite, model=model_name)
 
 
 def _number_tokens(tokenizer, numbers, leading_space):
@@ -21,9 +19,24 @@ def _number_tokens(tokenizer, numbers, leading_space):
     return find_number_tokens(tokenizer, wanted, leading_space).restrict(wanted)
 
 
+def vocabulary_strings(tokenizer, size):
+    """The text of every token id 0..size-1 (default: the tokenizer's vocabulary) as it reads in a
+    sentence (" the", "[SEP]"); ids the tokenizer does not have (a model's vocabulary padded
+    past the tokenizer's) get ""."""
+    known = len(tokenizer) if hasattr(tokenizer, "__len__") else tokenizer.get_vocab_size()
+    size = known if size is None else size
+    ids = range(min(size, known))
+    if hasattr(tokenizer, "batch_decode"):
+        strings = tokenizer.batch_decode([[i] for i in ids])
+    else:  # a tokenizers.Tokenizer
+        strings = tokenizer.decode_batch([[i] for i in ids], skip_special_tokens=False)
+    return list(strings) + [""] * (size - len(strings))
+
+
 def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, dtype="float32",
-                       embeddings="numbers", unembedding="full", n_layers=None):
-    """Writes the weight roles of schema fourierlens/1 from numpy arrays.
+                       embeddings="numbers", unembedding="full", n_layers=None, tokenizer=None):
+    """Writes the weight roles of schema fourierlens/1 from numpy arrays, and with `tokenizer`
+    the text of every token id (/vocabulary/strings, one variable-length string each).
 
     W_E is [V, d] (rows = tokens), W_U [d, V]; `norm` is (kind, eps, weight, bias or None)."""
     ids = np.asarray(tokens.ids, dtype=np.int64)
@@ -48,6 +61,9 @@ def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, 
                 dump.write("weights/b_U", b_U, dtype)
         else:
             raise ExportError(f"expected unembedding='full', 'numbers' or None, found {unembedding!r}")
+    if tokenizer is not None:
+        size = W_U.shape[1] if unembedding == "full" else None  # else the tokenizer's own vocabulary
+        dump.write_strings("vocabulary/strings", vocabulary_strings(tokenizer, size))
     if norm is not None:
         kind, eps, weight, bias = norm
         dump.write("weights/ln_final.w", weight, dtype, attrs={"kind": kind, "eps": float(eps)})
@@ -56,16 +72,30 @@ def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, 
 
 
 def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dtype="float32",
-                   embeddings="numbers", unembedding="full", overwrite=False):
-    """Exports number-token embeddings, the unembedding and the final norm of a transformers model.
+                   embeddings="numbers", unembedding="full", overwrite=False, model_name=None, vocabulary=True):
+    """Exports number-token embeddings, the unembedding and the final norm of a transformers model
+    or a TransformerLens model (TransformerBridge or HookedTransformer: its W_E, W_U, b_U and
+    ln_final as they compute, processed or not; `tokenizer` may be None to use the model's).
 
     numbers: the numbers to export (default: the contiguous single-token range from 0).
     embeddings: "numbers" (rows of the number tokens, in numeric order) or "full".
     unembedding: "full" [d, V], "numbers" (only the number tokens' columns, with
     /weights/vocab_ids), or None. Tied models get the transposed embedding, marked tied = 1.
-    out: a path (refused if it exists unless overwrite) or an open DumpWriter."""
+    vocabulary: also write the text of every token id (/vocabulary/strings).
+    out: a path (refused if it exists unless overwrite) or an open DumpWriter (then `with` on it
+    leaves it open: DumpWriter closes only the writer that opened it)."""
     import torch
 
+    from .transformer_lens import is_transformer_lens, transformer_lens_weights
+
+    if is_transformer_lens(model):
+        tokenizer = tokenizer if tokenizer is not None else model.tokenizer
+        tokens = _number_tokens(tokenizer, numbers, leading_space)
+        W_E, W_U, b_U, tied, norm, n_layers, name = transformer_lens_weights(model)
+        with writer_for(out, overwrite, model_name or name) as dump:
+            write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, n_layers,
+                               tokenizer=tokenizer if vocabulary else None)
+        return tokens
     tokens = _number_tokens(tokenizer, numbers, leading_space)
     arch = describe(model)
     with torch.no_grad():
@@ -79,13 +109,10 @@ def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dty
             bias = getattr(arch.final_norm, "bias", None)
             norm = (arch.norm_kind, arch.norm_eps, arch.final_norm.weight.detach().float().cpu().numpy(),
                     None if bias is None else bias.detach().float().cpu().numpy())
-    name = getattr(model.config, "_name_or_path", None) or arch.name
-    writer = _writer(out, overwrite, name)
-    if writer is out:
-        write_weight_roles(out, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers)
-        return tokens
-    with writer as dump:
-        write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers)
+    name = model_name or getattr(model.config, "_name_or_path", None) or arch.name
+    with writer_for(out, overwrite, name) as dump:
+        write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers,
+                           tokenizer=tokenizer if vocabulary else None)
     return tokens
 
 
@@ -123,6 +150,6 @@ def export_weights_from_safetensors(weights_path, tokenizer, out, numbers=None, 
                     tensors.read(bias_key) if bias_key and bias_key in tensors else None)
             break
     tokens = _number_tokens(tokenizer, numbers, leading_space)
-    with _writer(out, overwrite, model_name or weights_path) as dump:
+    with writer_for(out, overwrite, model_name or weights_path) as dump:
         write_weight_roles(dump, tokens, W_E, W_U, None, head_key is None, norm, dtype, embeddings, unembedding)
     return tokens

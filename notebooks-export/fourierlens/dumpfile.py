@@ -30,6 +30,13 @@ class DumpWriter:
         if model is not None:
             self.file.attrs["model"] = str(model)
 
+    def borrowed(self, model=None):
+        """This writer for a `with` block that must leave it open (a function handed an open
+        writer); sets the model name when the writer has none."""
+        if model and not self.file.attrs.get("model"):
+            self.file.attrs["model"] = str(model)
+        return _Borrowed(self)
+
     def __enter__(self):
         return self
 
@@ -74,6 +81,23 @@ class DumpWriter:
     def write_strings(self, name, strings):
         return self.file.create_dataset(name, data=np.array(list(strings), dtype=object),
                                         dtype=h5py.string_dtype("utf-8"), track_times=False)
+
+
+def writer_for(out, overwrite=False, model=None):
+    """A DumpWriter for `with`: `out` itself when it is an open DumpWriter (left open at the end
+    of the block), else a new one on the path `out` (committed or removed at the end)."""
+    return out.borrowed(model) if isinstance(out, DumpWriter) else DumpWriter(out, overwrite=overwrite, model=model)
+
+
+class _Borrowed:
+    def __init__(self, writer):
+        self.writer = writer
+
+    def __enter__(self):
+        return self.writer
+
+    def __exit__(self, kind, value, traceback):
+        return False
 
 
 def fill(dataset, rows, array):

@@ -1,0 +1,140 @@
+"""python -m fourierlens [export] --model DIR --numbers 0-299 --prompts addition --out dump.h5
+python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]"""
+import argparse
+import sys
+
+from . import export_dump, import_cache, load_model
+from .errors import ExportError
+from .numbers import find_number_tokens
+from .prompts import addition_prompts, number_prompts, read_prompt_file
+
+
+def parse_range(text):
+    """"0-299" or "0,1,2,10-20" to a list of ints."""
+    numbers = []
+    try:
+        for part in text.split(","):
+            if "-" in part.strip()[1:]:
+                low, high = part.split("-", 1)
+                numbers.extend(range(int(low), int(high) + 1))
+            else:
+                numbers.append(int(part))
+    except ValueError:
+        raise ExportError(f"expected numbers like 0-299 or 1,2,5-9, found {text!r}") from None
+    return numbers
+
+
+def build_prompts(spec, numbers, count, seed):
+    """"addition" (the NeurIPS templates, answers among `numbers`), a template with {n} (one
+    prompt per number), @FILE (one template per line, each with {n}), FILE.jsonl or @FILE.jsonl
+    (JSON lines: text, answer, value), or "none"."""
+    if spec in (None, "none"):
+        return None
+    if spec == "addition":
+        top = max(numbers)
+        return addition_prompts(count=count, max_operand=top, max_sum=top, seed=seed)
+    path = spec[1:] if spec.startswith("@") else spec
+    if path.endswith(".jsonl"):
+        return read_prompt_file(path)
+    if spec.startswith("@"):
+        try:
+            with open(path) as f:
+                templates = [line.strip() for line in f if line.strip()]
+        except OSError as error:
+            raise ExportError(f"{path}: expected a readable file of templates ({error.strerror})") from None
+        return [p for t in templates for p in number_prompts(t, numbers)]
+    return number_prompts(spec, numbers)
+
+
+def _export_parser(sub, formatter):
+    parser = sub.add_parser("export", formatter_class=formatter,
+                            help="run a local Hugging Face model and write its dump (the default command)",
+                            description="Export a local Hugging Face model to a FourierLens dump.")
+    parser.add_argument("--model", required=True, help="model directory (config.json inside), or 'minilm'")
+    parser.add_argument("--out", required=True, help="the dump to write (refused if it exists)")
+    parser.add_argument("--model-name", default=None, help="the dump's model attribute (default: the model directory)")
+    parser.add_argument("--numbers", default=None,
+                        help="numbers to export, e.g. 0-299 (default: the tokenizer's single-token range from 0)")
+    parser.add_argument("--prompts", default=None,
+                        help="'addition' (answers within --numbers), a template with {n} such as 'There are {n} apples.', "
+                             "@FILE of templates, FILE.jsonl of prompts (JSON lines: text, answer, value), or none")
+    parser.add_argument("--count", type=int, default=500, help="number of addition prompts")
+    parser.add_argument("--position", default="number",
+                        help="'number' (the prompt's number), 'last' (the last token, special tokens included), "
+                             "'last_nonspecial', a single token such as '=' (its last occurrence), "
+                             "a token index (negative from the end), or 'all' (every position, [N, pos, d])")
+    parser.add_argument("--sites", default=None, help="comma-separated: resid_pre,attn_out,mlp_out,resid_post (default: all)")
+    parser.add_argument("--layers", default=None, help="layers to export, e.g. 0-5 (default: all)")
+    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"))
+    parser.add_argument("--unembedding", default="full", choices=("full", "numbers", "none"))
+    parser.add_argument("--leading-space", action="store_true", help="number tokens with a leading space (' 12')")
+    parser.add_argument("--batch-size", type=int, default=32, help="prompts per forward pass")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the addition prompts")
+    parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+
+
+def _import_parser(sub, formatter):
+    parser = sub.add_parser("import", formatter_class=formatter,
+                            help="turn an activation cache on disk (.pt, .safetensors, .npy) into a dump",
+                            description="Turn an activation cache already on disk into a FourierLens dump, without "
+                                        "re-running the model. Prints how each tensor name maps to the schema.")
+    parser.add_argument("cache", nargs="+", help="a directory of .pt / .safetensors / .npy files, or the files")
+    parser.add_argument("--out", required=True, help="the dump to write (refused if it exists)")
+    parser.add_argument("--map", action="append", default=[], metavar="NAME=SCHEMA_NAME",
+                        help="a cache tensor and its schema name, e.g. layer_3=blocks.3.hook_mlp_out or "
+                             "answers=prompts/answer (repeatable; default: guessed from the names)")
+    parser.add_argument("--position", type=int, default=None, help="keep one position of [N, pos, d] tensors (default: all)")
+    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"))
+    parser.add_argument("--model-name", default=None, help="the dump's model attribute")
+    parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+
+
+def _run_export(args):
+    numbers = parse_range(args.numbers) if args.numbers else None
+    model, tokenizer = load_model(args.model)
+    if numbers is None:
+        found = find_number_tokens(tokenizer, range(0, 1000), args.leading_space)
+        prompt_numbers = list(range(0, found.contiguous_max + 1))
+    else:
+        prompt_numbers = numbers
+    if args.prompts == "addition" and not prompt_numbers:
+        raise ExportError("expected number tokens for --prompts addition; this tokenizer keeps no 0..n whole (give --numbers)")
+    position = int(args.position) if args.position.lstrip("-").isdigit() else args.position
+    export_dump(model, tokenizer, args.out, numbers=numbers,
+                prompts=build_prompts(args.prompts, prompt_numbers, args.count, args.seed),
+                position=position, sites=args.sites.split(",") if args.sites else None,
+                layers=parse_range(args.layers) if args.layers else None, leading_space=args.leading_space,
+                dtype=args.dtype, unembedding=None if args.unembedding == "none" else args.unembedding,
+                batch_size=args.batch_size, overwrite=args.overwrite, model_name=args.model_name)
+
+
+def _run_import(args):
+    from .importers import parse_mapping
+
+    source = args.cache[0] if len(args.cache) == 1 else args.cache
+    import_cache(source, args.out, mapping=parse_mapping(args.map), position=args.position, dtype=args.dtype,
+                 overwrite=args.overwrite, model_name=args.model_name)
+
+
+def main(argv=None, prog="python -m fourierlens"):
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
+                                     description="FourierLens dumps from PyTorch models and activation caches.")
+    sub = parser.add_subparsers(dest="command", metavar="{export,import}")
+    _export_parser(sub, formatter)
+    _import_parser(sub, formatter)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("export", "import", "-h", "--help"):
+        argv = ["export"] + argv  # the export options alone, as before subcommands
+    args = parser.parse_args(argv)
+    try:
+        (_run_import if args.command == "import" else _run_export)(args)
+    except ExportError as error:
+        print(f"{prog.split()[-1]}: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
