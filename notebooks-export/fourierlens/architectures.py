@@ -40,7 +40,7 @@ def _base(model, *names):
 def describe(model):
     """The Architecture of a transformers model; a clear error for one not supported."""
     kind = getattr(model.config, "model_type", type(model).__name__)
-    if kind == "gpt2":
+    if kind in ("gpt2", "gptj"):  # GPT-J runs attention and MLP in parallel: still resid_pre + attn + mlp
         base = _base(model, "transformer")
         return Architecture(kind, list(base.h), [b.attn for b in base.h], [b.mlp for b in base.h], base.ln_f, "layernorm")
     if kind in ("llama", "mistral", "qwen2", "qwen3", "olmo2", "phi3", "gemma", "gemma2"):
@@ -56,5 +56,5 @@ def describe(model):
         # Post-norm: each sublayer's output is normalised together with the residual, so there
         # is no additive attention or MLP output and no final norm to export.
         return Architecture(kind, list(base.encoder.layer), additive=False)
-    raise ExportError(f"expected a supported architecture (gpt2, llama, mistral, qwen2, qwen3, gpt_neox, bert, ...), "
+    raise ExportError(f"expected a supported architecture (gpt2, gptj, llama, mistral, qwen2, qwen3, gpt_neox, bert, ...), "
                       f"found model_type {kind!r}")
