@@ -46,6 +46,15 @@ def build_prompts(spec, numbers, count, seed):
     return number_prompts(spec, numbers)
 
 
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except the empty ones (None, False) whose help says it."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default == []:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _export_parser(sub, formatter):
     parser = sub.add_parser("export", formatter_class=formatter,
                             help="run a local Hugging Face model and write its dump (the default command)",
@@ -65,8 +74,10 @@ def _export_parser(sub, formatter):
                              "a token index (negative from the end), or 'all' (every position, [N, pos, d])")
     parser.add_argument("--sites", default=None, help="comma-separated: resid_pre,attn_out,mlp_out,resid_post (default: all)")
     parser.add_argument("--layers", default=None, help="layers to export, e.g. 0-5 (default: all)")
-    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"))
-    parser.add_argument("--unembedding", default="full", choices=("full", "numbers", "none"))
+    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"),
+                        help="how floats are stored")
+    parser.add_argument("--unembedding", default="full", choices=("full", "numbers", "none"),
+                        help="W_U over the whole vocabulary, only the number tokens' columns, or none")
     parser.add_argument("--leading-space", action="store_true", help="number tokens with a leading space (' 12')")
     parser.add_argument("--batch-size", type=int, default=32, help="prompts per forward pass")
     parser.add_argument("--seed", type=int, default=0, help="seed of the addition prompts")
@@ -84,12 +95,16 @@ def _import_parser(sub, formatter):
                         help="a cache tensor and its schema name, e.g. layer_3=blocks.3.hook_mlp_out or "
                              "answers=prompts/answer (repeatable; default: guessed from the names)")
     parser.add_argument("--position", type=int, default=None, help="keep one position of [N, pos, d] tensors (default: all)")
-    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"))
+    parser.add_argument("--dtype", default="float32", choices=("float16", "bfloat16", "float32"),
+                        help="how floats are stored")
     parser.add_argument("--model-name", default=None, help="the dump's model attribute")
     parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
 
 def _run_export(args):
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # stderr keeps to errors: one line each
     numbers = parse_range(args.numbers) if args.numbers else None
     model, tokenizer = load_model(args.model)
     if numbers is None:
@@ -117,7 +132,7 @@ def _run_import(args):
 
 
 def main(argv=None, prog="python -m fourierlens"):
-    formatter = argparse.ArgumentDefaultsHelpFormatter
+    formatter = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
     sub = parser.add_subparsers(dest="command", metavar="{export,import}")
