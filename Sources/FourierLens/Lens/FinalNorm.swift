@@ -5,9 +5,10 @@ public enum NormMode: String, CaseIterable, Sendable, Codable {
     /// W_U x: the direct contribution of the activation, as the NeurIPS 2024 paper reads each module.
     case none
     /// TransformerLens's apply_ln_to_stack: centre (LayerNorm), divide by the final norm's cached
-    /// scale of the prompt, then the norm's weight (and bias, for residual-stream sites); + b_U.
+    /// scale of the prompt, then the norm's weight; residual-stream sites add the norm's bias and b_U.
     case cached
-    /// tuned-lens's logit lens: the final norm applied to the activation itself; + b_U.
+    /// tuned-lens's logit lens: the final norm applied to the activation itself; residual-stream
+    /// sites add the norm's bias and b_U (components get neither, as with cached).
     case recompute
 }
 
