@@ -151,5 +151,6 @@ def export_weights_from_safetensors(weights_path, tokenizer, out, numbers=None, 
             break
     tokens = _number_tokens(tokenizer, numbers, leading_space)
     with writer_for(out, overwrite, model_name or weights_path) as dump:
-        write_weight_roles(dump, tokens, W_E, W_U, None, head_key is None, norm, dtype, embeddings, unembedding)
+        write_weight_roles(dump, tokens, W_E, W_U, None, head_key is None, norm, dtype, embeddings, unembedding,
+                           tokenizer=tokenizer)
     return tokens

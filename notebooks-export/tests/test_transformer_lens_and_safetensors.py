@@ -7,7 +7,7 @@ from fourierlens import export_dump, export_weights_from_safetensors, from_trans
 
 
 def test_from_a_transformer_lens_cache(tmp_path):
-    """A dict shaped as TransformerLens's ActivationCache (TransformerLens itself not needed)."""
+    """A dict shaped as TransformerLens's ActivationCache (TransformerLens itself: test_transformer_lens_equivalence)."""
     rng = np.random.default_rng(0)
     n, length, d = 6, 5, 8
     cache = {f"blocks.{l}.hook_{site}": torch.tensor(rng.standard_normal((n, length, d)), dtype=torch.float32)
@@ -38,7 +38,7 @@ def test_safetensors_without_torch_equals_the_model_path(minilm, tmp_path):
     export_weights_from_safetensors(f"{directory}/model.safetensors", f"{directory}/tokenizer.json", from_file,
                                     numbers=range(0, 120))
     with h5py.File(from_model) as a, h5py.File(from_file) as b:
-        for name in ("tokens/ids", "tokens/values", "weights/W_E", "weights/W_U"):
+        for name in ("tokens/ids", "tokens/values", "weights/W_E", "weights/W_U", "vocabulary/strings"):
             assert np.array_equal(a[name][...], b[name][...]), name
         assert b["weights/W_U"].attrs["tied"] == 1
     assert inspect_json(from_file)["problems"] == []
