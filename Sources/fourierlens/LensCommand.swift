@@ -61,6 +61,9 @@ struct LensCommand: ParsableCommand {
     @Option(help: "The prompt whose number logits around the answer are drawn (default: the middle one).")
     var heatmapPrompt: Int?
 
+    @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site (the main report reads --position, default the last).")
+    var everyPosition = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -69,6 +72,8 @@ struct LensCommand: ParsableCommand {
 
     func run() throws {
         let directory = try output.directory(default: "\(stem(dump))-lens")
+        var readouts = self.readouts
+        if everyPosition && readouts.position == nil { readouts.position = -1 }
         let (file, roles, task) = try readouts.load(dump, norm: norm)
         let prompts = task.readouts.first?.activations.rows ?? 0
         output.noteSkippedAnswers(task.answersNotNumbers, of: prompts)
@@ -83,8 +88,15 @@ struct LensCommand: ParsableCommand {
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)
         let result = LogitLens.run(task, options: options, progress: bar.update)
         bar.finish()
+        var positionSections: [ReportPage.Section] = []
+        if everyPosition {
+            let rows = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
+                                             layers: try readouts.layers.map(parseLayers), options: options,
+                                             allowNonFinite: readouts.allowNonfinite)
+            positionSections = try LensPositionReport.write(rows, norm: norm, to: directory)
+        }
         try LensReport.write(result, tokenStrings: try TokenText.load(file: file, dump: roles), unembedding: task.unembedding,
-                             to: directory)
+                             to: directory, extraSections: positionSections)
         try directory.commit()
         output.announce(directory)
         if !output.quiet {

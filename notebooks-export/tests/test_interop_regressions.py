@@ -92,9 +92,13 @@ def test_every_position_with_its_tokens(gpt2_dir, minilm, tmp_path):
     assert report["problems"] == [] and "prompt tokens" in roles(report)
     # The lens reads one chosen position of [N, pos, d].
     lens = subprocess.run([os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build/release/fourierlens")),
-                           "lens", out, "--position", "2", "--norm", "cached", "--out", str(tmp_path / "lens"), "--quiet"],
+                           "lens", out, "--every-position", "--norm", "cached", "--out", str(tmp_path / "lens"), "--quiet"],
                           capture_output=True, text=True)
     assert lens.returncode == 0, lens.stderr
+    with open(tmp_path / "lens" / "lens_positions.csv") as f:
+        positions = [line.split(",")[:3] for line in f.read().splitlines()[1:]]
+    # The shorter prompt is left out where it is padded.
+    assert {(p, n) for p, _, n in positions} == {(str(i), "2" if i < len(ids[1]) else "1") for i in range(len(ids[0]))}
 
 
 def run_cli(*args, module="fourierlens"):

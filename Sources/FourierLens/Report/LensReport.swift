@@ -3,7 +3,7 @@ import Foundation
 /// Writes a lens run: lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json, index.html.
 public enum LensReport {
     public static func write(_ result: LensResult, tokenStrings: [Int64: String], unembedding: Unembedding,
-                             to output: OutputDirectory) throws {
+                             to output: OutputDirectory, extraSections: [ReportPage.Section] = []) throws {
         let summaries = result.summaries
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
         try output.write(topTokensCSV(result, tokenStrings: tokenStrings, unembedding: unembedding).render(), to: "lens_topk.csv")
@@ -38,7 +38,7 @@ public enum LensReport {
                 ("top periods", "the frequencies of the number-logit spectra (mean magnitude) that stand out above their running median over k ± \(SpectralPeaks.window) by z ≥ \(format(SpectralPeaks.threshold)) (median and MAD of the residuals at k ≥ \(SpectralPeaks.firstFrequency(p: result.numberValues.count))), strongest first; the slow trend (periods longer than \(format(SpectralPeaks.trendPeriod)) numbers) is left out"),
             ]),
                        .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
-                + figures
+                + figures + extraSections
                 + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
                    .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens per prompt, layer and site"),
                            ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts")])])

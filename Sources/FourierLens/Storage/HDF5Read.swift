@@ -55,14 +55,14 @@ extension HDF5File {
         return values
     }
 
-    /// A 1-D string dataset, fixed or variable length.
-    public func readStrings(_ path: String) throws -> [String] {
+    /// A 1-D string dataset, fixed or variable length (`anyRank`: any rank, flattened row-major).
+    public func readStrings(_ path: String, anyRank: Bool = false) throws -> [String] {
         let ds = try openDataset(path)
         let info = try datasetInfo(path)
         guard info.elementType.isString else {
             throw FourierLensError.badInput(file: self.path, dataset: info.path, expected: "strings, found \(info.elementType)")
         }
-        guard info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
+        guard anyRank || info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
         guard let strings = readStringValues(fileType: type.id, count: info.elementCount, read: { memType, buffer in
             H5Dread(ds.id, memType, fl_h5s_all(), fl_h5s_all(), h5Default, buffer)
