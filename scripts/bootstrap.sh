@@ -3,7 +3,8 @@
 #   1. Debian packages (C libraries and tools) with apt-get, when run as root; otherwise it
 #      prints the exact apt-get line to run and exits 2.
 #   2. The project's Python environment in .venv (numpy, h5py, torch CPU, transformers, the
-#      offline MiniLM model, the exporter), rebuilt only when its requirements change.
+#      offline MiniLM model, TransformerLens, nnsight, the fourierlens package), rebuilt only
+#      when its requirements change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
