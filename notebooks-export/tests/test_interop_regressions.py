@@ -25,7 +25,7 @@ def gpt2_dir(tmp_path_factory):
 
 def test_transformer_lens_cache_and_model_into_one_open_writer(gpt2_dir, minilm, tmp_path):
     _, tokenizer = minilm
-    bridge = boot_bridge(gpt2_dir, processed=False)
+    bridge = boot_bridge(gpt2_dir, "none")
     tokens = padded([tokenizer(p.text)["input_ids"] for p in number_prompts("{n} apples", [3, 7])])
     with torch.no_grad():
         _, cache = bridge.run_with_cache(tokens)

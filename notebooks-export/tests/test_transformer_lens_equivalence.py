@@ -8,7 +8,7 @@ folder). Per norm mode, the TransformerLens call it reproduces (docs/METHODS.md)
              apply_ln_to_stack(decompose_resid(), recompute_ln=True) @ W_U (fold_ln weights)
 
 on a GPT-2 (b_U = 0) and a GPT-J (b_U != 0), for dumps made from the Hugging Face model and
-from TransformerLens's caches (unprocessed and processed weights)."""
+from TransformerLens's caches (unprocessed and processed weights, the unembedding centred or not)."""
 import csv
 import json
 import os
@@ -99,18 +99,17 @@ def setup(request, tmp_path_factory):
         assert ("weights/b_U" in f) == (kind == "gptj")
     tokens = padded([tokenizer(p.text)["input_ids"] for p in prompts])
     dumps, references = {"hf": hf_dump}, {}
-    for processed in (False, True):
-        bridge = boot_bridge(directory, processed)
+    for processing, name in (("none", "tl_unprocessed"), ("fold", "tl_processed"), ("default", "tl_centred_unembed")):
+        bridge = boot_bridge(directory, processing)
         with torch.no_grad():
             _, cache = bridge.run_with_cache(tokens)
-        name = "tl_processed" if processed else "tl_unprocessed"
         dumps[name] = str(root / f"{name}.h5")
         from_transformer_lens(cache, dumps[name], position=positions, model=bridge, numbers=NUMBERS,
                               prompts=[p.text for p in prompts], values=[p.value for p in prompts],
                               answers=[p.answer for p in prompts])
         for mode in MODES:
             # none reads unprocessed weights; cached and recompute, HookedTransformer's folded ones.
-            if (mode == "none") != processed:
+            if (mode == "none") == (processing == "none") and processing != "default":
                 references[mode] = reference_logits(cache, bridge, mode, positions)
     return kind, root, dumps, references
 
@@ -118,6 +117,8 @@ def setup(request, tmp_path_factory):
 def test_lens_equals_transformer_lens(setup):
     kind, root, dumps, references = setup
     for source, dump in dumps.items():
+        if source == "tl_centred_unembed":
+            continue  # its logits move by one constant per row: compared by lens_layers.csv below
         for mode in MODES:
             top = lens_top(dump, mode, str(root / f"lens-{source}-{mode}"))
             if source == "tl_processed" and mode == "none":
@@ -143,7 +144,8 @@ def test_lens_topk_shows_token_text(setup):
 
 
 def test_dumps_from_transformer_lens_equal_the_hugging_face_dump(setup):
-    """The figures of lens_layers.csv agree across the three dumps (none: not for processed weights)."""
+    """The figures of lens_layers.csv agree across the dumps (none: not for processed weights;
+    with the unembedding centred too, whose logits move by one constant per row)."""
     kind, root, dumps, _ = setup
     for mode in MODES:
         tables = {}
@@ -152,8 +154,8 @@ def test_dumps_from_transformer_lens_equal_the_hugging_face_dump(setup):
             subprocess.run([fourierlens_bin(), "lens", dump, "--norm", mode, "--out", out, "--quiet"], check=True)
             with open(os.path.join(out, "lens_layers.csv"), newline="") as f:
                 tables[source] = list(csv.DictReader(f))
-        for source in ("tl_unprocessed", "tl_processed"):
-            if source == "tl_processed" and mode == "none":
+        for source in ("tl_unprocessed", "tl_processed", "tl_centred_unembed"):
+            if source != "tl_unprocessed" and mode == "none":
                 continue
             for a, b in zip(tables["hf"], tables[source], strict=True):
                 assert (a["site"], a["layer"], a["acc_exact"]) == (b["site"], b["layer"], b["acc_exact"])

@@ -29,17 +29,16 @@ def save_tiny_model(directory, kind, layers=2):
     return directory
 
 
-def boot_bridge(directory, processed):
-    """TransformerBridge.boot_transformers offline; processed: enable_compatibility_mode() with
-    HookedTransformer's weight processing (fold_ln, centring) but without centring the
-    unembedding (which shifts every logit of a row by one constant), else no processing."""
+def boot_bridge(directory, processing):
+    """TransformerBridge.boot_transformers offline, then enable_compatibility_mode with
+    processing "none" (no_processing=True), "fold" (HookedTransformer's weight processing, fold_ln
+    and centring, but not centring the unembedding, which moves every logit of a row by one
+    constant) or "default" (all of HookedTransformer's processing)."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     from transformer_lens.model_bridge import TransformerBridge
     bridge = TransformerBridge.boot_transformers(directory, device="cpu")
-    if processed:
-        bridge.enable_compatibility_mode(disable_warnings=True, center_unembed=False)
-    else:
-        bridge.enable_compatibility_mode(disable_warnings=True, no_processing=True)
+    options = {"none": dict(no_processing=True), "fold": dict(center_unembed=False), "default": {}}[processing]
+    bridge.enable_compatibility_mode(disable_warnings=True, **options)
     return bridge.eval()
 
 
