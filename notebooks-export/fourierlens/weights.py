@@ -1,12 +1,11 @@
-"""Number-token embeddings, the unembedding and the final norm, from a model or a safetensors file."""
+"""Number-token embeddings, the unembedding, the final norm and the vocabulary's strings, from a
+transformers model, a TransformerLens model or a safetensors file."""
 import numpy as np
 
 from .architectures import describe
 from .dumpfile import writer_for
 from .errors import ExportError
 from .numbers import find_number_tokens
-
-
 
 
 def _number_tokens(tokenizer, numbers, leading_space):
@@ -84,19 +83,24 @@ def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dty
     vocabulary: also write the text of every token id (/vocabulary/strings).
     out: a path (refused if it exists unless overwrite) or an open DumpWriter (then `with` on it
     leaves it open: DumpWriter closes only the writer that opened it)."""
-    import torch
-
     from .transformer_lens import is_transformer_lens, transformer_lens_weights
 
     if is_transformer_lens(model):
         tokenizer = tokenizer if tokenizer is not None else model.tokenizer
-        tokens = _number_tokens(tokenizer, numbers, leading_space)
         W_E, W_U, b_U, tied, norm, n_layers, name = transformer_lens_weights(model)
-        with writer_for(out, overwrite, model_name or name) as dump:
-            write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, n_layers,
-                               tokenizer=tokenizer if vocabulary else None)
-        return tokens
+    else:
+        W_E, W_U, b_U, tied, norm, n_layers, name = _transformers_weights(model)
     tokens = _number_tokens(tokenizer, numbers, leading_space)
+    with writer_for(out, overwrite, model_name or name) as dump:
+        write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, n_layers,
+                           tokenizer=tokenizer if vocabulary else None)
+    return tokens
+
+
+def _transformers_weights(model):
+    """(W_E [V, d], W_U [d, V], b_U, tied, norm, n_layers, name) of a transformers model."""
+    import torch
+
     arch = describe(model)
     with torch.no_grad():
         W_E = model.get_input_embeddings().weight.detach().float().cpu().numpy()
@@ -109,11 +113,7 @@ def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dty
             bias = getattr(arch.final_norm, "bias", None)
             norm = (arch.norm_kind, arch.norm_eps, arch.final_norm.weight.detach().float().cpu().numpy(),
                     None if bias is None else bias.detach().float().cpu().numpy())
-    name = model_name or getattr(model.config, "_name_or_path", None) or arch.name
-    with writer_for(out, overwrite, name) as dump:
-        write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, arch.n_layers,
-                           tokenizer=tokenizer if vocabulary else None)
-    return tokens
+    return W_E, W_U, b_U, tied, norm, arch.n_layers, getattr(model.config, "_name_or_path", None) or arch.name
 
 
 EMBEDDING_KEYS = ("transformer.wte.weight", "model.embed_tokens.weight", "embeddings.word_embeddings.weight",
