@@ -44,6 +44,7 @@ extension LensTask {
         task.finalScale = finalScale.map { s in rows.map { s[$0] } }
         task.answerValues = rows.map { answerValues[$0] }
         task.answerTokens = rows.map { answerTokens[$0] }
+        task.answersNotNumbers = task.answerValues.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
         return task
     }
 }
