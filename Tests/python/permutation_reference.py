@@ -6,51 +6,13 @@ every null spectrum with numpy's double-precision rfft, independently of Fourier
 """
 import itertools
 import math
+import os
+import sys
 
 import numpy as np
 
-MASK = (1 << 64) - 1
-
-
-class SeededRandom:
-    def __init__(self, seed):
-        x = seed
-        state = []
-        for _ in range(4):
-            x = (x + 0x9E3779B97F4A7C15) & MASK
-            z = x
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            state.append(z ^ (z >> 31))
-        self.s = state
-
-    def next(self):
-        s = self.s
-        r = (s[1] * 5) & MASK
-        result = (((r << 7) | (r >> 57)) & MASK) * 9 & MASK
-        t = (s[1] << 17) & MASK
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = ((s[3] << 45) | (s[3] >> 19)) & MASK
-        return result
-
-    def index_below(self, bound):
-        product = self.next() * bound
-        if product & MASK < bound:
-            threshold = ((1 << 64) - bound) % bound
-            while product & MASK < threshold:
-                product = self.next() * bound
-        return product >> 64
-
-    def permutation(self, count):
-        items = list(range(count))
-        for i in range(count - 1, 0, -1):
-            j = self.index_below(i + 1)
-            items[i], items[j] = items[j], items[i]
-        return items
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fixtures"))
+from seeded_random import SeededRandom  # noqa: E402
 
 
 def energies(x):
