@@ -7,7 +7,7 @@ DEMO_DUMP := probes/data/minilm_demo.h5
 REPORTS   := reports
 FIXTURES  := Tests/Fixtures/generated
 
-.PHONY: demo test setup build fixtures swift-test python-test bench clean
+.PHONY: demo test setup build fixtures swift-test python-test bench clean fuzz fuzz-build asan
 
 setup:
 	@scripts/bootstrap.sh
@@ -41,5 +41,23 @@ bench: build
 	$(PYTHON) benchmarks/probe_benchmark.py
 	$(PYTHON) benchmarks/lens_benchmark.py
 
+# Coverage-guided fuzzing (libFuzzer) of the HDF5 reader and the dump validator, seeded from
+# Tests/Fuzz/corpus. Crashing inputs land in $(FUZZ_DIR)/crashes: copy each one to
+# Tests/Fuzz/regressions/, where the tests replay it.
+FUZZ_DIR     := .build-fuzz
+FUZZ_SECONDS := 600
+fuzz-build: setup
+	swift build -c release --build-path $(FUZZ_DIR) --product fourierlens-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING
+
+fuzz: fuzz-build
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes
+	$(FUZZ_DIR)/release/fourierlens-fuzz $(FUZZ_DIR)/corpus Tests/Fuzz/corpus \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
+		-artifact_prefix=$(FUZZ_DIR)/crashes/ -print_final_stats=1
+
+# The Swift test suite under AddressSanitizer (a build of its own, beside the normal one).
+asan: fixtures
+	FOURIERLENS_PYTHON=$(PYTHON) swift test --build-path .build-asan --sanitize=address
+
 clean:
-	rm -rf .build $(FIXTURES) $(REPORTS)
+	rm -rf .build .build-fuzz .build-asan $(FIXTURES) $(REPORTS)

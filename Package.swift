@@ -28,9 +28,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzz target over the HDF5 reader and the dump validator (`make fuzz`); built
+        // normally it replays inputs, which the tests use on the committed regression inputs.
+        .executableTarget(name: "fourierlens-fuzz", dependencies: ["FourierLens"]),
         .testTarget(
             name: "FourierLensTests",
-            dependencies: ["FourierLens", "fourierlens"]
+            dependencies: ["FourierLens", "fourierlens", "fourierlens-fuzz"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -34,8 +34,9 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let options = try spectral.options()
         let (fileA, datasetA) = splitInput(a)
-        let directory = try output.directory(default: "\(stem(fileA))-compare")
+        let directory = try output.directory(default: "\(stem(fileA))-compare", inputs: [fileA] + (b.map { [splitInput($0).0] } ?? []))
         let matrixA = try input.load(fileA, dataset: datasetA)
+        try spectral.requireFits(matrixA)
         output.noteAveraging(matrixA)
         let matrixB: NumberMatrix
         let labelB: String?
@@ -45,6 +46,7 @@ struct CompareCommand: ParsableCommand {
         } else {
             let (fileB, datasetB) = splitInput(b!)
             matrixB = try input.load(fileB, dataset: datasetB)
+            try spectral.requireFits(matrixB)
             output.noteAveraging(matrixB)
             labelB = nil
         }

@@ -34,7 +34,7 @@ struct InspectCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let output = try out.map { try OutputDirectory($0, force: force) }
+        let output = try out.map { try OutputDirectory($0, force: force, inputs: [dump]) }
         let file = try HDF5File(readingFrom: dump)
         if let path, file.kind(of: path) == nil {
             throw FourierLensError.badInput(file: dump, dataset: path, expected: "a group or dataset to inspect, but nothing is there")

@@ -22,19 +22,22 @@ struct ReadoutOptions: ParsableArguments {
 
     func parsedSites() throws -> [Site]? {
         try sites.map { text in
-            try text.split(separator: ",").map { name in
+            var parsed: [Site] = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let site = Site(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--sites takes resid_pre, resid_mid, attn_out, mlp_out, resid_post (found \(name))")
+                    throw ValidationError("--sites takes resid_pre, resid_mid, attn_out, mlp_out, resid_post, comma-separated (found \"\(name)\" in \"\(text)\")")
                 }
-                return site
+                guard !parsed.contains(site) else { throw ValidationError("--sites names \(site.rawValue) twice (found \(text))") }
+                parsed.append(site)
             }
+            return parsed
         }
     }
 
     func load(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensTask) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        let task = try LensInput.load(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map(parseLayers),
+        let task = try LensInput.load(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
                                       norm: norm, position: position, allowNonFinite: allowNonfinite)
         return (file, roles, task)
     }
@@ -67,11 +70,11 @@ struct LensCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+        guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
     }
 
     func run() throws {
-        let directory = try output.directory(default: "\(stem(dump))-lens")
+        let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump])
         var readouts = self.readouts
         if everyPosition && readouts.position == nil { readouts.position = -1 }
         let (file, roles, task) = try readouts.load(dump, norm: norm)
@@ -79,7 +82,7 @@ struct LensCommand: ParsableCommand {
         output.noteSkippedAnswers(task.answersNotNumbers, of: prompts)
         let heatmapPrompt = self.heatmapPrompt ?? prompts / 2
         guard heatmapPrompt >= 0 && heatmapPrompt < prompts else {
-            throw ValidationError("--heatmap-prompt must name a prompt (0..<\(prompts))")
+            throw ValidationError("--heatmap-prompt must name a prompt (\(indexRange(prompts)))")
         }
         var options = LensOptions()
         options.norm = norm
@@ -138,7 +141,7 @@ struct FilterCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = try output.directory(default: "\(stem(dump))-filter")
+        let directory = try output.directory(default: "\(stem(dump))-filter", inputs: [dump])
         let (file, roles, task) = try readouts.load(dump, norm: .none)
         output.noteSkippedAnswers(task.answersNotNumbers, of: task.readouts.first?.activations.rows ?? 0)
         let p = task.numberValues.count

@@ -53,15 +53,26 @@ func parsePeriods(_ text: String, option: String) throws -> [Double] {
     return periods.map { $0! }
 }
 
-/// "0-5", "0,2,4" or "1-3,7" → [0, 1, ...].
-func parseLayers(_ text: String) throws -> [Int] {
+/// "0-5", "0,2,4" or "1-3,7" → [0, 1, ...]: layers from 0, each named once, at most
+/// `maximumLayer` (checked before any list is built, so 0-100000000000 costs nothing).
+func parseLayers(_ text: String, maximumLayer: Int = 99_999) throws -> [Int] {
+    func refuse(_ why: String) -> ValidationError {
+        ValidationError("--layers takes layers from 0 such as 0-5 or 0,2,4; \(why) (found \(text))")
+    }
     var layers: [Int] = []
-    for part in text.split(separator: ",") {
-        let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard bounds.allSatisfy({ $0 != nil }), (1...2).contains(bounds.count), bounds.last!! >= bounds.first!! else {
-            throw ValidationError("--layers takes layers such as 0-5 or 0,2,4 (found \(text))")
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            .map { UInt($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil }) else {
+            throw refuse("\"\(part)\" is not a layer nor a range")
         }
-        layers += Array(bounds.first!!...bounds.last!!)
+        let (low, high) = (bounds.first!!, bounds.last!!)
+        guard low <= high else { throw refuse("\(part) runs backwards") }
+        guard high <= UInt(maximumLayer) else { throw refuse("no model has layer \(high)") }
+        for layer in Int(low)...Int(high) {
+            guard !layers.contains(layer) else { throw refuse("layer \(layer) is named twice") }
+            layers.append(layer)
+        }
     }
     return layers
 }
@@ -109,7 +120,7 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         let options = try probeArguments.options(seed: seed)
-        let directory = try output.directory(default: "\(stem(dump))-probe")
+        let directory = try output.directory(default: "\(stem(dump))-probe", inputs: [dump])
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
         var results: [ProbeResult] = []
@@ -118,7 +129,7 @@ struct ProbeCommand: ParsableCommand {
                 throw FourierLensError.badInput(file: dump, dataset: "/acts",
                     expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(roles.sites.map(\.rawValue).joined(separator: ", ").isEmpty ? "none" : roles.sites.map(\.rawValue).joined(separator: ", "))")
             }
-            let wanted = try layers.map(parseLayers) ?? sources.keys.sorted()
+            let wanted = try layers.map { try parseLayers($0) } ?? sources.keys.sorted()
             let bar = ProgressBar(label: "probe", enabled: !output.quiet)
             defer { bar.finish() }
             for (done, layer) in wanted.enumerated() {

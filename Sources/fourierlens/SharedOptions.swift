@@ -63,13 +63,13 @@ struct SpectralOptions: ParsableArguments {
     var keyPeriods = "2,2.5,5,10"
 
     func options() throws -> SpectrumOptions {
-        guard permutations >= 2 || null == .none else {
-            throw ValidationError("--permutations must be at least 2 (found \(permutations))")
+        guard (2...100_000).contains(permutations) || null == .none else {
+            throw ValidationError("--permutations takes 2 to 100000 null draws (found \(permutations))")
         }
         guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must lie in (0, 1) (found \(fdr))") }
         if let tau, tau < 1 { throw ValidationError("--tau must be a frequency k ≥ 1 (found \(tau))") }
         let periods = keyPeriods.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard periods.allSatisfy({ $0 != nil && $0! > 1 }) else {
+        guard !periods.isEmpty, periods.allSatisfy({ $0 != nil && $0! > 1 && $0!.isFinite }) else {
             throw ValidationError("--key-periods takes periods greater than 1, such as 2,2.5,5,10 (found \(keyPeriods))")
         }
         var options = SpectrumOptions()
@@ -81,6 +81,20 @@ struct SpectralOptions: ParsableArguments {
         options.tau = tau
         options.keyPeriods = periods.map { $0! }
         return options
+    }
+
+    /// The options that depend on the number of rows p: tau is a frequency 1 ≤ k ≤ ⌊p/2⌋ and
+    /// a key period T at most p (k = p/T ≥ 1).
+    func requireFits(_ matrix: NumberMatrix) throws {
+        let p = matrix.values.count
+        if let tau, tau > p / 2 { throw ValidationError("--tau must be a frequency from 1 to \(p / 2) for p = \(p) numbers (found \(tau))") }
+        // The null keeps each draw's permutation and magnitudes: p Ints and about p doubles.
+        if null != .none, !MemoryBudget.fits(permutations, bytesEach: saturatingMultiply(p, 24)) {
+            throw ValidationError("--permutations \(permutations) for p = \(p) numbers \(MemoryBudget.shortfall(permutations, bytesEach: saturatingMultiply(p, 24)))")
+        }
+        if let bad = try options().keyPeriods.first(where: { $0 > Double(p) }) {
+            throw ValidationError("--key-periods takes periods up to p = \(p) (found \(bad))")
+        }
     }
 }
 
@@ -95,10 +109,10 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print nothing on success.")
     var quiet = false
 
-    func directory(default name: String) throws -> OutputDirectory {
-        if let out { return try OutputDirectory(out, force: force) }
-        try FileManager.default.createDirectory(atPath: "reports", withIntermediateDirectories: true)
-        return try OutputDirectory("reports/" + name, force: force)
+    /// The report directory (parents created as needed); `inputs` are the files the run reads,
+    /// which the directory may not contain.
+    func directory(default name: String, inputs: [String]) throws -> OutputDirectory {
+        try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
     }
 
     func announce(_ output: OutputDirectory) {

@@ -20,8 +20,9 @@ struct SpectrumCommand: ParsableCommand {
 
     func run() throws {
         let options = try spectral.options()
-        let directory = try output.directory(default: "\(stem(dump))-spectrum")
+        let directory = try output.directory(default: "\(stem(dump))-spectrum", inputs: [dump])
         let matrix = try input.load(dump)
+        try spectral.requireFits(matrix)
         output.noteAveraging(matrix)
         let result = SpectrumRun.run(matrix, options: options)
         try SpectrumReport.write(result, to: directory)

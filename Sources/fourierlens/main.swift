@@ -13,6 +13,10 @@ func runFourierLens() -> Int32 {
         return error.exitCode
     } catch let exit as ExitCode {
         return exit.rawValue
+    } catch let error as ValidationError {
+        // An option checked once the run has started: one line, like every other bad input.
+        printError(error.message)
+        return 2
     } catch {
         let code = FourierLensCommand.exitCode(for: error)
         let message = FourierLensCommand.fullMessage(for: error)
@@ -20,13 +24,23 @@ func runFourierLens() -> Int32 {
             print(message)
             return 0
         }
-        printError(message)
+        printError(oneLine(message))
         return 2
     }
+}
+
+/// ArgumentParser's error, usage and help hint as one line: "what is wrong; see 'fourierlens lens --help'".
+func oneLine(_ message: String) -> String {
+    let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    var first = lines.first ?? message
+    if first.hasPrefix("Error: ") { first.removeFirst("Error: ".count) }
+    guard let hint = lines.last(where: { $0.hasPrefix("See '") }) else { return first }
+    return first + "; s" + hint.dropFirst().replacingOccurrences(of: " for more information.", with: "")
 }
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("fourierlens: \(message)\n".utf8))
 }
 
+TemporaryPaths.removeOnInterrupt()
 exit(runFourierLens())

@@ -24,6 +24,7 @@ struct DumpValidator {
 
     private mutating func run() {
         checkSchemaAttribute()
+        checkRootCounts()
         checkTypes()
         guard problems.isEmpty else { return }  // shapes of unreadable roles say nothing more
         let vocabulary = checkWeights()
@@ -40,6 +41,15 @@ struct DumpValidator {
             if value.string != Dump.schemaName {
                 problem(nil, "root attribute schema = \"\(Dump.schemaName)\", found \"\(value)\"", at: "/")
             }
+        }
+    }
+
+    /// d_model and n_layers, when present, are whole numbers ≥ 1 (not NaN, 1e300 or "sixteen").
+    private mutating func checkRootCounts() {
+        for name in ["d_model", "n_layers"] {
+            guard let value = dump.rootAttributes[name] else { continue }
+            if let n = value.wholeNumber, n >= 1, n <= 1 << 24 { continue }
+            problem(nil, "root attribute \(name) a whole number from 1 to \(1 << 24), found \(value)", at: "/")
         }
     }
 
@@ -82,7 +92,12 @@ struct DumpValidator {
         _ = expectRank(dump.embeddings, 2, "embeddings [tokens × d_model]")
         var vocabulary: Int? = nil
         if expectRank(dump.unembedding, 2, "unembedding W_U [d_model × vocab]") {
-            vocabulary = dump.unembedding!.shape[1]
+            let shape = dump.unembedding!.shape
+            if let d = declaredDModel, shape[0] != d, shape[1] == d {
+                problem(dump.unembedding, "W_U [d_model × vocab] = [\(d) × vocab], found \(dump.unembedding!.shapeDescription): it looks transposed ([vocab × d_model]); store its transpose")
+            } else {
+                vocabulary = shape[1]
+            }
         }
         if expectRank(dump.vocabularyIDs, 1, "the token id of each W_U column [vocab]") {
             let count = dump.vocabularyIDs!.shape[0]
@@ -106,8 +121,8 @@ struct DumpValidator {
             if kind != "layernorm" && kind != "rmsnorm" {
                 problem(weight, "attribute kind = layernorm or rmsnorm, found \(kind.map { "\"\($0)\"" } ?? "none")")
             }
-            if let eps = weight.attributes["eps"], !(eps.number.map { $0 > 0 } ?? false) {
-                problem(weight, "attribute eps a positive number, found \(eps)")
+            if let eps = weight.attributes["eps"], !(eps.number.map { $0 > 0 && $0.isFinite } ?? false) {
+                problem(weight, "attribute eps a finite positive number, found \(eps)")
             }
         }
         return vocabulary
@@ -139,7 +154,7 @@ struct DumpValidator {
                 }
             } else if let limit = vocabulary ?? embeddingsCoverVocabulary(),
                       let bad = read.firstIndex(where: { $0 < 0 || $0 >= limit }) {
-                problem(ids, "token ids within the vocabulary 0..<\(limit), found \(read[bad]) at row \(bad)")
+                problem(ids, "token ids within the vocabulary \(indexRange(limit)), found \(read[bad]) at row \(bad)")
             }
         }
         if let embeddings = dump.embeddings, embeddings.rank == 2, let p = lengths.first {
@@ -150,6 +165,13 @@ struct DumpValidator {
                 problem(embeddings, "\(p) rows (the number tokens) or \(v) rows (the vocabulary), found \(rows)")
             }
         }
+    }
+
+    /// d_model as the root attribute or W_E says it, before any cross-check.
+    private var declaredDModel: Int? {
+        if let d = dump.rootAttributes["d_model"]?.wholeNumber { return d }
+        if let e = dump.embeddings, e.rank == 2 { return e.shape[1] }
+        return nil
     }
 
     /// The token ids of W_U's columns when /weights/vocab_ids restricts it (nil: W_U is the whole vocabulary).
@@ -170,7 +192,7 @@ struct DumpValidator {
             let layers = dump.activations[site]!.keys.sorted()
             if layers != Array(0..<layers.count) {
                 let missing = Set(0...(layers.last ?? 0)).subtracting(layers).sorted()
-                problem(nil, "layers 0..<\(layers.last! + 1) for site \(site.rawValue), missing \(missing.map(String.init).joined(separator: ", "))", at: "/acts")
+                problem(nil, "layers \(indexRange(layers.last! + 1)) for site \(site.rawValue), missing \(missing.map(String.init).joined(separator: ", "))", at: "/acts")
             }
             for source in dump.activations[site]!.values { rowCounts[source.rows] = source.path }
         }
@@ -178,15 +200,47 @@ struct DumpValidator {
             let listing = rowCounts.sorted { $0.key < $1.key }.map { "\($0.value) has \($0.key)" }.joined(separator: ", ")
             problem(nil, "one prompt count N across all activations, found \(listing)", at: "/acts")
         }
-        if let nLayers = dump.rootAttributes["n_layers"]?.number, !dump.layers.isEmpty, dump.layers.count > Int(nLayers) {
-            problem(nil, "at most n_layers = \(Int(nLayers)) layers, found \(dump.layers.count)", at: "/acts")
+        if let nLayers = dump.rootAttributes["n_layers"]?.wholeNumber, !dump.layers.isEmpty, dump.layers.count > nLayers {
+            if dump.layers.count == nLayers + 1 {
+                problem(nil, "n_layers = \(nLayers) layers, found \(nLayers + 1): this looks like Hugging Face hidden_states (index 0 is the embeddings); store hidden_states[i + 1] as blocks.{i}.hook_resid_post (docs/SCHEMA.md)", at: "/acts")
+            } else {
+                problem(nil, "at most n_layers = \(nLayers) layers, found \(dump.layers.count)", at: "/acts")
+            }
         }
+        warnIfLastLayerIsNormalised()
         if let scale = dump.finalScale {
             let ok = scale.rank == 1 || scale.rank == 2 || (scale.rank == 3 && scale.shape[2] == 1)
             if !ok { problem(scale, "the final norm scale [N] or [N × pos], found \(scale.rank)-D \(scale.shapeDescription)") }
             if let n = rowCounts.keys.first, rowCounts.count == 1, scale.shape.first != n {
                 problem(scale, "\(n) rows (as the activations), found \(scale.shapeDescription)")
             }
+        }
+    }
+
+    /// Hugging Face's last hidden_states entry is the final norm's output, not the last block's
+    /// residual stream: stored as the last resid_post it would be normalised twice by the lens.
+    /// Detected when every row, undone by ln_final's weight and bias, has mean 0 and variance 1
+    /// (layernorm) or mean square 1 (rmsnorm).
+    private mutating func warnIfLastLayerIsNormalised() {
+        guard let weightInfo = dump.finalNormWeight, weightInfo.rank == 1, let (kind, _) = dump.finalNorm,
+              let last = dump.activations[.residPost]?.keys.max(), let source = dump.activations[.residPost]?[last],
+              let info = dump.dataset(source.path), info.storesItsValues, info.elementCount <= 1 << 24,
+              let weight = try? file.readVector(weightInfo.path), weight.count == source.dModel, weight.allSatisfy({ $0 != 0 }),
+              let values = try? file.readFloats(source.path), !values.isEmpty else { return }
+        let bias = (try? dump.finalNormBias.map { try file.readVector($0.path) }) ?? nil
+        let d = source.dModel
+        let layers = source.stackedIndex == nil ? 1 : info.shape[0]
+        let perLayer = values.count / layers
+        let rows = values[(source.stackedIndex ?? 0) * perLayer ..< ((source.stackedIndex ?? 0) + 1) * perLayer]
+        var normalised = true
+        for start in stride(from: rows.startIndex, to: rows.endIndex, by: d) where normalised {
+            let x = (0..<d).map { j in Double(rows[start + j]) - Double(bias?[j] ?? 0) }.enumerated().map { $1 / Double(weight[$0]) }
+            let mean = x.reduce(0, +) / Double(d)
+            let square = x.reduce(0) { $0 + $1 * $1 } / Double(d)
+            normalised = kind == "rmsnorm" ? abs(square - 1) < 1e-2 : abs(mean) < 1e-2 && abs(square - mean * mean - 1) < 1e-2
+        }
+        if normalised {
+            warnings.append("\(source.path): every row looks like the final norm's output (Hugging Face's last hidden_states); store the last block's residual stream, before the final norm, as layer \(last) (docs/SCHEMA.md)")
         }
     }
 
@@ -216,7 +270,7 @@ struct DumpValidator {
             if let columns = vocabularyColumns, let bad = read.firstIndex(where: { !columns.contains($0) }) {
                 problem(answers, "answer token ids among /weights/vocab_ids, found \(read[bad]) at row \(bad)")
             } else if vocabularyColumns == nil, let v = vocabulary, let bad = read.firstIndex(where: { $0 < 0 || $0 >= v }) {
-                problem(answers, "token ids within the vocabulary 0..<\(v), found \(read[bad]) at row \(bad)")
+                problem(answers, "token ids within the vocabulary \(indexRange(v)), found \(read[bad]) at row \(bad)")
             }
         default:
             problem(answers, "attribute kind = value or token_id, found \"\(kind)\"")
@@ -226,13 +280,13 @@ struct DumpValidator {
     /// d_model must agree across W_E, W_U, the final norm, every activation and the root attribute.
     private mutating func checkDModel() {
         var claims: [(String, Int)] = []
-        if let d = dump.rootAttributes["d_model"]?.number { claims.append(("root attribute d_model", Int(d))) }
+        if let d = dump.rootAttributes["d_model"]?.wholeNumber { claims.append(("root attribute d_model", d)) }
         if let e = dump.embeddings, e.rank == 2 { claims.append((e.path, e.shape[1])) }
         if let u = dump.unembedding, u.rank == 2 { claims.append((u.path, u.shape[0])) }
         if let w = dump.finalNormWeight, w.rank == 1 { claims.append((w.path, w.shape[0])) }
         if let b = dump.finalNormBias, b.rank == 1 { claims.append((b.path, b.shape[0])) }
         for path in Set(dump.activations.values.flatMap { $0.values.map(\.path) }).sorted() {
-            if let info = dump.dataset(path) { claims.append((path, info.shape.last!)) }
+            if let info = dump.dataset(path), let d = info.shape.last { claims.append((path, d)) }
         }
         guard let (firstName, firstD) = claims.first else { return }
         for (name, d) in claims.dropFirst() where d != firstD {

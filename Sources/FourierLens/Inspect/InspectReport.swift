@@ -70,12 +70,16 @@ public struct InspectReport: Encodable {
                 entries.append(Entry(path: path, kind: "group", attributes: attributes))
             case let .unreadable(path, reason):
                 entries.append(Entry(path: path, kind: "unreadable", attributes: [:], note: reason))
+            case let .link(path, note):
+                entries.append(Entry(path: path, kind: "link", attributes: [:], note: note))
             case let .dataset(info):
                 var entry = Entry(path: info.path, kind: "dataset", shape: info.shape, dtype: info.elementType.description,
                                   byteOrder: info.byteOrder.rawValue, layout: info.layout.rawValue, chunks: info.chunkShape,
                                   filters: info.filters, storageBytes: info.storageBytes, logicalBytes: info.logicalBytes,
                                   attributes: info.attributes)
-                if scanValues, info.elementType.isFloatingPoint {
+                if scanValues, info.elementType.isFloatingPoint, !info.storesItsValues {
+                    entry.note = "not scanned: \(byteCount(info.storageBytes)) stored for \(byteCount(info.logicalBytes)) of values (the rest reads as the fill value)"
+                } else if scanValues, info.elementType.isFloatingPoint {
                     let scan = try file.scanNonFinite(info)
                     entry.nonFinite = NonFinite(nan: scan.nan, inf: scan.infinite, first: scan.firstIndex)
                     if scan.total > 0 { nonFiniteDatasets.append(info.path) }

@@ -18,8 +18,11 @@ extension InspectReport {
                 lines.append("\(indent)\(name)/" + attributeSuffix(entry.attributes))
             case "unreadable":
                 lines.append("\(indent)\(name)  (unreadable: \(entry.note ?? ""))")
+            case "link":
+                lines.append("\(indent)\(name)  (link: \(entry.note ?? ""))")
             default:
-                lines.append("\(indent)\(name)  " + datasetSummary(entry) + attributeSuffix(entry.attributes))
+                lines.append("\(indent)\(name)  " + datasetSummary(entry) + attributeSuffix(entry.attributes)
+                             + (entry.note.map { "  (\($0))" } ?? ""))
             }
         }
         lines.append("")

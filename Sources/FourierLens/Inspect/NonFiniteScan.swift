@@ -11,7 +11,9 @@ extension HDF5File {
     /// Scans a numeric dataset for NaN/Inf a block of rows at a time (memory stays bounded).
     public func scanNonFinite(_ info: DatasetInfo, blockBytes: Int = 64 << 20) throws -> NonFiniteCount {
         var count = NonFiniteCount()
-        guard info.elementType.isFloatingPoint, info.elementCount > 0 else { return count }
+        // A dataset that does not store its values (a validation problem) is not scanned:
+        // reading 10¹² fill values would take hours.
+        guard info.elementType.isFloatingPoint, info.elementCount > 0, info.storesItsValues else { return count }
         if info.rank == 0 {
             let value = try readFloats(info.path)[0]
             if value.isNaN { count.nan = 1 } else if value.isInfinite { count.infinite = 1 }

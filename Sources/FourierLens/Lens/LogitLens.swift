@@ -202,9 +202,9 @@ struct NumberAccuracy {
         var hits = [0, 0, 0], counted = 0
         for (prediction, answer) in zip(predicted, answers) {
             guard let prediction, let answer else { continue }
-            let error = abs(prediction - answer)
+            let error = distance(prediction, answer)
             counted += 1
-            for (i, bound) in [0, 2, 10].enumerated() where error <= bound { hits[i] += 1 }
+            for (i, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { hits[i] += 1 }
         }
         guard counted > 0 else { return }
         (exact, within2, within10) = (Double(hits[0]) / Double(counted), Double(hits[1]) / Double(counted),

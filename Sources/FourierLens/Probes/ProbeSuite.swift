@@ -11,6 +11,8 @@ public enum ProbeSuite {
         guard Set(values).count > 1 else { throw .constantValues }
         for period in options.helixPeriods + options.fourierPeriods where !(period > 1) { throw .badPeriod(period) }
         let probes = options.parsedProbes
+        // A mod-m probe fits m classes: more classes than rows says nothing and could not be allocated.
+        for case let .mod(m) in probes where m > n { throw .modulusTooLarge(m: m, rows: n) }
         let x = DoubleMatrix(rows: n, cols: representation.cols, values: representation.values.map(Double.init))
         var random = SeededRandom(seed: options.seed &+ 0xC0_47_01)
         let shuffledOrder = random.permutation(n)
@@ -181,6 +183,7 @@ public enum ProbeInputError: Error, Equatable, CustomStringConvertible {
     case badPeriod(Double)
     case solverFailed(String)
     case tooFewInnerRows(rows: Int, innerFolds: Int)
+    case modulusTooLarge(m: Int, rows: Int)
 
     public var description: String {
         switch self {
@@ -191,6 +194,7 @@ public enum ProbeInputError: Error, Equatable, CustomStringConvertible {
         case let .solverFailed(message): return "a solvable problem; \(message)"
         case let .tooFewInnerRows(rows, inner):
             return "at least 2 inner folds and as many training rows per fold as inner folds, found \(inner) inner folds for \(rows) training rows"
+        case let .modulusTooLarge(m, rows): return "a mod-m probe with m at most the number of rows (\(rows)), found mod\(m)"
         }
     }
 }

@@ -4,13 +4,19 @@ import Foundation
 /// back into the model), filter_effect.csv, summary.json and index.html.
 public enum FilterReport {
     public static func write(_ result: FilterResult, source: HDF5File, dump: Dump, to output: OutputDirectory) throws {
-        let writer = try HDF5Writer(creating: output.stagedPath("filtered.h5"))
+        try output.writing("filtered.h5") { try writeFiltered(result, source: source, dump: dump, to: $0) }
+        try writeReport(result, to: output)
+    }
+
+    /// filtered.h5: the filtered activations with the prompts and number tokens.
+    static func writeFiltered(_ result: FilterResult, source: HDF5File, dump: Dump, to path: String) throws {
+        let writer = try HDF5Writer(creating: path)
         try writer.setAttribute("schema", string: Dump.schemaName)
         try writer.setAttribute("source", string: source.path)
         try writer.setAttribute("filter_removed", string: result.filter.removed == .low ? "low (1 ≤ k < tau)" : "high (tau ≤ k ≤ p/2)")
         try writer.setAttribute("filter_tau", integer: Int64(result.filter.tau))
         try writer.setAttribute("filter_rank", integer: Int64(result.filter.rank))
-        if let d = dump.rootAttributes["d_model"]?.number { try writer.setAttribute("d_model", integer: Int64(d)) }
+        if let d = dump.rootAttributes["d_model"]?.wholeNumber { try writer.setAttribute("d_model", integer: Int64(d)) }
         for (readout, matrix) in zip(result.readouts, result.filtered) {
             try writer.write(matrix, at: "/acts/\(readout.site.hookName(layer: readout.layer))", storage: .compressed)
         }
@@ -22,7 +28,9 @@ public enum FilterReport {
             try writer.write(strings: try source.readStrings(info.path), at: info.path)
         }
         try writer.commit()
+    }
 
+    static func writeReport(_ result: FilterResult, to output: OutputDirectory) throws {
         var table = CSVTable(header: ["layer", "site", "removed", "tau", "rank", "d_model", "norm_kept", "band_share_before",
                                       "band_share_after", "logit_energy_kept", "acc_before", "acc_after", "acc_pm2_before",
                                       "acc_pm2_after", "mean_abs_logit_change"])

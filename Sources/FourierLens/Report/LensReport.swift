@@ -102,7 +102,7 @@ public enum LensReport {
         for i in indices {
             let logits = result.numberLogits[i]
             for offset in -radius...radius {
-                if let answer, let column = position[answer + Int64(offset)] {
+                if let answer, case let (number, false) = answer.addingReportingOverflow(Int64(offset)), let column = position[number] {
                     values.append(logits[prompt, column])
                 } else {
                     values.append(.nan)

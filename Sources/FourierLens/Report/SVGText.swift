@@ -10,7 +10,9 @@ enum SVGText {
 
     /// A coordinate with two decimals.
     static func n(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }  // a chart never places anything at ±inf
         let value = (x * 100).rounded() / 100
+        guard abs(value) < 1e15 else { return String(format: "%.6g", value) }  // beyond Int's exact range
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
@@ -23,15 +25,19 @@ enum SVGText {
 
     /// About `count` round-numbered ticks covering low...high.
     static func niceTicks(_ low: Double, _ high: Double, count: Int = 6) -> (ticks: [Double], step: Double) {
-        guard high > low else { return ([low], 1) }
+        guard high > low, low.isFinite, high.isFinite else { return ([low.isFinite ? low : 0], 1) }
         let raw = (high - low) / Double(max(count - 1, 1))
+        guard raw.isFinite, raw > 0 else { return ([low, high], high - low) }
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         var ticks: [Double] = []
         var t = (low / step).rounded(.down) * step
-        while t < high + step * 0.999 {
+        // Bounded: near 1e19 a step can fall below t's precision, and t += step would stall.
+        while t < high + step * 0.999, ticks.count <= 4 * count {
             ticks.append(abs(t) < step * 1e-9 ? 0 : t)
-            t += step
+            let next = t + step
+            guard next > t else { break }
+            t = next
         }
         return (ticks, step)
     }

@@ -75,7 +75,7 @@ public enum SpectrumReport {
     static func keyNumbers(_ result: SpectrumResult) -> [(String, String)] {
         var pairs: [(String, String)] = [
             ("input", result.label),
-            ("numbers", "\(result.firstValue)..\(result.lastValue) (p = \(result.p)), \(result.d) columns"),
+            ("numbers", "\(numberRange(result.firstValue, result.lastValue)) (p = \(result.p)), \(result.d) columns"),
             ("centred per column", result.options.center ? "yes" : "no"),
             ("null model", nullDescription(result)),
             ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),

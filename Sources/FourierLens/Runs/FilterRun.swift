@@ -34,7 +34,7 @@ public enum FilterRun {
     public static func run(_ task: LensTask, removed: FourierFilter.Removed, tau: Int, file: String,
                            allowFullRank: Bool = false) throws -> FilterResult {
         let values = task.numberValues
-        guard values.count >= 4, zip(values, values.dropFirst()).allSatisfy({ $1 == $0 + 1 }) else {
+        guard values.count >= 4, zip(values, values.dropFirst()).allSatisfy({ $1 > $0 && distance($1, $0) == 1 }) else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values",
                                             expected: "number tokens covering a contiguous range (the Fourier basis is over consecutive numbers)")
         }
@@ -43,7 +43,7 @@ public enum FilterRun {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/ids", expected: "every number token among the columns of W_U")
         }
         guard tau >= 1 && tau <= values.count / 2 else {
-            throw FourierLensError.badInput(file: file, dataset: "/tokens/values", expected: "--tau within 1…\(values.count / 2) (p = \(values.count)), found \(tau)")
+            throw FourierLensError.badInput(file: file, dataset: "/tokens/values", expected: "--tau within \(numberRange(1, values.count / 2)) (p = \(values.count)), found \(tau)")
         }
         let weights = task.unembedding.columns(columns)
         let filter = try FourierFilter(numberUnembedding: weights, removed: removed, tau: tau)

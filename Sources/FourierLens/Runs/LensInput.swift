@@ -64,7 +64,7 @@ public enum LensInput {
                 guard let position else { throw bad(scale.path, "--position to pick the scale of one position from \(info.shapeDescription)") }
                 let width = info.shape[1]
                 let index = position < 0 ? width + position : position
-                guard (0..<width).contains(index) else { throw bad(scale.path, "--position within 0..<\(width), found \(position)") }
+                guard (0..<width).contains(index) else { throw bad(scale.path, "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)") }
                 var start = info.shape.map { _ in 0 }, count = info.shape
                 (start[1], count[1]) = (index, 1)
                 finalScale = try file.readFloats(scale.path, start: start, count: count)
@@ -87,6 +87,9 @@ public enum LensInput {
         let numberTokens = order.map { tokenIDs[$0] }, numberValues = order.map { tokenValues[$0] }
         let answerData = try file.readIntegers(answers.path)
         let n = readouts.first?.activations.rows ?? 0
+        if n == 0, let first = readouts.first {
+            throw bad(dump.activations[first.site]![first.layer]!.path, "at least one prompt (a row of activations), found 0")
+        }
         guard answerData.count == n else { throw bad(answers.path, "one answer per prompt (\(n)), found \(answerData.count)") }
         let tokenOfValue = Dictionary(zip(numberValues, numberTokens), uniquingKeysWith: { a, _ in a })
         let valueOfToken = Dictionary(zip(numberTokens, numberValues), uniquingKeysWith: { a, _ in a })
@@ -117,7 +120,7 @@ public enum LensInput {
             }
             let index = position < 0 ? shape[1] + position : position
             guard (0..<shape[1]).contains(index) else {
-                throw FourierLensError.badInput(file: file.path, dataset: source.path, expected: "--position within 0..<\(shape[1]), found \(position)")
+                throw FourierLensError.badInput(file: file.path, dataset: source.path, expected: "--position within \(indexRange(shape[1])) (or -\(shape[1]) to -1 from the end), found \(position)")
             }
             start[layerAxis + 1] = index
             count[layerAxis + 1] = 1

@@ -39,6 +39,7 @@ public struct NumberMatrix: Sendable {
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
                             allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true,
                             average: Bool? = nil) throws -> NumberMatrix {
+        try dump.requireValid()  // one validation for every command
         let path = file.path
         func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
         guard let datasetPath = dataset.map({ file.normalised($0) }) ?? dump.embeddings?.path else {

@@ -14,15 +14,21 @@ public struct NumberAxis: Equatable, Sendable {
     public static func from(values: [Int64], allowGaps: Bool) throws(NumberAxisError) -> NumberAxis {
         let order = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
         let sorted = order.map { values[$0] }
-        for i in sorted.indices.dropFirst() {
-            if sorted[i] == sorted[i - 1] { throw .duplicate(sorted[i]) }
-            if !allowGaps && sorted[i] != sorted[i - 1] + 1 { throw .gap(after: sorted[i - 1], next: sorted[i]) }
+        // Duplicates first, over the whole list: a repeated number is not a gap.
+        for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] { throw .duplicate(sorted[i]) }
+        for i in sorted.indices.dropFirst() where !allowGaps && distance(sorted[i], sorted[i - 1]) != 1 {
+            throw .gap(after: sorted[i - 1], next: sorted[i])
         }
         return NumberAxis(order: order, values: sorted)
     }
 
     /// The rows of `matrix` in axis order.
     public func reorder(_ matrix: Matrix) -> Matrix { gatherRows(matrix, order) }
+}
+
+/// |a − b| without overflow, for any two Int64 (Int64.min and Int64.max are 2⁶⁴ − 1 apart).
+public func distance(_ a: Int64, _ b: Int64) -> UInt64 {
+    a >= b ? UInt64(bitPattern: a &- b) : UInt64(bitPattern: b &- a)
 }
 
 public enum NumberAxisError: Error, Equatable, CustomStringConvertible {

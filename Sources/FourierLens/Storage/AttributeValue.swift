@@ -31,4 +31,11 @@ public enum AttributeValue: Equatable, Sendable, CustomStringConvertible {
         default: return nil
         }
     }
+
+    /// The single number when it is a whole number that fits an Int (a count such as d_model);
+    /// nil for NaN, ±Inf, fractions and values beyond Int's range.
+    public var wholeNumber: Int? {
+        guard let number, number.isFinite, number == number.rounded(), abs(number) < 9.0e18 else { return nil }
+        return Int(number)
+    }
 }

@@ -10,32 +10,145 @@ public final class HDF5File {
     public init(readingFrom path: String) throws {
         _ = hdf5Initialised
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "an existing HDF5 file (no such file)")
-        }
-        guard !isDirectory.boolValue else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "an HDF5 file, found a directory")
-        }
+        try HDF5File.requireReadableRegularFile(path)
         guard H5Fis_hdf5(path) > 0 else {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "an HDF5 file (no HDF5 signature found)")
         }
         let fid = H5Fopen(path, fl_h5f_acc_rdonly(), h5Default)
         guard fid >= 0 else {
-            let detail = hdf5ErrorDetail().map { " (HDF5: \($0))" } ?? ""
+            let detail = hdf5ErrorDetail()
+            if let detail, detail.contains("lock") {
+                throw FourierLensError.badInput(file: path, dataset: "-",
+                    expected: "a file no other program is writing; it is locked (HDF5: \(detail)): close the writer first")
+            }
             throw FourierLensError.badInput(file: path, dataset: "-",
-                                            expected: "a complete HDF5 file; it is truncated or damaged\(detail)")
+                                            expected: "a complete HDF5 file; it is truncated or damaged\(detail.map { " (HDF5: \($0))" } ?? "")")
         }
         handle = HDF5Handle(fid, .file)
     }
 
+    /// Refuses, with the system's precise reason, anything but a readable regular file: a FIFO
+    /// or a device would block or never end, a symbolic-link loop is not "no such file".
+    static func requireReadableRegularFile(_ path: String) throws {
+        func refuse(_ expected: String) -> FourierLensError { .badInput(file: path, dataset: "-", expected: expected) }
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            switch errno {
+            case ENOENT: throw refuse("an existing HDF5 file (no such file)")
+            case ELOOP: throw refuse("an HDF5 file; the path is a loop of symbolic links")
+            case EACCES: throw refuse("a readable HDF5 file (permission denied on a directory of the path)")
+            case let code: throw refuse("an HDF5 file (\(String(cString: strerror(code))))")
+            }
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw refuse("an HDF5 file, found a directory")
+        case S_IFIFO: throw refuse("an HDF5 file, found a FIFO (named pipe): reading it would wait for a writer")
+        case S_IFCHR, S_IFBLK: throw refuse("an HDF5 file, found a device")
+        case S_IFSOCK: throw refuse("an HDF5 file, found a socket")
+        default: throw refuse("an HDF5 file, found something that is not a regular file")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw refuse("a readable HDF5 file (\(String(cString: strerror(errno))))")
+        }
+    }
+
     // MARK: - The tree
 
-    /// Every group and dataset below `root`, depth first, in name order.
+    /// Every group and dataset below `root`, depth first, in name order. The walk is linear in
+    /// the number of links: each object is opened once through its parent, a group reached a
+    /// second time (a hard-link cycle, an alias) is listed but not walked again, and external
+    /// links are listed but never followed (one to the file itself would recurse).
     public func tree(under root: String = "/") throws -> [HDF5Node] {
+        let rootPath = normalised(root)
+        let rootGroup = try HDF5Handle.check(H5Gopen2(handle.id, rootPath, h5Default), .group,
+                                             orThrow: missing(rootPath, expected: "a group"))
         var nodes: [HDF5Node] = []
-        try walk(normalised(root), into: &nodes)
+        var seen: [haddr_t: String] = [:]
+        // Depth first with an explicit stack, so that a deep tree cannot overflow the call stack.
+        var stack: [(group: HDF5Handle, path: String)] = [(rootGroup, rootPath)]
+        if let address = objectAddress(rootGroup.id) { seen[address] = rootPath }
+        while let (group, path) = stack.popLast() {
+            nodes.append(.group(path: path, attributes: readAttributes(of: group.id)))
+            var info = H5G_info_t()
+            guard H5Gget_info(group.id, &info) >= 0 else {
+                nodes.append(.unreadable(path: path, reason: "its links could not be listed"))
+                continue
+            }
+            var childGroups: [(HDF5Handle, String)] = []
+            var index: hsize_t = 0
+            while index < info.nlinks {
+                defer { index += 1 }
+                guard let name = linkName(in: group.id, at: index) else { continue }
+                let child = path == "/" ? "/" + name : path + "/" + name
+                var link = H5L_info_t()
+                guard H5Lget_info(group.id, name, &link, h5Default) >= 0 else {
+                    nodes.append(.unreadable(path: child, reason: "the link could not be read"))
+                    continue
+                }
+                if link.type == H5L_TYPE_SOFT {
+                    let target = softTarget(group.id, name, size: link.u.val_size)
+                    if H5Oexists_by_name(group.id, name, h5Default) > 0 {
+                        nodes.append(.link(path: child, note: "soft link to \(target), listed there"))
+                    } else {
+                        nodes.append(.unreadable(path: child, reason: "soft link to \(target), which does not resolve"))
+                    }
+                    continue
+                }
+                guard link.type == H5L_TYPE_HARD else {
+                    nodes.append(.link(path: child, note: "external link to \(externalTarget(group.id, name, size: link.u.val_size)), not followed"))
+                    continue
+                }
+                let object = H5Oopen(group.id, name, h5Default)
+                guard object >= 0 else {
+                    nodes.append(.unreadable(path: child, reason: "the link does not resolve"))
+                    continue
+                }
+                let handle = HDF5Handle(object, .object)
+                switch H5Iget_type(object) {
+                case H5I_GROUP:
+                    if let address = objectAddress(object) {
+                        if let first = seen[address] {
+                            nodes.append(.link(path: child, note: "another link to the group \(first), listed once"))
+                            continue
+                        }
+                        seen[address] = child
+                    }
+                    childGroups.append((handle, child))
+                case H5I_DATASET:
+                    nodes.append(.dataset(try datasetInfo(of: handle, at: child)))
+                default:
+                    continue  // committed datatypes carry no values
+                }
+            }
+            stack += childGroups.reversed()
+        }
         return nodes
+    }
+
+    /// The object's address in the file: the identity that tells a cycle from a new group.
+    private func objectAddress(_ object: hid_t) -> haddr_t? {
+        var info = H5O_info_t()
+        return H5Oget_info2(object, &info, UInt32(H5O_INFO_BASIC)) >= 0 ? info.addr : nil
+    }
+
+    /// The path a soft link names.
+    private func softTarget(_ group: hid_t, _ name: String, size: Int) -> String {
+        guard size > 0, size < 1 << 16 else { return "?" }
+        var buffer = [CChar](repeating: 0, count: size + 1)
+        guard H5Lget_val(group, name, &buffer, size, h5Default) >= 0 else { return "?" }
+        return String(cString: buffer)
+    }
+
+    /// "FILE:/PATH" of an external link, for the listing.
+    private func externalTarget(_ group: hid_t, _ name: String, size: Int) -> String {
+        guard size > 0, size < 1 << 16 else { return "another file" }
+        var buffer = [UInt8](repeating: 0, count: size)
+        guard H5Lget_val(group, name, &buffer, size, h5Default) >= 0 else { return "another file" }
+        var flags: UInt32 = 0
+        var file: UnsafePointer<CChar>? = nil, object: UnsafePointer<CChar>? = nil
+        guard H5Lunpack_elink_val(&buffer, size, &flags, &file, &object) >= 0, let file, let object else { return "another file" }
+        return String(cString: file) + ":" + String(cString: object)
     }
 
     /// All datasets in the file, depth first, in name order.
@@ -67,27 +180,6 @@ public final class HDF5File {
 
     public func contains(_ path: String) -> Bool { kind(of: path) == .dataset }
 
-    private func walk(_ group: String, into nodes: inout [HDF5Node]) throws {
-        let gid = try HDF5Handle.check(H5Gopen2(handle.id, group, h5Default), .group,
-                                       orThrow: missing(group, expected: "a group"))
-        nodes.append(.group(path: group, attributes: readAttributes(of: gid.id)))
-        var info = H5G_info_t()
-        guard H5Gget_info(gid.id, &info) >= 0 else {
-            nodes.append(.unreadable(path: group, reason: "its links could not be listed"))
-            return
-        }
-        for index in 0..<info.nlinks {
-            guard let name = linkName(in: gid.id, at: index) else { continue }
-            let child = group == "/" ? "/" + name : group + "/" + name
-            switch kind(of: child) {
-            case .group?: try walk(child, into: &nodes)
-            case .dataset?: nodes.append(.dataset(try datasetInfo(child)))
-            case .other?: continue  // committed datatypes carry no values
-            case nil: nodes.append(.unreadable(path: child, reason: "the link does not resolve"))
-            }
-        }
-    }
-
     private func linkName(in gid: hid_t, at index: hsize_t) -> String? {
         let length = H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, h5Default)
         guard length >= 0 else { return nil }
@@ -117,7 +209,11 @@ public final class HDF5File {
     /// Shape, type, layout, chunking, filters, size and attributes of the dataset at `path`.
     public func datasetInfo(_ path: String) throws -> DatasetInfo {
         let path = normalised(path)
-        let ds = try openDataset(path)
+        return try datasetInfo(of: try openDataset(path), at: path)
+    }
+
+    /// The description of an open dataset (`path` names it in messages).
+    func datasetInfo(of ds: HDF5Handle, at path: String) throws -> DatasetInfo {
         let attributes = readAttributes(of: ds.id)
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
         let (elementType, order) = classifyType(type.id, attributes: attributes)
@@ -136,7 +232,7 @@ public final class HDF5File {
             layout = .chunked
             var chunkDims = [hsize_t](repeating: 0, count: max(rank, 1))
             H5Pget_chunk(plist.id, Int32(max(rank, 1)), &chunkDims)
-            chunk = chunkDims.prefix(rank).map { Int($0) }
+            chunk = chunkDims.prefix(rank).map { Int(clamping: $0) }
         default: layout = .unknown
         }
         var filters: [String] = []
@@ -158,9 +254,9 @@ public final class HDF5File {
                 filters.append(text.isEmpty ? "filter \(filter)" : "\(text) (\(filter))")
             }
         }
-        return DatasetInfo(path: path, shape: dims.map { Int($0) }, elementType: elementType, byteOrder: order,
+        return DatasetInfo(path: path, shape: dims.map { Int(clamping: $0) }, elementType: elementType, byteOrder: order,
                            layout: layout, chunkShape: chunk, filters: filters,
-                           storageBytes: Int(H5Dget_storage_size(ds.id)), attributes: attributes)
+                           storageBytes: Int(clamping: H5Dget_storage_size(ds.id)), attributes: attributes)
     }
 
     /// Attributes of the group or dataset at `path`.
@@ -195,6 +291,7 @@ public final class HDF5File {
         let type = HDF5Handle(H5Aget_type(attribute.id), .datatype)
         let space = HDF5Handle(H5Aget_space(attribute.id), .dataspace)
         let count = max(0, Int(H5Sget_simple_extent_npoints(space.id)))
+        guard count <= 1 << 16 else { return .unsupported("\(count) values, more than an attribute holds") }
         switch H5Tget_class(type.id) {
         case H5T_INTEGER:
             var values = [Int64](repeating: 0, count: count)

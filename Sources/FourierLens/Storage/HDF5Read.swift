@@ -26,7 +26,7 @@ extension HDF5File {
         guard info.rank == 3 else { throw badShape(info, expected: "a stacked 3-D dataset [layers × rows × d]") }
         guard (0..<info.shape[0]).contains(layer) else {
             throw FourierLensError.badInput(file: self.path, dataset: info.path,
-                                            expected: "layer \(layer) within 0..<\(info.shape[0]) of \(info.shapeDescription)")
+                                            expected: "layer \(layer) within \(indexRange(info.shape[0])) of \(info.shapeDescription)")
         }
         let values = try readFloats(path, start: [layer, 0, 0], count: [1, info.shape[1], info.shape[2]])
         return Matrix(rows: info.shape[1], cols: info.shape[2], values: values)
@@ -48,6 +48,7 @@ extension HDF5File {
                                             expected: "integers, found \(info.elementType)")
         }
         guard info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
+        try requireMemory(info, elements: info.elementCount, bytesEach: 8)
         var values = [Int64](repeating: 0, count: info.elementCount)
         guard H5Dread(ds.id, fl_h5t_native_int64(), fl_h5s_all(), fl_h5s_all(), h5Default, &values) >= 0 else {
             throw unreadable(info.path)
@@ -64,10 +65,19 @@ extension HDF5File {
         }
         guard anyRank || info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
+        try requireMemory(info, elements: info.elementCount, bytesEach: max(H5Tget_size(type.id), 8) + 16)
         guard let strings = readStringValues(fileType: type.id, count: info.elementCount, read: { memType, buffer in
             H5Dread(ds.id, memType, fl_h5s_all(), fl_h5s_all(), h5Default, buffer)
         }) else { throw unreadable(info.path) }
         return strings
+    }
+
+    /// Refuses a read whose buffer would not fit (checked before allocating it).
+    func requireMemory(_ info: DatasetInfo, elements: Int, bytesEach: Int) throws {
+        guard MemoryBudget.fits(elements, bytesEach: bytesEach) else {
+            throw FourierLensError.badInput(file: path, dataset: info.path,
+                expected: "a dataset that fits in memory; reading \(info.shapeDescription) \(MemoryBudget.shortfall(elements, bytesEach: bytesEach))")
+        }
     }
 
     func badShape(_ info: DatasetInfo, expected: String) -> FourierLensError {
@@ -85,8 +95,9 @@ extension HDF5File {
             throw FourierLensError.badInput(file: path, dataset: info.path,
                 expected: "a selection start \(start) count \(count) inside \(info.shapeDescription)")
         }
-        let n = count.reduce(1, *)
+        let n = saturatingProduct(count)
         if n == 0 { return [] }
+        try requireMemory(info, elements: n, bytesEach: 12)  // the float32 result and, for wide types, a float64 buffer
         let fileSpace = HDF5Handle(H5Dget_space(ds.id), .dataspace)
         var memSpace: HDF5Handle? = nil
         if info.rank > 0 {

@@ -1,12 +1,14 @@
 import CHDF5
 import Foundation
 
-/// Writes a new HDF5 file atomically: everything goes to a hidden temporary file beside the
-/// target, which `commit()` renames into place. A writer dropped without `commit()` (an error,
-/// a crash) leaves nothing behind, and an existing file is never touched unless `overwrite`.
+/// Writes a new HDF5 file atomically: the file is built in memory (HDF5's core driver), and
+/// `commit()` writes its bytes to a hidden temporary file beside the target and renames it into
+/// place. A writer dropped without `commit()` (an error, a crash) leaves nothing behind, a full
+/// disk is one clear error (HDF5 never writes to disk itself, so it cannot fail half-way), and
+/// an existing file is never touched unless `overwrite`. Objects carry no timestamps, so the
+/// same content gives the same bytes.
 public final class HDF5Writer {
     public let path: String
-    private let temporaryPath: String
     private var file: HDF5Handle?
     private let overwrite: Bool
 
@@ -17,35 +19,31 @@ public final class HDF5Writer {
         if FileManager.default.fileExists(atPath: path), !overwrite {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "a new output file; it already exists (pass --force to replace it)")
         }
-        let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let fid = H5Fcreate(temporaryPath, fl_h5f_acc_excl(), h5Default, h5Default)
+        let fapl = HDF5Handle(H5Pcreate(fl_h5p_file_access()), .plist)
+        let fcpl = HDF5Handle(H5Pcreate(fl_h5p_file_create()), .plist)
+        H5Pset_fapl_core(fapl.id, 1 << 20, false)  // in memory, no backing file
+        H5Pset_obj_track_times(fcpl.id, false)
+        let fid = H5Fcreate(path, fl_h5f_acc_trunc(), fcpl.id, fapl.id)
         guard fid >= 0 else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a writable location for the output file")
+            throw FourierLensError.internalFailure("could not create the in-memory HDF5 file for \(path)")
         }
         file = HDF5Handle(fid, .file)
     }
 
-    deinit {
-        if file != nil {
-            file = nil
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-        }
-    }
-
-    /// Closes the file and moves it into place.
+    /// Writes the file's bytes beside the target and moves them into place.
     public func commit() throws {
         guard let id = file?.id else { return }
         guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else {
-            throw FourierLensError.internalFailure("could not flush \(temporaryPath)")
+            throw FourierLensError.internalFailure("could not flush the HDF5 image of \(path)")
         }
-        file = nil  // the last reference: H5Fclose runs here, before the rename
-        if rename(temporaryPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a writable output path (rename failed: \(reason))")
+        let size = H5Fget_file_image(id, nil, 0)
+        guard size >= 0 else { throw FourierLensError.internalFailure("could not size the HDF5 image of \(path)") }
+        var image = [UInt8](repeating: 0, count: size)
+        guard H5Fget_file_image(id, &image, size) == size else {
+            throw FourierLensError.internalFailure("could not copy the HDF5 image of \(path)")
         }
+        file = nil
+        try AtomicFile.write(image, to: path, replacing: overwrite)
     }
 
     // MARK: - Writing
@@ -100,7 +98,9 @@ public final class HDF5Writer {
         if H5Lexists(fid, path, h5Default) > 0 { return }
         let lcpl = HDF5Handle(H5Pcreate(fl_h5p_link_create()), .plist)
         H5Pset_create_intermediate_group(lcpl.id, 1)
-        let gid = try HDF5Handle.check(H5Gcreate2(fid, path, lcpl.id, h5Default, h5Default), .group,
+        let gcpl = HDF5Handle(H5Pcreate(fl_h5p_group_create()), .plist)
+        H5Pset_obj_track_times(gcpl.id, false)
+        let gid = try HDF5Handle.check(H5Gcreate2(fid, path, lcpl.id, gcpl.id, h5Default), .group,
                                        orThrow: .internalFailure("could not create group \(path)"))
         _ = gid
     }
@@ -158,6 +158,7 @@ public final class HDF5Writer {
         let dims = shape.map { hsize_t($0) }
         let space = HDF5Handle(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace)
         let dcpl = HDF5Handle(H5Pcreate(fl_h5p_dataset_create()), .plist)
+        H5Pset_obj_track_times(dcpl.id, false)
         if let chunkRows = storage.chunkRows, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) {
             var chunk = dims
             chunk[0] = hsize_t(min(chunkRows, shape[0]))

@@ -23,7 +23,7 @@ public final class RowBlockReader {
         }
         if let layer, !(0..<info.shape[0]).contains(layer) {
             throw FourierLensError.badInput(file: file.path, dataset: info.path,
-                                            expected: "layer \(layer) within 0..<\(info.shape[0])")
+                                            expected: "layer \(layer) within \(indexRange(info.shape[0]))")
         }
         rowCount = info.shape[rowAxis]
         rowWidth = info.shape[(rowAxis + 1)...].reduce(1, *)

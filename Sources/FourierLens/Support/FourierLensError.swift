@@ -1,9 +1,12 @@
 /// Every failure FourierLens reports. `badInput` is the user's to fix (exit code 2);
-/// `internalFailure` is ours (exit code 1).
+/// `outputFailure` is the machine's (a full disk, a lost permission: exit code 1, naming the
+/// output the user gave); `internalFailure` is ours (exit code 1).
 public enum FourierLensError: Error, CustomStringConvertible, Equatable {
     /// One clear line: which file, which dataset (or "-" when the whole file), what was expected.
     case badInput(file: String, dataset: String, expected: String)
     case internalFailure(String)
+    /// Writing `output` failed for a reason outside the input (no space left, I/O error).
+    case outputFailure(output: String, reason: String)
 
     public var description: String {
         switch self {
@@ -11,13 +14,15 @@ public enum FourierLensError: Error, CustomStringConvertible, Equatable {
             return dataset == "-" ? "\(file): expected \(expected)" : "\(file): \(dataset): expected \(expected)"
         case let .internalFailure(message):
             return "internal error: \(message)"
+        case let .outputFailure(output, reason):
+            return "\(output): could not write the output (\(reason)); nothing was written"
         }
     }
 
     public var exitCode: Int32 {
         switch self {
         case .badInput: return 2
-        case .internalFailure: return 1
+        case .internalFailure, .outputFailure: return 1
         }
     }
 }
@@ -34,6 +39,7 @@ extension FourierLensError {
         switch self {
         case let .badInput(_, _, expected): return expected
         case let .internalFailure(message): return message
+        case let .outputFailure(_, reason): return reason
         }
     }
 }

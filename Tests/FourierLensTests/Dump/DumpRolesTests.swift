@@ -51,7 +51,7 @@ import Testing
         ("bad_dmodel.h5", "/acts/blocks.0.hook_attn_out", "d_model = 16"),
         ("bad_rank.h5", "/weights/W_U", "found 1-D [60]"),
         ("bad_values.h5", "/tokens/values", "unique number values, found 0 at rows 0 and 4"),
-        ("bad_ids.h5", "/tokens/ids", "within the vocabulary 0..<60, found 60 at row 30"),
+        ("bad_ids.h5", "/tokens/ids", "within the vocabulary 0–59, found 60 at row 30"),
         ("bad_dtype.h5", "/weights/W_E", "compound"),
         ("bad_vocab_ids.h5", "/tokens/ids", "among /weights/vocab_ids (the columns of W_U), found 5 at row 0"),
     ])

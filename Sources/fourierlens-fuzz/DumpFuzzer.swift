@@ -1,0 +1,56 @@
+import FourierLens
+import Foundation
+
+/// What the fuzzer does with one input: write the bytes to a file, then open it, walk its tree,
+/// validate it as a dump, build the inspect report (NaN/Inf scan included) and read every role
+/// an analysis reads. Any outcome is fine except a crash, a trap or a hang.
+enum DumpFuzzer {
+    static let scratch = FileManager.default.temporaryDirectory
+        .appendingPathComponent("fourierlens-fuzz-\(getpid()).h5").path
+
+    static func check(bytes: UnsafeRawBufferPointer) {
+        guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { return }
+        defer { unlink(scratch) }
+        check(path: scratch)
+    }
+
+    static func check(path: String) {
+        guard let file = try? HDF5File(readingFrom: path), let dump = try? Dump(file: file) else { return }
+        _ = try? InspectReport(file: file, dump: dump, scanValues: true)
+        for info in dump.datasets where info.elementCount <= 1 << 20 {
+            if info.elementType.isString {
+                _ = try? file.readStrings(info.path)
+            } else if case .integer = info.elementType, info.rank == 1 {
+                _ = try? file.readIntegers(info.path)
+            } else if info.elementType.isNumeric {
+                _ = try? file.readFloats(info.path)
+            }
+        }
+        if dump.isValid {
+            _ = try? NumberMatrix.load(file: file, dump: dump, dataset: nil, values: nil, layer: nil,
+                                       allowGaps: true, allowNonFinite: true, requireNumberAxis: false)
+            _ = try? LensInput.load(file: file, dump: dump, sites: nil, layers: nil, norm: .none, position: 0, allowNonFinite: true)
+        }
+    }
+}
+
+#if FUZZING
+/// libFuzzer's entry point (built by `make fuzz` with -sanitize=fuzzer, which brings its own main).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    DumpFuzzer.check(bytes: UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+#else
+/// Without libFuzzer: replays the files given (a corpus, the regression inputs), so that every
+/// input the fuzzer ever crashed on is rerun by the tests.
+@main
+struct ReplayFuzzInputs {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            DumpFuzzer.check(path: path)
+            print("ok \(path)")
+        }
+    }
+}
+#endif
