@@ -55,7 +55,7 @@ func parsePeriods(_ text: String, option: String) throws -> [Double] {
 
 /// "0-5", "0,2,4" or "1-3,7" → [0, 1, ...]: layers from 0, each named once, at most
 /// `maximumLayer` (checked before any list is built, so 0-100000000000 costs nothing).
-func parseLayers(_ text: String, maximumLayer: Int = 99_999) throws -> [Int] {
+func parseLayers(_ text: String, maximumLayer: Int = Site.maximumLayer) throws -> [Int] {
     func refuse(_ why: String) -> ValidationError {
         ValidationError("--layers takes layers from 0 such as 0-5 or 0,2,4; \(why) (found \(text))")
     }

@@ -268,11 +268,11 @@ def test_numbers_near_the_integer_limits(tmp_path):
 
 
 def test_lens_with_one_number_token(tmp_path):
-    dump = write_dump(tmp_path / "d.h5", **{"tokens/ids": np.array([3], dtype=np.int64), "tokens/values": np.array([7], dtype=np.int64),
-                                            "prompts/answer": np.full(6, 7, dtype=np.int64)})
+    dump = write_dump(tmp_path / "d.h5", **{"weights/W_E": None, "tokens/ids": np.array([3], dtype=np.int64),
+                                            "tokens/values": np.array([7], dtype=np.int64), "prompts/answer": np.full(6, 7, dtype=np.int64)})
     result = run("lens", dump, "--out", tmp_path / "o", "--quiet")
-    assert result.returncode in (0, 2), result.stderr
-    assert len(result.stderr.strip().splitlines()) <= 2  # the sgemm line is quiet; a refusal is one line
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "lens_layers.csv").exists()
 
 
 def test_filter_with_no_prompts_is_refused(tmp_path):
@@ -424,7 +424,7 @@ def test_messages_are_precise(tmp_path):
         expect_refusal(unreadable, "ermission denied")
     values = np.array([0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11], dtype=np.int64)
     dup = write_dump(tmp_path / "dup.h5", **{"tokens/values": values})
-    expect_refusal(run("spectrum", dup, "--out", tmp_path / "o"), "unique number values")
+    expect_refusal(run("spectrum", dup, "--out", tmp_path / "o"), "/tokens/values", "1 more than once")  # not a gap
     ids = write_dump(tmp_path / "ids.h5", **{"tokens/ids": np.arange(100, 112, dtype=np.int64)})
     expect_refusal(run("inspect", ids, "--no-scan"), "0–15")
     result = run("spectrum", DEMO, "--permutations", 1, "--out", tmp_path / "o")
@@ -446,3 +446,14 @@ def test_a_file_being_written_is_named_as_locked(tmp_path):
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_absurd_layer_counts_are_bounded(tmp_path):
+    path = tmp_path / "layers.h5"
+    write_dump(path, n_layers=None)
+    with h5py.File(path, "a") as f:
+        f["acts/blocks.99999999999.hook_mlp_out"] = np.zeros((6, 4), "f4")
+        f.create_dataset("acts/attn_out", shape=(10**12, 6, 4), dtype="f4", chunks=(1, 6, 4))
+    result = run("inspect", path, "--no-scan", timeout=30)
+    expect_refusal(result, "/acts/attn_out", "stacked layers")
+    assert "/acts/blocks.99999999999.hook_mlp_out" in result.stdout  # listed, outside the schema

@@ -115,6 +115,11 @@ public struct Dump {
                     expected: "stacked activations [L × N × d] or [L × N × pos × d], found \(info.rank)-D \(info.shapeDescription)"))
                 return true
             }
+            guard info.shape[0] <= Site.maximumLayer + 1 else {
+                problems.append(.badInput(file: path, dataset: info.path,
+                    expected: "at most \(Site.maximumLayer + 1) stacked layers, found \(info.shapeDescription)"))
+                return true
+            }
             for layer in 0..<info.shape[0] {
                 add(ActivationSource(site: site, layer: layer, path: info.path, stackedIndex: layer,
                                      shape: Array(info.shape.dropFirst())))

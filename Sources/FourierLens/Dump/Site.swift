@@ -13,10 +13,13 @@ public enum Site: String, CaseIterable, Sendable, Codable, Comparable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 
+    /// The largest layer index a dump may hold (no model comes near; bounds every layer loop).
+    public static let maximumLayer = 99_999
+
     /// Parses `blocks.{l}.hook_{site}` into (layer, site).
     public static func parseHookName(_ name: String) -> (layer: Int, site: Site)? {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "blocks", let layer = Int(parts[1]), layer >= 0,
+        guard parts.count == 3, parts[0] == "blocks", let layer = Int(parts[1]), layer >= 0, layer <= maximumLayer,
               parts[2].hasPrefix("hook_"), let site = Site(rawValue: String(parts[2].dropFirst(5))) else { return nil }
         return (layer, site)
     }

@@ -64,7 +64,7 @@ public enum SpectrumRun {
 
     /// The frequency k nearest to p / period, when it lies in 1...p/2.
     public static func frequency(ofPeriod period: Double, p: Int) -> Int? {
-        guard period > 1 else { return nil }
+        guard period > 1, period.isFinite, p >= 2 else { return nil }  // p < 2 has no frequency k ≥ 1
         let k = Int((Double(p) / period).rounded())
         return (1...(p / 2)).contains(k) ? k : nil
     }

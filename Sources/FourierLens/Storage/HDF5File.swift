@@ -9,6 +9,7 @@ public final class HDF5File {
 
     public init(readingFrom path: String) throws {
         _ = hdf5Initialised
+        silenceHDF5ErrorPrinting()  // per thread: this libhdf5 is thread-safe, its error stacks are per thread
         self.path = path
         try HDF5File.requireReadableRegularFile(path)
         guard H5Fis_hdf5(path) > 0 else {
@@ -79,16 +80,17 @@ public final class HDF5File {
             var index: hsize_t = 0
             while index < info.nlinks {
                 defer { index += 1 }
+                // By index, never by name: a name that is not valid UTF-8 would not survive the round trip.
                 guard let name = linkName(in: group.id, at: index) else { continue }
                 let child = path == "/" ? "/" + name : path + "/" + name
                 var link = H5L_info_t()
-                guard H5Lget_info(group.id, name, &link, h5Default) >= 0 else {
+                guard H5Lget_info_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &link, h5Default) >= 0 else {
                     nodes.append(.unreadable(path: child, reason: "the link could not be read"))
                     continue
                 }
                 if link.type == H5L_TYPE_SOFT {
-                    let target = softTarget(group.id, name, size: link.u.val_size)
-                    if H5Oexists_by_name(group.id, name, h5Default) > 0 {
+                    let target = softTarget(group.id, index, size: link.u.val_size)
+                    if H5Oexists_by_name(group.id, target, h5Default) > 0 {
                         nodes.append(.link(path: child, note: "soft link to \(target), listed there"))
                     } else {
                         nodes.append(.unreadable(path: child, reason: "soft link to \(target), which does not resolve"))
@@ -96,10 +98,10 @@ public final class HDF5File {
                     continue
                 }
                 guard link.type == H5L_TYPE_HARD else {
-                    nodes.append(.link(path: child, note: "external link to \(externalTarget(group.id, name, size: link.u.val_size)), not followed"))
+                    nodes.append(.link(path: child, note: "external link to \(externalTarget(group.id, index, size: link.u.val_size)), not followed"))
                     continue
                 }
-                let object = H5Oopen(group.id, name, h5Default)
+                let object = H5Oopen_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, h5Default)
                 guard object >= 0 else {
                     nodes.append(.unreadable(path: child, reason: "the link does not resolve"))
                     continue
@@ -133,18 +135,18 @@ public final class HDF5File {
     }
 
     /// The path a soft link names.
-    private func softTarget(_ group: hid_t, _ name: String, size: Int) -> String {
+    private func softTarget(_ group: hid_t, _ index: hsize_t, size: Int) -> String {
         guard size > 0, size < 1 << 16 else { return "?" }
         var buffer = [CChar](repeating: 0, count: size + 1)
-        guard H5Lget_val(group, name, &buffer, size, h5Default) >= 0 else { return "?" }
+        guard H5Lget_val_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, size, h5Default) >= 0 else { return "?" }
         return String(cString: buffer)
     }
 
     /// "FILE:/PATH" of an external link, for the listing.
-    private func externalTarget(_ group: hid_t, _ name: String, size: Int) -> String {
+    private func externalTarget(_ group: hid_t, _ index: hsize_t, size: Int) -> String {
         guard size > 0, size < 1 << 16 else { return "another file" }
         var buffer = [UInt8](repeating: 0, count: size)
-        guard H5Lget_val(group, name, &buffer, size, h5Default) >= 0 else { return "another file" }
+        guard H5Lget_val_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, size, h5Default) >= 0 else { return "another file" }
         var flags: UInt32 = 0
         var file: UnsafePointer<CChar>? = nil, object: UnsafePointer<CChar>? = nil
         guard H5Lunpack_elink_val(&buffer, size, &flags, &file, &object) >= 0, let file, let object else { return "another file" }

@@ -4,8 +4,14 @@ import CHDF5
 /// of its own instead, so the stack printer is switched off once, before the first call.
 let hdf5Initialised: Void = {
     _ = H5open()
-    _ = H5Eset_auto2(fl_h5e_default(), nil, nil)
+    silenceHDF5ErrorPrinting()
 }()
+
+/// Turns HDF5's stderr printer off for the calling thread (a thread-safe libhdf5 keeps the
+/// setting per thread).
+func silenceHDF5ErrorPrinting() {
+    _ = H5Eset_auto2(fl_h5e_default(), nil, nil)
+}
 
 /// Owns one HDF5 identifier and closes it with the matching H5*close call.
 final class HDF5Handle {

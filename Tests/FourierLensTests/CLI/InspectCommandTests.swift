@@ -37,7 +37,6 @@ import Testing
         ("bad_rank.h5", "/weights/W_U: expected unembedding W_U [d_model × vocab], found 1-D [60]"),
         ("bad_dtype.h5", "/weights/W_E: expected float16, bfloat16, float32 or float64 values, found unsupported (compound)"),
         ("nonfinite.h5", "/weights/W_E: expected finite values, found 1 NaN and 1 Inf (first at [7, 3])"),
-        ("bad_values.h5", "/tokens/values: expected unique number values"),
     ])
     func badInputExitsTwoWithOneClearLine(name: String, fragment: String) throws {
         let path = try TestPaths.fixture(name)

@@ -49,7 +49,7 @@ import Testing
 
     @Test func filterRefusesABadThreshold() throws {
         let result = try runTool("filter", Self.demo, "--remove", "low", "--tau", "400")
-        #expect(result.status == 2 && result.stderr.contains("--tau within 1…150"), "\(result.stderr)")
+        #expect(result.status == 2 && result.stderr.contains("--tau within 1–150"), "\(result.stderr)")
         #expect(try runTool("filter", Self.demo, "--remove", "low").status == 2)
     }
 }
