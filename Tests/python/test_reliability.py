@@ -422,9 +422,10 @@ def test_messages_are_precise(tmp_path):
     os.chmod(dump, 0o644)
     if unreadable.returncode != 127:
         expect_refusal(unreadable, "ermission denied")
-    values = np.array([0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11], dtype=np.int64)
+    values = np.array([0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], dtype=np.int64)  # a repeat, no gap
     dup = write_dump(tmp_path / "dup.h5", **{"tokens/values": values})
-    expect_refusal(run("spectrum", dup, "--out", tmp_path / "o"), "/tokens/values", "1 more than once")  # not a gap
+    expect_refusal(run("spectrum", dup, "--no-average", "--allow-gaps", "--out", tmp_path / "o"), "/tokens/values", "1 more than once")
+    expect_refusal(run("spectrum", dup, "--no-average", "--out", tmp_path / "o"), "/tokens/values", "1 more than once")
     ids = write_dump(tmp_path / "ids.h5", **{"tokens/ids": np.arange(100, 112, dtype=np.int64)})
     expect_refusal(run("inspect", ids, "--no-scan"), "0–15")
     result = run("spectrum", DEMO, "--permutations", 1, "--out", tmp_path / "o")
@@ -457,3 +458,11 @@ def test_absurd_layer_counts_are_bounded(tmp_path):
     result = run("inspect", path, "--no-scan", timeout=30)
     expect_refusal(result, "/acts/attn_out", "stacked layers")
     assert "/acts/blocks.99999999999.hook_mlp_out" in result.stdout  # listed, outside the schema
+
+
+def test_finite_values_beyond_float32_are_named_as_such(tmp_path):
+    e = np.random.default_rng(0).standard_normal((12, 4))
+    e[5, 2] = 1e300
+    dump = write_dump(tmp_path / "d.h5", **{"weights/W_E": e})
+    for args in (["inspect"], ["spectrum", "--out", tmp_path / "o"]):
+        expect_refusal(run(args[0], dump, *args[1:]), "/weights/W_E", "float32's range", "1e+300")

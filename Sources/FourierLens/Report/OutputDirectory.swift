@@ -170,13 +170,17 @@ public final class OutputDirectory {
     static func resolved(_ path: String) -> String {
         var existing = URL(fileURLWithPath: path).standardizedFileURL.path
         var rest: [String] = []
-        while !existing.isEmpty, existing != "/", realpath(existing, nil) == nil {
+        func real(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        while !existing.isEmpty, existing != "/", real(existing) == nil {
             rest.insert((existing as NSString).lastPathComponent, at: 0)
             existing = (existing as NSString).deletingLastPathComponent
         }
-        guard let real = realpath(existing.isEmpty ? "/" : existing, nil) else { return path }
-        defer { free(real) }
-        return rest.reduce(String(cString: real)) { ($0 as NSString).appendingPathComponent($1) }
+        guard let base = real(existing.isEmpty ? "/" : existing) else { return path }
+        return rest.reduce(base) { ($0 as NSString).appendingPathComponent($1) }
     }
 
     /// mkdir -p for the output's parent; returns the directories it created, outermost first.

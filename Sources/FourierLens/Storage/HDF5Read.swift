@@ -130,6 +130,11 @@ extension HDF5File {
         case .float64, .integer:
             var wide = [Double](repeating: 0, count: n)
             try wide.withUnsafeMutableBytes { try read(fl_h5t_native_double(), into: $0.baseAddress!) }
+            // A finite 1e300 would become Inf in float32 and be reported as non-finite: say what it is.
+            if let i = wide.firstIndex(where: { $0.isFinite && Float($0).isInfinite }) {
+                throw FourierLensError.badInput(file: path, dataset: info.path,
+                    expected: "values within float32's range (±3.4e38), found the finite \(wide[i]) at element \(unravel(i, shape: count)) of the selection")
+            }
             return wide.map { Float($0) }
         case .string, .unsupported:
             fatalError("unreachable: checked above")
