@@ -94,7 +94,7 @@ struct LensCommand: ParsableCommand {
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
             let rows = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
-                                             layers: try readouts.layers.map(parseLayers), options: options,
+                                             layers: try readouts.layers.map { try parseLayers($0) }, options: options,
                                              allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(rows, norm: norm, to: directory)
         }
