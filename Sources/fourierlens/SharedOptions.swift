@@ -83,17 +83,15 @@ struct SpectralOptions: ParsableArguments {
         return options
     }
 
-    /// The options that depend on the number of rows p: tau is a frequency 1 ≤ k ≤ ⌊p/2⌋ and
-    /// a key period T at most p (k = p/T ≥ 1).
+    /// The options that depend on the number of rows p: tau is a frequency 1 ≤ k ≤ ⌊p/2⌋, and
+    /// the null's draws fit in memory. (Key periods longer than p have no frequency and are
+    /// left out of the key share, as the defaults are for small p.)
     func requireFits(_ matrix: NumberMatrix) throws {
         let p = matrix.values.count
         if let tau, tau > p / 2 { throw ValidationError("--tau must be a frequency from 1 to \(p / 2) for p = \(p) numbers (found \(tau))") }
         // The null keeps each draw's permutation and magnitudes: p Ints and about p doubles.
         if null != .none, !MemoryBudget.fits(permutations, bytesEach: saturatingMultiply(p, 24)) {
             throw ValidationError("--permutations \(permutations) for p = \(p) numbers \(MemoryBudget.shortfall(permutations, bytesEach: saturatingMultiply(p, 24)))")
-        }
-        if let bad = try options().keyPeriods.first(where: { $0 > Double(p) }) {
-            throw ValidationError("--key-periods takes periods up to p = \(p) (found \(bad))")
         }
     }
 }
