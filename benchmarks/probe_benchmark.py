@@ -2,9 +2,9 @@
 probes under the same protocol (RidgeCV and RidgeClassifierCV for mod 2, 5, 10, each choosing
 among the same 37 strengths by an inner 5-fold cross-validation; PCA + LinearRegression for
 the helix and its baselines; LinearRegression for the Fourier basis; every probe again on
-shuffled labels), side by side in one run, on a float16 [1000 × 2048] matrix with 5 folds.
+shuffled labels), side by side in one run, on a float16 [600 × 1024] matrix with 5 folds.
 
-    .venv/bin/python benchmarks/probe_benchmark.py [--rows 1000 --cols 2048]
+    .venv/bin/python benchmarks/probe_benchmark.py [--rows 600 --cols 1024]
 """
 import argparse
 import os
@@ -57,8 +57,8 @@ print(np.mean(scores))
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--cols", type=int, default=2048)
+    parser.add_argument("--rows", type=int, default=600)
+    parser.add_argument("--cols", type=int, default=1024)
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="fourierlens-probe-bench-")
