@@ -57,7 +57,9 @@ public struct LineChart: Sendable {
         let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
         let yTicks = SVGText.niceTicks(min(0, ys.min() ?? 0), max((ys.max() ?? 1) * 1.1, 1e-12))
         let yMin = yTicks.ticks.first ?? 0, yMax = max(yTicks.ticks.last ?? 1, (ys.max() ?? 1))
-        let xTicks = SVGText.niceTicks(xMin, xMax, count: 9)
+        // An axis whose points are all whole numbers (layers, frequencies) takes integer ticks only.
+        let xIsInteger = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
+        let xTicks = SVGText.niceTicks(xMin, xMax, count: 9, integer: xIsInteger)
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotWidth }
         func py(_ y: Double) -> Double { top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight }
         let n = SVGText.n

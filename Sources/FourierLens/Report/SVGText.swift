@@ -16,20 +16,32 @@ enum SVGText {
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    /// A tick label: as few digits as the step needs.
+    /// A tick label with exactly the decimals the step needs (0.25 -> 2, 0.025 -> 3, 1.25 -> 2).
     static func tick(_ x: Double, step: Double) -> String {
-        let decimals = max(0, min(6, Int((-log10(step)).rounded(.up))))
+        let decimals = decimalsNeeded(step)
         if abs(x) >= 1e5 || (abs(x) < 1e-3 && x != 0) { return String(format: "%.2g", x) }
         return String(format: "%.\(decimals)f", x)
     }
 
-    /// About `count` round-numbered ticks covering low...high.
-    static func niceTicks(_ low: Double, _ high: Double, count: Int = 6) -> (ticks: [Double], step: Double) {
+    /// The fewest decimals (at most 6) that write `step` exactly.
+    static func decimalsNeeded(_ step: Double) -> Int {
+        for d in 0...6 {
+            let scaled = abs(step) * pow(10, Double(d))
+            if abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled) { return d }
+        }
+        return 6
+    }
+
+    /// About `count` round-numbered ticks covering low...high; `integer` keeps the step a
+    /// whole number (layer axes).
+    static func niceTicks(_ low: Double, _ high: Double, count: Int = 6, integer: Bool = false) -> (ticks: [Double], step: Double) {
         guard high > low, low.isFinite, high.isFinite else { return ([low.isFinite ? low : 0], 1) }
-        let raw = (high - low) / Double(max(count - 1, 1))
+        let spread = (high - low) / Double(max(count - 1, 1))
+        let raw = integer ? max(1, spread) : spread
         guard raw.isFinite, raw > 0 else { return ([low, high], high - low) }
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }
+            .first { $0 >= raw && (!integer || $0 == $0.rounded()) } ?? 10 * magnitude
         var ticks: [Double] = []
         var t = (low / step).rounded(.down) * step
         // Bounded: near 1e19 a step can fall below t's precision, and t += step would stall.
