@@ -17,6 +17,7 @@ public enum ProbeSuite {
         var random = SeededRandom(seed: options.seed &+ 0xC0_47_01)
         let shuffledOrder = random.permutation(n)
         let numberings = [("", values), ("control:", shuffledOrder.map { values[$0] })]
+        let choosesLambda = probes.contains { if case .helix = $0 { return false }; if case .fourier = $0 { return false }; return true }
         let stratumModulus = probes.reduce(Int?(1)) { l, probe in if case let .mod(m) = probe { return leastCommonMultiple(l, m) } else { return l } }
 
         var scores: [String: [Double]] = [:], lambdas: [String: [Double]] = [:]
@@ -38,25 +39,26 @@ public enum ProbeSuite {
                 let train = x.rows(trainRows), test = x.rows(testRows)
                 let means = train.columnMeans
                 let trainCentred = train.subtractingRow(means), testCentred = test.subtractingRow(means)
-                let solver: RidgeSolver, search: RidgeStrengthSearch
+                let trainN = trainRows.map { numbers[$0] }, testN = testRows.map { numbers[$0] }
+                let solver: RidgeSolver, search: RidgeStrengthSearch?
                 do {
                     solver = try RidgeSolver(train: trainCentred, test: testCentred)
-                    let trainNumbers = trainRows.map { numbers[$0] }
-                    search = try RidgeStrengthSearch(rows: train, folds: options.innerFolds, seed: innerSeed(options.seed, fold: f),
-                                                     strata: Self.strata(trainNumbers, modulus: stratumModulus, folds: options.innerFolds),
-                                                     grid: RidgeStrengthSearch.grid(centredTrain: trainCentred))
+                    // Only the ridge probes choose λ: the helix and Fourier probes need no inner folds.
+                    search = !choosesLambda ? nil : try RidgeStrengthSearch(
+                        rows: train, folds: options.innerFolds, seed: innerSeed(options.seed, fold: f),
+                        strata: Self.strata(trainN, modulus: stratumModulus, folds: options.innerFolds),
+                        grid: RidgeStrengthSearch.grid(centredTrain: trainCentred))
                 } catch {
                     throw .solverFailed("\(error)")
                 }
-                let trainN = trainRows.map { numbers[$0] }, testN = testRows.map { numbers[$0] }
                 let trainA = trainN.map(Double.init), testA = testN.map(Double.init)
                 for probe in probes {
                     switch probe {
                     case .value:
-                        let (r2, lambda) = valueR2(solver, search, trainA, testA)
+                        let (r2, lambda) = valueR2(solver, search!, trainA, testA)
                         record(tag + "value", r2, lambda: lambda)
                     case let .mod(m):
-                        let (accuracy, lambda) = modAccuracy(solver, search, residues(trainN, m), residues(testN, m), m: m)
+                        let (accuracy, lambda) = modAccuracy(solver, search!, residues(trainN, m), residues(testN, m), m: m)
                         record(tag + probe.description, accuracy, lambda: lambda)
                     case .helix:
                         let (helix, pca, poly) = try helixScores(solver, trainA, testA, options: options)
