@@ -91,3 +91,47 @@ double fl_dot(const float *w, const float *z, long width) {
     for (; i < width; i++) total += (double)w[i] * z[i];
     return total;
 }
+
+// float16 → float32 without F16C: sign, exponent rebiased by 112, subnormals normalised.
+static inline float half_to_float(unsigned short h) {
+    unsigned int sign = (unsigned int)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff, bits;
+    if (exponent == 0x1f) {
+        bits = sign | 0x7f800000u | (mantissa << 13);
+    } else if (exponent != 0) {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+        bits = sign;
+    } else {
+        int shift = 0;
+        while (!(mantissa & 0x400)) { mantissa <<= 1; shift++; }
+        bits = sign | ((unsigned int)(113 - shift) << 23) | ((mantissa & 0x3ff) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx,f16c")))
+static void widen_f16_f16c(const unsigned short *words, float *out, size_t count) {
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m128i h = _mm_loadu_si128((const __m128i *)(words + i));
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(h));
+    }
+    for (; i < count; i++) out[i] = half_to_float(words[i]);
+}
+#endif
+
+void fl_widen_f16(const unsigned short *words, float *out, size_t count) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("f16c")) { widen_f16_f16c(words, out, count); return; }
+#endif
+    for (size_t i = 0; i < count; i++) out[i] = half_to_float(words[i]);
+}
+
+void fl_widen_bf16(const unsigned short *words, float *out, size_t count) {
+    unsigned int *bits = (unsigned int *)out;  // the compiler vectorises this shift
+    for (size_t i = 0; i < count; i++) bits[i] = (unsigned int)words[i] << 16;
+}

@@ -20,6 +20,20 @@ struct ReadoutOptions: ParsableArguments {
     @Flag(help: "Accept NaN/Inf values (set to 0).")
     var allowNonfinite = false
 
+    @Option(help: "A shard of the prompts, START:END (END excluded; either may be left out), for runs that `fourierlens merge` combines.")
+    var prompts: String?
+
+    /// The prompts to run over: all, or the --prompts shard of the dump's `count`.
+    func promptRange(_ count: Int) throws -> Range<Int> {
+        guard let prompts else { return 0..<count }
+        let parts = prompts.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let start = parts.first.flatMap { $0.isEmpty ? 0 : Int($0) }, end = parts.count == 2 ? (parts[1].isEmpty ? count : Int(parts[1])) : nil
+        guard parts.count == 2, let start, let end, start >= 0, start < end, end <= count else {
+            throw ValidationError("--prompts takes START:END with 0 ≤ START < END ≤ \(count), the dump's prompts (found \(prompts))")
+        }
+        return start..<end
+    }
+
     func parsedSites() throws -> [Site]? {
         try sites.map { text in
             var parsed: [Site] = []
@@ -34,12 +48,12 @@ struct ReadoutOptions: ParsableArguments {
         }
     }
 
-    func load(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensTask) {
+    func plan(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensPlan) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        let task = try LensInput.load(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
+        let plan = try LensInput.plan(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
                                       norm: norm, position: position, allowNonFinite: allowNonfinite)
-        return (file, roles, task)
+        return (file, roles, plan)
     }
 }
 
@@ -77,19 +91,26 @@ struct LensCommand: ParsableCommand {
         let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump])
         var readouts = self.readouts
         if everyPosition && readouts.position == nil { readouts.position = -1 }
-        let (file, roles, task) = try readouts.load(dump, norm: norm)
-        let prompts = task.readouts.first?.activations.rows ?? 0
-        output.noteSkippedAnswers(task.answersNotNumbers, of: prompts)
-        let heatmapPrompt = self.heatmapPrompt ?? prompts / 2
-        guard heatmapPrompt >= 0 && heatmapPrompt < prompts else {
-            throw ValidationError("--heatmap-prompt must name a prompt (\(indexRange(prompts)))")
+        let (file, roles, plan) = try readouts.plan(dump, norm: norm)
+        let range = try readouts.promptRange(plan.prompts)
+        if everyPosition && range.count != plan.prompts {
+            throw ValidationError("--every-position reads every prompt; it does not take --prompts")
+        }
+        output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
+        let heatmapPrompt = self.heatmapPrompt ?? plan.prompts / 2
+        guard heatmapPrompt >= 0 && heatmapPrompt < plan.prompts else {
+            throw ValidationError("--heatmap-prompt must name a prompt (\(indexRange(plan.prompts)))")
         }
         var options = LensOptions()
         options.norm = norm
         options.topK = topK
         options.heatmapPrompt = heatmapPrompt
+        let header = LensStream.header(plan, options: options, prompts: range)
+        let store = try directory.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: directory.given, header: header) }
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)
-        let result = LogitLens.run(task, options: options, progress: bar.update)
+        let summary = try directory.writing(LensPromptFile.name) {
+            _ in try LensStream.run(plan, options: options, prompts: range, store: store, progress: bar.update)
+        }
         bar.finish()
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
@@ -98,13 +119,13 @@ struct LensCommand: ParsableCommand {
                                              allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(rows, norm: norm, to: directory)
         }
-        try LensReport.write(result, tokenStrings: try TokenText.load(file: file, dump: roles), unembedding: task.unembedding,
-                             to: directory, extraSections: positionSections)
+        try LensReport.write(summary, tokenStrings: try TokenText.load(file: file, dump: roles), to: directory,
+                             extraSections: positionSections)
         try directory.commit()
         output.announce(directory)
         if !output.quiet {
-            FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", result.sgemmFlops / 1e9,
-                                                       result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9).utf8))
+            FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", summary.sgemmFlops / 1e9,
+                                                       summary.sgemmSeconds, summary.sgemmFlops / max(summary.sgemmSeconds, 1e-9) / 1e9).utf8))
         }
     }
 }
@@ -142,12 +163,14 @@ struct FilterCommand: ParsableCommand {
 
     func run() throws {
         let directory = try output.directory(default: "\(stem(dump))-filter", inputs: [dump])
-        let (file, roles, task) = try readouts.load(dump, norm: .none)
-        output.noteSkippedAnswers(task.answersNotNumbers, of: task.readouts.first?.activations.rows ?? 0)
-        let p = task.numberValues.count
+        let (_, roles, plan) = try readouts.plan(dump, norm: .none)
+        let range = try readouts.promptRange(plan.prompts)
+        output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
+        let p = plan.numberValues.count
         let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
-        let result = try FilterRun.run(task, removed: remove, tau: k, file: dump, allowFullRank: allowFullRank)
-        try FilterReport.write(result, source: file, dump: roles, to: directory)
+        let (filter, weights) = try FilterRun.prepare(plan, removed: remove, tau: k, allowFullRank: allowFullRank)
+        let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, prompts: range, to: directory)
+        try FilterReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory)
     }

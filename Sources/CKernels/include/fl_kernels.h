@@ -13,4 +13,11 @@ double fl_row_update(const float *z, long width, float *max, double *sum, double
 /// Σ w[i]·z[i].
 double fl_dot(const float *w, const float *z, long width);
 
+/// float16 words to float32, exactly: the CPU's F16C conversion when it has one (eight at a
+/// time), otherwise bit manipulation. Words are in the machine's byte order.
+void fl_widen_f16(const unsigned short *words, float *out, size_t count);
+
+/// bfloat16 words to float32, exactly (the word is the float's upper half).
+void fl_widen_bf16(const unsigned short *words, float *out, size_t count);
+
 #endif

@@ -77,6 +77,28 @@ public struct FourierFilter: Sendable {
         return DoubleMatrix(rows: count, cols: p, values: rows)
     }
 
+    /// Rows of number logits [rows × p]: each row's energy in the removed band and at every
+    /// k ≥ 1 (the row centred), in the orthonormal real Fourier basis: (2/p)|x̂[k]|², and
+    /// |x̂[p/2]|²/p for even p — the spectrum's band and non-constant energies, by Parseval.
+    public func rowEnergies(_ logits: [Float], rows: Int) -> [(band: Double, total: Double)] {
+        guard rows > 0 else { return [] }
+        let fft = RealFFT(length: p, count: 1, layout: .rows)
+        return (0..<rows).map { r in
+            let row = logits[r * p ..< (r + 1) * p]
+            let mean = row.reduce(0.0) { $0 + Double($1) } / Double(p)
+            let total = row.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
+            let band = row.withUnsafeBufferPointer { input in
+                fft.transform(input) { c in
+                    removedFrequencies.reduce(0.0) { sum, k in
+                        let power = Double(c[2 * k]) * Double(c[2 * k]) + Double(c[2 * k + 1]) * Double(c[2 * k + 1])
+                        return sum + power * (2 * k == p ? 1 : 2) / Double(p)
+                    }
+                }
+            }
+            return (band, total)
+        }
+    }
+
     /// The energy of number-logit rows (each centred, k ≥ 1), summed over rows: in the removed
     /// band and in all. Shares are taken against the energy before filtering, so they stay
     /// defined when filtering removes everything.

@@ -56,11 +56,51 @@ public struct LensPromptReadout: Sendable, Equatable {
     public let logprob: Double?
     public let entropy: Double
     public let kl: Double?
+    /// The argmax over the number tokens: its index in the sorted numbers, and its value.
+    public let predictedIndex: Int?
     public let predictedValue: Int64?
-    public let top: [(column: Int, logit: Float)]
+    /// The top tokens, best first (column −1 when read back from a file, which keeps tokens).
+    public let top: [(column: Int, token: Int64, logit: Float)]
     public static func == (a: Self, b: Self) -> Bool {
-        a.rank == b.rank && a.logprob == b.logprob && a.entropy == b.entropy && a.kl == b.kl && a.predictedValue == b.predictedValue
+        a.rank == b.rank && a.logprob == b.logprob && a.entropy == b.entropy && a.kl == b.kl && a.predictedIndex == b.predictedIndex
+            && a.top.map(\.token) == b.top.map(\.token) && a.top.map(\.logit) == b.top.map(\.logit)
     }
+}
+
+/// What every block of a lens run shares: the unembedding, the norm, which readouts, the numbers.
+public struct LensContext: Sendable {
+    public let unembedding: Unembedding
+    public let norm: FinalNorm?
+    public let readouts: [(site: Site, layer: Int)]
+    /// The readout whose distribution is "final" for KL (the last layer's resid_post), if any.
+    public let referenceReadout: Int?
+    /// The number tokens that have a column in W_U, sorted by value.
+    public let numberValues: [Int64]
+    let numberWeights: Matrix
+    let numberBias: [Float]
+    public let options: LensOptions
+
+    public init(unembedding: Unembedding, norm: FinalNorm?, readouts: [(site: Site, layer: Int)], referenceReadout: Int?,
+                numberTokens: [Int64], numberValues: [Int64], options: LensOptions) {
+        self.unembedding = unembedding; self.norm = norm; self.readouts = readouts
+        self.referenceReadout = referenceReadout; self.options = options
+        let columns = numberTokens.map { unembedding.column(ofToken: $0) }
+        let valid = columns.indices.filter { columns[$0] != nil }
+        numberWeights = unembedding.columns(valid.map { columns[$0]! })
+        numberBias = valid.map { unembedding.bias?[columns[$0]!] ?? 0 }
+        self.numberValues = valid.map { numberValues[$0] }
+    }
+}
+
+/// One block of prompts through the lens: per readout, each prompt's readouts and number logits.
+public struct LensBlock: Sendable {
+    public let prompts: Int
+    /// [readout][prompt of the block].
+    public let readouts: [[LensPromptReadout]]
+    /// Per readout, [prompts × p] row-major (numbers in value order).
+    public let numberLogits: [[Float]]
+    public let sgemmSeconds: Double
+    public let sgemmFlops: Double
 }
 
 public struct LensResult: Sendable {
@@ -69,107 +109,116 @@ public struct LensResult: Sendable {
     public let prompts: [[LensPromptReadout]]
     /// Number logits, per readout an [N × p] matrix (columns in number order).
     public let numberLogits: [Matrix]
-    public let numberSpectra: [RowSpectra]
-    public let answerValues: [Int64?]
-    public let numberValues: [Int64]
-    public let sgemmSeconds: Double
-    public let sgemmFlops: Double
-    public let options: LensOptions
-    /// Prompts whose answer is not a number token: left out of the number accuracies.
-    public var answersNotNumbers = 0
+    public let summary: LensSummary
+    public var summaries: [LensSummary.Row] { summary.rows }
 }
 
 public enum LogitLens {
-    /// Runs the lens. Pure: no I/O; memory is bounded by the prompt block × vocabulary tile.
-    /// `progress` hears the fraction of prompts done after each block (for a progress bar).
+    /// Runs the lens over a task held in memory (tests, the every-position view); the lens
+    /// command streams the same blocks from the file (LensStream). Pure.
     public static func run(_ task: LensTask, options: LensOptions, progress: ((Double) -> Void)? = nil) -> LensResult {
-        let readoutCount = task.readouts.count
+        let context = LensContext(unembedding: task.unembedding, norm: task.norm, readouts: task.readouts.map { ($0.site, $0.layer) },
+                                  referenceReadout: task.referenceReadout, numberTokens: task.numberTokens,
+                                  numberValues: task.numberValues, options: options)
         let n = task.readouts.first?.activations.rows ?? 0
-        let numberColumns = task.numberTokens.map { task.unembedding.column(ofToken: $0) }
-        let validNumbers = numberColumns.indices.filter { numberColumns[$0] != nil }
-        let numberWeights = task.unembedding.columns(validNumbers.map { numberColumns[$0]! })
-        let numberValues = validNumbers.map { task.numberValues[$0] }
-        let p = numberValues.count
-        var prompts = Array(repeating: [LensPromptReadout](), count: readoutCount)
-        var numberLogits = Array(repeating: [Float](), count: readoutCount)
-        var seconds = 0.0, flops = 0.0
-        var blockStart = 0
-        while blockStart < n {
-            let block = min(options.promptBlock, n - blockStart)
-            let rows = Array(blockStart..<(blockStart + block))
-            // H: every readout's normalised rows for this block, readout-major.
-            var h = [Float]()
-            h.reserveCapacity(readoutCount * block * task.unembedding.dModel)
-            for readout in task.readouts {
-                let x = gatherRows(readout.activations, rows)
-                let scale = task.finalScale.map { s in rows.map { s[$0] } }
-                let normalised = task.norm?.apply(x, mode: options.norm, scale: scale,
-                                                  addBias: readsBiases(readout.site, options.norm)) ?? x
-                h += normalised.values
+        var accumulator = LensAccumulator(context: context)
+        var prompts = Array(repeating: [LensPromptReadout](), count: task.readouts.count)
+        var numberLogits = Array(repeating: [Float](), count: task.readouts.count)
+        for range in blockRanges(0..<n, total: n, block: options.promptBlock) {
+            let rows = Array(range)
+            let block = LogitLens.block(task.readouts.map { gatherRows($0.activations, rows) },
+                                        scale: task.finalScale.map { s in rows.map { s[$0] } },
+                                        answerTokens: rows.map { task.answerTokens[$0] }, context: context)
+            accumulator.add(block, firstPrompt: range.lowerBound, keep: 0..<range.count,
+                            answers: rows.map { task.answerValues[$0] })
+            for i in task.readouts.indices {
+                prompts[i] += block.readouts[i]
+                numberLogits[i] += block.numberLogits[i]
             }
-            // Per row of H: whether b_U (and the norm's bias, above) belong to it.
-            let biased = task.readouts.flatMap { Array(repeating: readsBiases($0.site, options.norm), count: block) }
-            let hMatrix = Matrix(rows: readoutCount * block, cols: task.unembedding.dModel, values: h)
-            var answerColumn = [Int](repeating: -1, count: hMatrix.rows)
-            var answerLogit = [Float](repeating: .infinity, count: hMatrix.rows)
-            var reference = [Int](repeating: -1, count: hMatrix.rows)
-            for i in 0..<readoutCount {
-                for j in 0..<block {
-                    let row = i * block + j
-                    if let ref = task.referenceReadout { reference[row] = ref * block + j }
-                    if let token = task.answerTokens[rows[j]], let column = task.unembedding.column(ofToken: token) {
-                        answerColumn[row] = column
-                        answerLogit[row] = logit(hMatrix, row: row, column: column, unembedding: task.unembedding, bias: biased[row])
-                    }
-                }
-            }
-            var stream = VocabularyStream(rows: hMatrix.rows, topK: min(options.topK, task.unembedding.vocabulary))
-            stream.run(hMatrix, unembedding: task.unembedding, addBias: biased, answerColumn: answerColumn,
-                       answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns)
-            seconds += stream.sgemmSeconds
-            flops += stream.sgemmFlops
-            let numberBias = validNumbers.map { task.unembedding.bias?[numberColumns[$0]!] ?? 0 }
-            let blockNumbers = numberProduct(hMatrix, numberWeights, bias: numberBias, biasedRows: biased)
-            for i in 0..<readoutCount {
-                for j in 0..<block {
-                    let row = i * block + j
-                    let s = stream.statistics[row]
-                    let lse = Double(s.max) + log(s.sum)
-                    var kl: Double? = nil
-                    if reference[row] >= 0 {
-                        let f = stream.statistics[reference[row]]
-                        let lseF = Double(f.max) + log(f.sum)
-                        kl = row == reference[row] ? 0 : max(0, (f.weighted / f.sum - lseF) - (s.crossWithReference / f.sum - lse))
-                    }
-                    let numberRow = Array(blockNumbers[row * p ..< (row + 1) * p])
-                    numberLogits[i] += numberRow
-                    let best = numberRow.indices.max { numberRow[$0] < numberRow[$1] }
-                    let top = (0..<stream.topK).compactMap { k -> (column: Int, logit: Float)? in
-                        let column = stream.topColumns[row * stream.topK + k]
-                        return column >= 0 ? (column, stream.topLogits[row * stream.topK + k]) : nil
-                    }
-                    prompts[i].append(LensPromptReadout(
-                        rank: answerColumn[row] >= 0 ? s.above + 1 : nil,
-                        logprob: answerColumn[row] >= 0 ? Double(answerLogit[row]) - lse : nil,
-                        entropy: lse - s.weighted / s.sum, kl: kl,
-                        predictedValue: best.map { numberValues[$0] }, top: top))
-                }
-            }
-            blockStart += block
-            progress?(Double(blockStart) / Double(n))
+            progress?(Double(range.upperBound) / Double(max(n, 1)))
         }
-        let matrices = numberLogits.map { Matrix(rows: n, cols: p, values: $0) }
-        var result = LensResult(readouts: task.readouts.map { ($0.site, $0.layer) }, prompts: prompts, numberLogits: matrices,
-                                numberSpectra: matrices.map { RowSpectra.of($0, center: true) }, answerValues: task.answerValues,
-                                numberValues: numberValues, sgemmSeconds: seconds, sgemmFlops: flops, options: options)
-        result.answersNotNumbers = task.answersNotNumbers
-        return result
+        let p = context.numberValues.count
+        return LensResult(readouts: context.readouts, prompts: prompts,
+                          numberLogits: numberLogits.map { Matrix(rows: n, cols: p, values: $0) }, summary: accumulator.summary())
+    }
+
+    /// The blocks of prompts that cover `range`: aligned to multiples of `block` over all `total`
+    /// prompts, so a shard computes exactly the blocks an unsharded run does (same rows, same
+    /// bits) and keeps only its own prompts of the first and last.
+    public static func blockRanges(_ range: Range<Int>, total: Int, block: Int) -> [Range<Int>] {
+        guard !range.isEmpty else { return [] }
+        return stride(from: range.lowerBound / block * block, to: range.upperBound, by: block).map { $0..<min($0 + block, total) }
+    }
+
+    /// One block of prompts through the lens: `activations[i]` holds readout i's rows of these
+    /// prompts [B × d]; `scale` and `answerTokens` one entry per prompt. Memory is bounded by the
+    /// block × the vocabulary tile. Pure.
+    public static func block(_ activations: [Matrix], scale: [Float]?, answerTokens: [Int64?], context: LensContext) -> LensBlock {
+        let readoutCount = activations.count, block = answerTokens.count
+        let options = context.options, unembedding = context.unembedding
+        let p = context.numberValues.count
+        // H: every readout's normalised rows for this block, readout-major.
+        var h = [Float]()
+        h.reserveCapacity(readoutCount * block * unembedding.dModel)
+        for (x, readout) in zip(activations, context.readouts) {
+            let normalised = context.norm?.apply(x, mode: options.norm, scale: scale, addBias: readsBiases(readout.site, options.norm)) ?? x
+            h += normalised.values
+        }
+        // Per row of H: whether b_U (and the norm's bias, above) belong to it.
+        let biased = context.readouts.flatMap { Array(repeating: readsBiases($0.site, options.norm), count: block) }
+        let hMatrix = Matrix(rows: readoutCount * block, cols: unembedding.dModel, values: h)
+        var answerColumn = [Int](repeating: -1, count: hMatrix.rows)
+        var answerLogit = [Float](repeating: .infinity, count: hMatrix.rows)
+        var reference = [Int](repeating: -1, count: hMatrix.rows)
+        for i in 0..<readoutCount {
+            for j in 0..<block {
+                let row = i * block + j
+                if let ref = context.referenceReadout { reference[row] = ref * block + j }
+                if let token = answerTokens[j], let column = unembedding.column(ofToken: token) {
+                    answerColumn[row] = column
+                    answerLogit[row] = logit(hMatrix, row: row, column: column, unembedding: unembedding, bias: biased[row])
+                }
+            }
+        }
+        var stream = VocabularyStream(rows: hMatrix.rows, topK: min(options.topK, unembedding.vocabulary))
+        stream.run(hMatrix, unembedding: unembedding, addBias: biased, answerColumn: answerColumn,
+                   answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns)
+        let blockNumbers = numberProduct(hMatrix, context.numberWeights, bias: context.numberBias, biasedRows: biased)
+        var readouts = Array(repeating: [LensPromptReadout](), count: readoutCount)
+        var numberLogits = Array(repeating: [Float](), count: readoutCount)
+        for i in 0..<readoutCount {
+            readouts[i].reserveCapacity(block)
+            numberLogits[i] = Array(blockNumbers[i * block * p ..< (i + 1) * block * p])
+            for j in 0..<block {
+                let row = i * block + j
+                let s = stream.statistics[row]
+                let lse = Double(s.max) + log(s.sum)
+                var kl: Double? = nil
+                if reference[row] >= 0 {
+                    let f = stream.statistics[reference[row]]
+                    let lseF = Double(f.max) + log(f.sum)
+                    kl = row == reference[row] ? 0 : max(0, (f.weighted / f.sum - lseF) - (s.crossWithReference / f.sum - lse))
+                }
+                let numberRow = blockNumbers[row * p ..< (row + 1) * p]
+                let best = numberRow.indices.max { numberRow[$0] < numberRow[$1] }.map { $0 - row * p }
+                let top = (0..<stream.topK).compactMap { k -> (column: Int, token: Int64, logit: Float)? in
+                    let column = stream.topColumns[row * stream.topK + k]
+                    return column >= 0 ? (column, unembedding.token(ofColumn: column), stream.topLogits[row * stream.topK + k]) : nil
+                }
+                readouts[i].append(LensPromptReadout(
+                    rank: answerColumn[row] >= 0 ? s.above + 1 : nil,
+                    logprob: answerColumn[row] >= 0 ? Double(answerLogit[row]) - lse : nil,
+                    entropy: lse - s.weighted / s.sum, kl: kl, predictedIndex: best,
+                    predictedValue: best.map { context.numberValues[$0] }, top: top))
+            }
+        }
+        return LensBlock(prompts: block, readouts: readouts, numberLogits: numberLogits,
+                         sgemmSeconds: stream.sgemmSeconds, sgemmFlops: stream.sgemmFlops)
     }
 
     static func logit(_ h: Matrix, row: Int, column: Int, unembedding: Unembedding, bias: Bool) -> Float {
         var sum: Float = 0
-        let v = unembedding.vocabulary
-        for c in 0..<h.cols { sum += h.values[row * h.cols + c] * unembedding.weights.values[c * v + column] }
+        for c in 0..<h.cols { sum += h.values[row * h.cols + c] * unembedding.value(row: c, column: column) }
         return sum + (bias ? unembedding.bias?[column] ?? 0 : 0)
     }
 
@@ -191,63 +240,8 @@ public enum LogitLens {
     }
 }
 
-/// Share of the prompts whose predicted number equals the answer, is within ±2, within ±10;
-/// prompts without a predicted number or an answer do not count (nil when none counts).
-struct NumberAccuracy {
-    var exact: Double?
-    var within2: Double?
-    var within10: Double?
-
-    init(predicted: [Int64?], answers: [Int64?]) {
-        var hits = [0, 0, 0], counted = 0
-        for (prediction, answer) in zip(predicted, answers) {
-            guard let prediction, let answer else { continue }
-            let error = distance(prediction, answer)
-            counted += 1
-            for (i, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { hits[i] += 1 }
-        }
-        guard counted > 0 else { return }
-        (exact, within2, within10) = (Double(hits[0]) / Double(counted), Double(hits[1]) / Double(counted),
-                                      Double(hits[2]) / Double(counted))
-    }
-}
-
 extension Site {
     /// The residual stream (as opposed to a component added to it): the final norm's bias belongs here.
     public var isResidual: Bool { self == .residPre || self == .residMid || self == .residPost }
 }
 
-extension LensResult {
-    public struct Summary: Sendable {
-        public let site: Site
-        public let layer: Int
-        public let accuracyExact: Double?
-        public let accuracyWithin2: Double?
-        public let accuracyWithin10: Double?
-        public let meanRank: Double?
-        public let meanLogprob: Double?
-        public let meanEntropy: Double
-        public let meanKL: Double?
-        /// The frequencies of the number-logit spectra (mean magnitude) that stand out outside
-        /// the slow trend, strongest first, with their z (SpectralPeaks); empty when none does.
-        public let topFrequencies: [Int]
-        public let topFrequencyZ: [Double]
-    }
-
-    public var summaries: [Summary] {
-        readouts.indices.map { i in
-            let rows = prompts[i]
-            func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
-            let known = Set(numberValues)
-            let accuracy = NumberAccuracy(predicted: rows.map(\.predictedValue),
-                                          answers: answerValues.map { $0.flatMap { known.contains($0) ? $0 : nil } })
-            let spectrum = numberSpectra[i].meanMagnitude
-            let top = SpectralPeaks.standingOut(spectrum, p: numberValues.count)
-            return Summary(site: readouts[i].site, layer: readouts[i].layer, accuracyExact: accuracy.exact,
-                           accuracyWithin2: accuracy.within2, accuracyWithin10: accuracy.within10,
-                           meanRank: mean(rows.compactMap { $0.rank.map(Double.init) }),
-                           meanLogprob: mean(rows.compactMap(\.logprob)), meanEntropy: mean(rows.map(\.entropy)) ?? .nan,
-                           meanKL: mean(rows.compactMap(\.kl)), topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z))
-        }
-    }
-}

@@ -43,18 +43,20 @@ struct VocabularyStream {
         let d = h.cols, vocabulary = unembedding.vocabulary
         let referenceRows = Array(Set(reference.filter { $0 >= 0 })).sorted()
         let otherRows = (0..<rows).filter { reference[$0] != $0 }
-        var tile = [Float](repeating: 0, count: rows * tileColumns)
-        var weights = [Float](repeating: 0, count: rows * tileColumns)
+        let widest = min(tileColumns, vocabulary)
+        var tile = [Float](repeating: 0, count: rows * widest)
+        var weights = [Float](repeating: 0, count: referenceRows.isEmpty ? 1 : rows * widest)
+        var widened: [Float] = []
         var rescale = [Double](repeating: 1, count: rows)
         let bias = addBias.contains(true) ? unembedding.bias : nil
         var start = 0
         while start < vocabulary {
             let width = min(tileColumns, vocabulary - start)
             let clock = DispatchTime.now().uptimeNanoseconds
-            h.values.withUnsafeBufferPointer { a in
-                unembedding.weights.values.withUnsafeBufferPointer { b in
+            unembedding.withColumns(start, width, scratch: &widened) { b, stride in
+                h.values.withUnsafeBufferPointer { a in
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(d), 1,
-                                a.baseAddress, Int32(d), b.baseAddress! + start, Int32(vocabulary), 0, &tile, Int32(width))
+                                a.baseAddress, Int32(d), b, Int32(stride), 0, &tile, Int32(width))
                 }
             }
             sgemmSeconds += Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9

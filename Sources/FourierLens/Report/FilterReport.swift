@@ -3,31 +3,9 @@ import Foundation
 /// Writes a filter run: filtered.h5 (the filtered activations in the schema's naming, to patch
 /// back into the model), filter_effect.csv, summary.json and index.html.
 public enum FilterReport {
-    public static func write(_ result: FilterResult, source: HDF5File, dump: Dump, to output: OutputDirectory) throws {
-        try output.writing("filtered.h5") { try writeFiltered(result, source: source, dump: dump, to: $0) }
+    /// The report of a filter run whose filtered.h5 and filter_prompts.h5 are already staged (FilterStream).
+    public static func write(_ result: FilterResult, to output: OutputDirectory) throws {
         try writeReport(result, to: output)
-    }
-
-    /// filtered.h5: the filtered activations with the prompts and number tokens.
-    static func writeFiltered(_ result: FilterResult, source: HDF5File, dump: Dump, to path: String) throws {
-        let writer = try HDF5Writer(creating: path)
-        try writer.setAttribute("schema", string: Dump.schemaName)
-        try writer.setAttribute("source", string: source.path)
-        try writer.setAttribute("filter_removed", string: result.filter.removed == .low ? "low (1 ≤ k < tau)" : "high (tau ≤ k ≤ p/2)")
-        try writer.setAttribute("filter_tau", integer: Int64(result.filter.tau))
-        try writer.setAttribute("filter_rank", integer: Int64(result.filter.rank))
-        if let d = dump.rootAttributes["d_model"]?.wholeNumber { try writer.setAttribute("d_model", integer: Int64(d)) }
-        for (readout, matrix) in zip(result.readouts, result.filtered) {
-            try writer.write(matrix, at: "/acts/\(readout.site.hookName(layer: readout.layer))", storage: .compressed)
-        }
-        for info in [dump.tokenIDs, dump.tokenValues, dump.promptAnswers, dump.promptValues, dump.promptPositions].compactMap({ $0 }) {
-            try writer.write(integers: try source.readIntegers(info.path), at: info.path)
-            for (name, value) in info.attributes { if let text = value.string { try writer.setAttribute(name, string: text, on: info.path) } }
-        }
-        for info in [dump.tokenStrings, dump.promptText].compactMap({ $0 }) {
-            try writer.write(strings: try source.readStrings(info.path), at: info.path)
-        }
-        try writer.commit()
     }
 
     static func writeReport(_ result: FilterResult, to output: OutputDirectory) throws {
@@ -65,6 +43,7 @@ public enum FilterReport {
                                                    $0.logitEnergyKept.map(format) ?? "–",
                                                    $0.accuracyBefore.map(format) ?? "–", $0.accuracyAfter.map(format) ?? "–"] }),
                 .files([("filtered.h5", "the filtered activations (schema fourierlens/1 names) with the prompts and number tokens"),
+                        ("filter_prompts.h5", "each prompt's statistics per layer and site, summed into the table above"),
                         ("filter_effect.csv", "one row per layer"), ("summary.json", "the same for scripts")]),
             ])
         try output.write(page.html(), to: "index.html")
@@ -77,7 +56,7 @@ public enum FilterReport {
 
     struct Summary: Encodable {
         let tool: String, command: String, removed: String, tau: Int, removed_frequencies: [Int], rank: Int, d_model: Int
-        let answers_not_numbers: Int
+        let answers_not_numbers: Int, prompts: Int
         init(_ result: FilterResult) {
             tool = "fourierlens \(SpectrumReport.version)"
             command = "filter"
@@ -87,6 +66,7 @@ public enum FilterReport {
             rank = result.filter.rank
             d_model = result.filter.dModel
             answers_not_numbers = result.answersNotNumbers
+            prompts = result.prompts
         }
     }
 }

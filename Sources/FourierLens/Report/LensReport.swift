@@ -2,11 +2,11 @@ import Foundation
 
 /// Writes a lens run: lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json, index.html.
 public enum LensReport {
-    public static func write(_ result: LensResult, tokenStrings: [Int64: String], unembedding: Unembedding,
+    public static func write(_ result: LensSummary, tokenStrings: [Int64: String],
                              to output: OutputDirectory, extraSections: [ReportPage.Section] = []) throws {
-        let summaries = result.summaries
+        let summaries = result.rows
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
-        try output.write(topTokensCSV(result, tokenStrings: tokenStrings, unembedding: unembedding).render(), to: "lens_topk.csv")
+        try output.write(topTokensCSV(result, tokenStrings: tokenStrings).render(), to: "lens_topk.csv")
         try output.write(spectrumCSV(result).render(), to: "lens_spectrum.csv")
         var figures: [ReportPage.Section] = []
         for site in Array(Set(result.readouts.map(\.site))).sorted() {
@@ -32,7 +32,7 @@ public enum LensReport {
              s.topFrequencies.map { SpectrumRun.periodLabel($0, p: result.numberValues.count) }.joined(separator: " ")]
         }
         let page = ReportPage(
-            title: "FourierLens logit lens", subtitle: "norm \(result.options.norm.rawValue), \(result.prompts.first?.count ?? 0) prompts",
+            title: "FourierLens logit lens", subtitle: "norm \(result.options.norm.rawValue), \(result.prompts) prompts",
             sections: [.keyValues(caption: "Key numbers", pairs: [
                 ("prompts whose answer is not a number token (left out of the number accuracies)", String(result.answersNotNumbers)),
                 ("top periods", "the frequencies of the number-logit spectra (mean magnitude) that stand out above their running median over k ± \(SpectralPeaks.window) by z ≥ \(format(SpectralPeaks.threshold)) (median and MAD of the residuals at k ≥ \(SpectralPeaks.firstFrequency(p: result.numberValues.count))), strongest first; the slow trend (periods longer than \(format(SpectralPeaks.trendPeriod)) numbers) is left out"),
@@ -40,12 +40,13 @@ public enum LensReport {
                        .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
                 + figures + extraSections
                 + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
-                   .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens per prompt, layer and site"),
+                   .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens of prompt \(result.options.heatmapPrompt) per layer and site"),
+                           ("lens_prompts.h5", "every prompt's readouts per layer and site: answer rank, log-prob, entropy, KL, predicted number, top-k tokens, number logits"),
                            ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts")])])
         try output.write(page.html(), to: "index.html")
     }
 
-    static func layersCSV(_ result: LensResult, _ summaries: [LensResult.Summary]) -> CSVTable {
+    static func layersCSV(_ result: LensSummary, _ summaries: [LensSummary.Row]) -> CSVTable {
         var table = CSVTable(header: ["layer", "site", "acc_exact", "acc_pm2", "acc_pm10", "mean_answer_rank", "mean_answer_logprob",
                                       "mean_entropy", "mean_kl_to_final", "top_periods"])
         for s in summaries {
@@ -56,25 +57,23 @@ public enum LensReport {
         return table
     }
 
-    static func topTokensCSV(_ result: LensResult, tokenStrings: [Int64: String], unembedding: Unembedding) -> CSVTable {
+    /// The chosen prompt's top tokens per layer and site (every prompt's are in lens_prompts.h5).
+    static func topTokensCSV(_ result: LensSummary, tokenStrings: [Int64: String]) -> CSVTable {
         var table = CSVTable(header: ["prompt", "layer", "site", "rank", "token_id", "token", "logit"])
-        for prompt in 0..<(result.prompts.first?.count ?? 0) {
-            for (i, readout) in result.readouts.enumerated() {
-                for (rank, top) in result.prompts[i][prompt].top.enumerated() {
-                    let token = unembedding.token(ofColumn: top.column)
-                    table.append([.integer(prompt), .integer(readout.layer), .text(readout.site.rawValue), .integer(rank + 1),
-                                  .integer(Int(token)), .text(tokenStrings[token] ?? ""), .number(Double(top.logit))])
-                }
+        for (i, readout) in result.readouts.enumerated() {
+            for (rank, top) in (result.chosenReadouts[i]?.top ?? []).enumerated() {
+                table.append([.integer(result.options.heatmapPrompt), .integer(readout.layer), .text(readout.site.rawValue), .integer(rank + 1),
+                              .integer(Int(top.token)), .text(tokenStrings[top.token] ?? ""), .number(Double(top.logit))])
             }
         }
         return table
     }
 
-    static func spectrumCSV(_ result: LensResult) -> CSVTable {
+    static func spectrumCSV(_ result: LensSummary) -> CSVTable {
         var table = CSVTable(header: ["layer", "site", "k", "period", "magnitude", "magnitude_of_mean"])
         let p = result.numberValues.count
         for (i, readout) in result.readouts.enumerated() {
-            let s = result.numberSpectra[i]
+            let s = result.spectra[i]
             for k in s.meanMagnitude.indices {
                 table.append([.integer(readout.layer), .text(readout.site.rawValue), .integer(k),
                               k == 0 ? .missing : .number(Double(p) / Double(k)), .number(s.meanMagnitude[k]), .number(s.magnitudeOfMean[k])])
@@ -83,7 +82,7 @@ public enum LensReport {
         return table
     }
 
-    static func accuracyChart(_ site: Site, _ indices: [Int], _ summaries: [LensResult.Summary]) -> String {
+    static func accuracyChart(_ site: Site, _ indices: [Int], _ summaries: [LensSummary.Row]) -> String {
         let layers = indices.map { Double(summaries[$0].layer) }
         let chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
             .init(name: "exact", x: layers, y: indices.map { summaries[$0].accuracyExact ?? .nan }),
@@ -93,17 +92,17 @@ public enum LensReport {
         return chart.svg()
     }
 
-    static func windowHeatmap(_ result: LensResult, _ site: Site, _ indices: [Int]) -> String {
+    static func windowHeatmap(_ result: LensSummary, _ site: Site, _ indices: [Int]) -> String {
         let radius = result.options.windowRadius
-        let prompt = min(result.options.heatmapPrompt, max(0, (result.prompts.first?.count ?? 1) - 1))
-        let answer = result.answerValues.indices.contains(prompt) ? result.answerValues[prompt] : nil
+        let prompt = result.options.heatmapPrompt
+        let answer = result.chosenAnswer
         let position = Dictionary(uniqueKeysWithValues: result.numberValues.enumerated().map { ($1, $0) })
         var values: [Float] = []
         for i in indices {
-            let logits = result.numberLogits[i]
             for offset in -radius...radius {
-                if let answer, case let (number, false) = answer.addingReportingOverflow(Int64(offset)), let column = position[number] {
-                    values.append(logits[prompt, column])
+                if let answer, let logits = result.chosenLogits[i], case let (number, false) = answer.addingReportingOverflow(Int64(offset)),
+                   let column = position[number] {
+                    values.append(logits[column])
                 } else {
                     values.append(.nan)
                 }
@@ -117,11 +116,11 @@ public enum LensReport {
         return heatmap.svg()
     }
 
-    static func spectrumHeatmap(_ result: LensResult, _ site: Site, _ indices: [Int]) -> String {
+    static func spectrumHeatmap(_ result: LensSummary, _ site: Site, _ indices: [Int]) -> String {
         let p = result.numberValues.count
         let bins = max(1, p / 2)
         var values: [Float] = []
-        for i in indices { values += result.numberSpectra[i].meanMagnitude.dropFirst().prefix(bins).map { Float($0) } }
+        for i in indices { values += result.spectra[i].meanMagnitude.dropFirst().prefix(bins).map { Float($0) } }
         let ticks = [2.0, 2.5, 5, 10, 25].compactMap { period -> (Int, String)? in
             guard let k = SpectrumRun.frequency(ofPeriod: period, p: p) else { return nil }
             return (k - 1, SpectrumRun.periodLabel(k, p: p))
@@ -143,11 +142,11 @@ public enum LensReport {
         let top_periods_rule: String
         let sgemm_gflop: Double, sgemm_seconds: Double, rows: [Row]
 
-        init(_ result: LensResult, _ summaries: [LensResult.Summary]) {
+        init(_ result: LensSummary, _ summaries: [LensSummary.Row]) {
             tool = "fourierlens \(SpectrumReport.version)"
             command = "lens"
             options = result.options
-            prompts = result.prompts.first?.count ?? 0
+            prompts = result.prompts
             numbers = result.numberValues.count
             answers_not_numbers = result.answersNotNumbers
             top_periods_rule = "k >= \(SpectralPeaks.firstFrequency(p: numbers)) (periods up to \(SpectralPeaks.trendPeriod)); residual r = magnitude - running median over k +- \(SpectralPeaks.window); z = (r - median(r)) / (1.4826 MAD(r)) >= \(SpectralPeaks.threshold); strongest 3"

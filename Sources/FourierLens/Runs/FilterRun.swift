@@ -19,76 +19,122 @@ public struct FilterEffect: Sendable {
 
 public struct FilterResult: Sendable {
     public let filter: FourierFilter
-    public let readouts: [LensReadout]
-    public let filtered: [Matrix]
+    public let readouts: [(site: Site, layer: Int)]
     public let effects: [FilterEffect]
     /// Prompts whose answer is not a number token: left out of the accuracies.
     public let answersNotNumbers: Int
+    public let prompts: Int
 }
 
 public enum FilterRun {
-    /// Filters every readout of `task` (the lens inputs, read with norm none) and measures the
-    /// direct effect on the number logits W_numᵀ x. Pure.
-    /// A removed subspace as large as d_model takes the activations away entirely; it is
-    /// refused unless `allowFullRank`.
-    public static func run(_ task: LensTask, removed: FourierFilter.Removed, tau: Int, file: String,
-                           allowFullRank: Bool = false) throws -> FilterResult {
-        let values = task.numberValues
+    /// Per prompt and readout, what the summary is summed from (filter_prompts.h5's /filter/stats).
+    public static let statistics = ["band_before", "energy_before", "band_after", "energy_after", "norm2_before", "norm2_after",
+                                    "predicted_before", "predicted_after", "abs_logit_change"]
+
+    /// The filter for the lens inputs of `plan` (read with norm none), after checking that the
+    /// numbers are contiguous and in W_U and that τ is a frequency. A removed subspace as large as
+    /// d_model takes the activations away entirely; it is refused unless `allowFullRank`.
+    public static func prepare(_ plan: LensPlan, removed: FourierFilter.Removed, tau: Int, allowFullRank: Bool) throws
+        -> (filter: FourierFilter, weights: Matrix) {
+        let values = plan.numberValues, file = plan.file.path
         guard values.count >= 4, zip(values, values.dropFirst()).allSatisfy({ $1 > $0 && distance($1, $0) == 1 }) else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values",
                                             expected: "number tokens covering a contiguous range (the Fourier basis is over consecutive numbers)")
         }
-        let columns = task.numberTokens.compactMap { task.unembedding.column(ofToken: $0) }
+        let columns = plan.numberTokens.compactMap { plan.unembedding.column(ofToken: $0) }
         guard columns.count == values.count else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/ids", expected: "every number token among the columns of W_U")
         }
         guard tau >= 1 && tau <= values.count / 2 else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values", expected: "--tau within \(numberRange(1, values.count / 2)) (p = \(values.count)), found \(tau)")
         }
-        let weights = task.unembedding.columns(columns)
+        let weights = plan.unembedding.columns(columns)
         let filter = try FourierFilter(numberUnembedding: weights, removed: removed, tau: tau)
         if filter.rank >= filter.dModel && !allowFullRank {
             let band = removed == .low ? "1 ≤ k < \(tau)" : "\(tau) ≤ k ≤ \(values.count / 2)"
             throw FourierLensError.badInput(file: file, dataset: "/weights/W_U",
                                             expected: "a removed subspace of rank below d_model = \(filter.dModel), found rank \(filter.rank) (removing \(band) would leave the activations empty); pass --allow-full-rank to filter anyway")
         }
-        var filtered: [Matrix] = []
-        var effects: [FilterEffect] = []
-        let asked = task.referenceOnlyForKL ? task.readouts.indices.filter { $0 != task.referenceReadout }.map { task.readouts[$0] }
-            : task.readouts
-        for readout in asked {
-            let after = filter.apply(readout.activations)
-            filtered.append(after)
-            let before = Matrix(rows: readout.activations.rows, cols: values.count,
-                                values: LogitLens.numberProduct(readout.activations, weights, bias: nil))
-            let afterLogits = Matrix(rows: after.rows, cols: values.count, values: LogitLens.numberProduct(after, weights, bias: nil))
-            let (exactBefore, within2Before) = accuracy(before, task.answerValues, values)
-            let (exactAfter, within2After) = accuracy(afterLogits, task.answerValues, values)
-            let change = zip(before.values, afterLogits.values).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) } / Double(max(before.values.count, 1))
-            let (bandBefore, totalBefore) = filter.bandEnergy(before)
-            let (bandAfter, totalAfter) = filter.bandEnergy(afterLogits)
-            func share(_ x: Double) -> Double? { totalBefore > 0 ? x / totalBefore : nil }
-            let normBefore = frobeniusNorm(readout.activations)
-            effects.append(FilterEffect(site: readout.site, layer: readout.layer, bandShareBefore: share(bandBefore),
-                                        bandShareAfter: share(bandAfter), logitEnergyKept: share(totalAfter),
-                                        normKept: normBefore > 0 ? frobeniusNorm(after) / normBefore : nil, accuracyBefore: exactBefore,
-                                        accuracyAfter: exactAfter, accuracyWithin2Before: within2Before,
-                                        accuracyWithin2After: within2After, meanAbsoluteLogitChange: change))
-        }
-        return FilterResult(filter: filter, readouts: asked, filtered: filtered, effects: effects, answersNotNumbers: task.answersNotNumbers)
+        return (filter, weights)
     }
 
-    static func frobeniusNorm(_ x: Matrix) -> Double {
-        x.values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+    /// The readouts a filter writes: those asked for (not the KL reference read only for the lens).
+    public static func asked(_ plan: LensPlan) -> [Int] {
+        plan.sources.indices.filter { !(plan.referenceOnlyForKL && $0 == plan.referenceReadout) }
     }
 
-    /// Exact and ±2 accuracy of the argmax number against the answers.
-    static func accuracy(_ logits: Matrix, _ answers: [Int64?], _ values: [Int64]) -> (Double?, Double?) {
-        let predicted: [Int64?] = (0..<logits.rows).map { r in
-            let row = logits.row(r)
-            return row.indices.max { row[$0] < row[$1] }.map { values[$0 - row.startIndex] }
+    /// One block of one readout: the filtered rows and each row's statistics (`statistics`). Pure.
+    public static func block(_ x: Matrix, filter: FourierFilter, weights: Matrix) -> (filtered: Matrix, statistics: [[Double]]) {
+        let after = filter.apply(x)
+        let p = weights.cols
+        let before = LogitLens.numberProduct(x, weights, bias: nil), afterLogits = LogitLens.numberProduct(after, weights, bias: nil)
+        let energyBefore = filter.rowEnergies(before, rows: x.rows), energyAfter = filter.rowEnergies(afterLogits, rows: x.rows)
+        let stats = (0..<x.rows).map { r -> [Double] in
+            let b = before[r * p ..< (r + 1) * p], a = afterLogits[r * p ..< (r + 1) * p]
+            let (bandBefore, energyBefore) = energyBefore[r], (bandAfter, energyAfter) = energyAfter[r]
+            let change = zip(b, a).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
+            return [bandBefore, energyBefore, bandAfter, energyAfter, squaredNorm(x.row(r)), squaredNorm(after.row(r)),
+                    Double(argmax(b) ?? -1), Double(argmax(a) ?? -1), change]
         }
-        let accuracy = NumberAccuracy(predicted: predicted, answers: answers)
-        return (accuracy.exact, accuracy.within2)
+        return (after, stats)
+    }
+
+    static func squaredNorm(_ row: ArraySlice<Float>) -> Double { row.reduce(0.0) { $0 + Double($1) * Double($1) } }
+
+    static func argmax(_ row: ArraySlice<Float>) -> Int? {
+        row.indices.max { row[$0] < row[$1] }.map { $0 - row.startIndex }
+    }
+}
+
+/// Sums the per-prompt statistics of a filter run in prompt order into its effects (a run
+/// block by block, or a merge reading shards back: the same sums, the same bits).
+public struct FilterAccumulator {
+    let readouts: [(site: Site, layer: Int)]
+    let numberValues: [Int64]
+    let known: Set<Int64>
+    private var sums: [[Double]]
+    private var hits: [[Int]]
+    private var counted: [Int]
+    private var prompts = 0
+    private var notNumbers = 0
+
+    public init(readouts: [(site: Site, layer: Int)], numberValues: [Int64]) {
+        self.readouts = readouts
+        self.numberValues = numberValues
+        known = Set(numberValues)
+        sums = Array(repeating: Array(repeating: 0, count: FilterRun.statistics.count), count: readouts.count)
+        hits = Array(repeating: [0, 0, 0, 0], count: readouts.count)
+        counted = Array(repeating: 0, count: readouts.count)
+    }
+
+    public mutating func addPrompt(answer: Int64?) {
+        prompts += 1
+        if answer == nil { notNumbers += 1 }
+    }
+
+    /// Readout i's statistics of one prompt whose answer is `answer`.
+    public mutating func add(readout i: Int, _ statistics: [Double], answer: Int64?) {
+        for s in [0, 1, 2, 3, 4, 5, 8] { sums[i][s] += statistics[s] }
+        guard let answer, known.contains(answer) else { return }
+        counted[i] += 1
+        for (slot, (index, bound)) in [(6, 0), (6, 2), (7, 0), (7, 2)].enumerated() {
+            let k = Int(statistics[index])
+            if k >= 0, distance(numberValues[k], answer) <= UInt64(bound) { hits[i][slot] += 1 }
+        }
+    }
+
+    public func result(filter: FourierFilter) -> FilterResult {
+        let effects = readouts.indices.map { i -> FilterEffect in
+            let s = sums[i]
+            func share(_ x: Double) -> Double? { s[1] > 0 ? x / s[1] : nil }
+            func accuracy(_ slot: Int) -> Double? { counted[i] > 0 ? Double(hits[i][slot]) / Double(counted[i]) : nil }
+            let normBefore = s[4].squareRoot()
+            return FilterEffect(site: readouts[i].site, layer: readouts[i].layer, bandShareBefore: share(s[0]), bandShareAfter: share(s[2]),
+                                logitEnergyKept: share(s[3]), normKept: normBefore > 0 ? s[5].squareRoot() / normBefore : nil,
+                                accuracyBefore: accuracy(0), accuracyAfter: accuracy(2), accuracyWithin2Before: accuracy(1),
+                                accuracyWithin2After: accuracy(3),
+                                meanAbsoluteLogitChange: s[8] / Double(max(prompts * numberValues.count, 1)))
+        }
+        return FilterResult(filter: filter, readouts: readouts, effects: effects, answersNotNumbers: notNumbers, prompts: prompts)
     }
 }

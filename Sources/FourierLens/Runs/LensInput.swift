@@ -1,8 +1,53 @@
-/// Loads what the logit lens and the Fourier filter read from a dump, checking every role they
-/// need and saying precisely what is missing.
+/// What the logit lens and the Fourier filter read from a dump, checked role by role with a
+/// precise word on what is missing — everything but the activations, which are read a block of
+/// prompts at a time (`rows`), or all at once for a task held in memory (`load`).
+public struct LensPlan {
+    public let file: HDF5File
+    public let sources: [ActivationSource]
+    /// The readout whose distribution is "final" for KL (the last layer's resid_post), if any,
+    /// and whether it was read only for that (not asked for).
+    public let referenceReadout: Int?
+    public let referenceOnlyForKL: Bool
+    public let unembedding: Unembedding
+    public let norm: FinalNorm?
+    /// The cached final-norm scale of every prompt (norm cached).
+    public let finalScale: [Float]?
+    /// Per prompt: the answer as a number (nil when it is not one), and as a token id.
+    public let answerValues: [Int64?]
+    public let answerTokens: [Int64?]
+    /// The number tokens, sorted by value.
+    public let numberTokens: [Int64]
+    public let numberValues: [Int64]
+    public let prompts: Int
+    let position: Int?
+    let allowNonFinite: Bool
+
+    public var readouts: [(site: Site, layer: Int)] { sources.map { ($0.site, $0.layer) } }
+    public var answersNotNumbers: Int { answerValues.reduce(0) { $0 + ($1 == nil ? 1 : 0) } }
+
+    /// Readout i's activations of the prompts `range`, [range.count × d], NaN/Inf set to 0 when allowed.
+    public func rows(_ i: Int, _ range: Range<Int>) throws -> Matrix {
+        let source = sources[i]
+        var matrix = try LensInput.readActivation(file, source, position: position, rows: range)
+        if let bad = matrix.values.firstIndex(where: { !$0.isFinite }) {
+            guard allowNonFinite else {
+                throw FourierLensError.badInput(file: file.path, dataset: source.path,
+                    expected: "finite values, found NaN/Inf at row \(range.lowerBound + bad / max(matrix.cols, 1)); pass --allow-nonfinite to treat them as 0")
+            }
+            for j in bad..<matrix.values.count where !matrix.values[j].isFinite { matrix.values[j] = 0 }
+        }
+        return matrix
+    }
+
+    public func context(_ options: LensOptions) -> LensContext {
+        LensContext(unembedding: unembedding, norm: norm, readouts: readouts, referenceReadout: referenceReadout,
+                    numberTokens: numberTokens, numberValues: numberValues, options: options)
+    }
+}
+
 public enum LensInput {
-    public static func load(file: HDF5File, dump: Dump, sites requested: [Site]?, layers requestedLayers: [Int]?,
-                            norm: NormMode, position: Int?, allowNonFinite: Bool) throws -> LensTask {
+    public static func plan(file: HDF5File, dump: Dump, sites requested: [Site]?, layers requestedLayers: [Int]?,
+                            norm: NormMode, position: Int?, allowNonFinite: Bool) throws -> LensPlan {
         try dump.requireValid()
         let path = file.path
         func bad(_ dataset: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: dataset, expected: expected) }
@@ -12,84 +57,65 @@ public enum LensInput {
             throw bad("/tokens/ids", "the number tokens (/tokens/ids and /tokens/values) for the number readouts")
         }
         guard !dump.activations.isEmpty else { throw bad("/acts", "activations (blocks.{l}.hook_{site}) for the lens") }
-        let weights = try file.readMatrix(wu.path)
-        let bias = try dump.unembeddingBias.map { try file.readVector($0.path) }
-        let columnTokens = try dump.vocabularyIDs.map { try file.readIntegers($0.path) }
-        let unembedding = Unembedding(weights: weights, bias: bias, columnTokens: columnTokens)
+        let stored = try file.readStoredMatrix(wu.path)
+        let unembedding = Unembedding(rows: stored.rows, cols: stored.cols, storage: stored.storage,
+                                      bias: try dump.unembeddingBias.map { try file.readVector($0.path) },
+                                      columnTokens: try dump.vocabularyIDs.map { try file.readIntegers($0.path) })
 
         let sites = requested ?? dump.sites
-        var readouts: [LensReadout] = []
-        var wanted: [(Site, Int)] = []
+        var wanted: [ActivationSource] = []
         for site in sites {
             guard let layers = dump.activations[site] else {
                 throw bad("/acts", "activations at site \(site.rawValue); the dump has \(dump.sites.map(\.rawValue).joined(separator: ", "))")
             }
             for layer in requestedLayers ?? layers.keys.sorted() {
-                guard layers[layer] != nil else {
+                guard let source = layers[layer] else {
                     throw bad("/acts/\(site.hookName(layer: layer))", "layer \(layer) of site \(site.rawValue); the dump has layers \(layers.keys.sorted().map(String.init).joined(separator: ", "))")
                 }
-                wanted.append((site, layer))
+                wanted.append(source)
             }
         }
         // The final distribution for KL: the last layer's resid_post, read even when not asked for.
         var reference: Int? = nil, referenceOnly = false
-        if let last = dump.activations[.residPost]?.keys.max() {
-            if !wanted.contains(where: { $0 == (.residPost, last) }) {
-                wanted.append((.residPost, last))
+        if let last = dump.activations[.residPost]?.keys.max(), let source = dump.activations[.residPost]?[last] {
+            if !wanted.contains(where: { $0.site == .residPost && $0.layer == last }) {
+                wanted.append(source)
                 referenceOnly = true
             }
-            reference = wanted.firstIndex { $0 == (.residPost, last) }
+            reference = wanted.firstIndex { $0.site == .residPost && $0.layer == last }
         }
-        for (site, layer) in wanted {
-            let source = dump.activations[site]![layer]!
-            let matrix = try readActivation(file, source, position: position)
-            guard matrix.cols == unembedding.dModel else {
-                throw bad(source.path, "d_model = \(unembedding.dModel) (the rows of W_U), found \(matrix.cols)")
+        for source in wanted {
+            guard source.dModel == unembedding.dModel else {
+                throw bad(source.path, "d_model = \(unembedding.dModel) (the rows of W_U), found \(source.dModel)")
             }
-            if !allowNonFinite, let i = matrix.values.firstIndex(where: { !$0.isFinite }) {
-                throw bad(source.path, "finite values, found NaN/Inf at row \(i / matrix.cols); pass --allow-nonfinite to treat them as 0")
+            if source.positions != nil && position == nil {
+                throw bad(source.path, "--position to pick one position of \(try file.datasetInfo(source.path).shapeDescription)")
             }
-            var activations = matrix
-            for i in activations.values.indices where !activations.values[i].isFinite { activations.values[i] = 0 }
-            readouts.append(LensReadout(site: site, layer: layer, activations: activations))
+            if let width = source.positions, let position, !(-width..<width).contains(position) {
+                throw bad(source.path, "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
+            }
+        }
+        let n = wanted[0].rows
+        if n == 0 { throw bad(wanted[0].path, "at least one prompt (a row of activations), found 0") }
+        if let other = wanted.first(where: { $0.rows != n }) {
+            throw bad(other.path, "\(n) prompts (as \(wanted[0].path)), found \(other.rows)")
         }
 
-        var finalScale: [Float]? = nil
-        if norm == .cached {
-            guard let scale = dump.finalScale else { throw bad("/acts/ln_final.hook_scale", "the cached final-norm scale for --norm cached") }
-            let info = try file.datasetInfo(scale.path)
-            if info.rank == 1 {
-                finalScale = try file.readVector(scale.path)
-            } else {
-                guard let position else { throw bad(scale.path, "--position to pick the scale of one position from \(info.shapeDescription)") }
-                let width = info.shape[1]
-                let index = position < 0 ? width + position : position
-                guard (0..<width).contains(index) else { throw bad(scale.path, "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)") }
-                var start = info.shape.map { _ in 0 }, count = info.shape
-                (start[1], count[1]) = (index, 1)
-                finalScale = try file.readFloats(scale.path, start: start, count: count)
-            }
-            if let bad = finalScale!.firstIndex(where: { !($0 > 0) }) {
-                throw FourierLensError.badInput(file: path, dataset: scale.path, expected: "positive scales, found \(finalScale![bad]) at row \(bad)")
-            }
-        }
-        var norm_: FinalNorm? = nil
+        let finalScale = norm == .cached ? try readFinalScale(file, dump, position: position) : nil
+        var finalNorm: FinalNorm? = nil
         if let weight = dump.finalNormWeight, let (kind, eps) = dump.finalNorm {
-            norm_ = FinalNorm(kind: kind == "rmsnorm" ? .rmsNorm : .layerNorm, eps: eps, weight: try file.readVector(weight.path),
-                              bias: try dump.finalNormBias.map { try file.readVector($0.path) })
+            finalNorm = FinalNorm(kind: kind == "rmsnorm" ? .rmsNorm : .layerNorm, eps: eps, weight: try file.readVector(weight.path),
+                                  bias: try dump.finalNormBias.map { try file.readVector($0.path) })
         }
-        if norm != .none && norm_ == nil {
+        if norm != .none && finalNorm == nil {
             throw bad("/weights/ln_final.w", "the final norm's weight with attributes kind and eps for --norm \(norm.rawValue)")
         }
+        if let finalScale, finalScale.count != n { throw bad(dump.finalScale!.path, "one scale per prompt (\(n)), found \(finalScale.count)") }
 
         let tokenIDs = try file.readIntegers(ids.path), tokenValues = try file.readIntegers(values.path)
         let order = tokenValues.indices.sorted { tokenValues[$0] < tokenValues[$1] }
         let numberTokens = order.map { tokenIDs[$0] }, numberValues = order.map { tokenValues[$0] }
         let answerData = try file.readIntegers(answers.path)
-        let n = readouts.first?.activations.rows ?? 0
-        if n == 0, let first = readouts.first {
-            throw bad(dump.activations[first.site]![first.layer]!.path, "at least one prompt (a row of activations), found 0")
-        }
         guard answerData.count == n else { throw bad(answers.path, "one answer per prompt (\(n)), found \(answerData.count)") }
         let tokenOfValue = Dictionary(zip(numberValues, numberTokens), uniquingKeysWith: { a, _ in a })
         let valueOfToken = Dictionary(zip(numberTokens, numberValues), uniquingKeysWith: { a, _ in a })
@@ -98,34 +124,70 @@ public enum LensInput {
         // and count them; the vocabulary readouts still use answers given as token ids.
         let answerValues: [Int64?] = answerData.map { byValue ? (tokenOfValue[$0] == nil ? nil : $0) : valueOfToken[$0] }
         let answerTokens: [Int64?] = answerData.map { byValue ? tokenOfValue[$0] : $0 }
-        var task = LensTask(readouts: readouts, unembedding: unembedding, norm: norm_, finalScale: finalScale,
-                            answerValues: answerValues, answerTokens: answerTokens, numberTokens: numberTokens,
-                            numberValues: numberValues, referenceReadout: reference)
-        task.referenceOnlyForKL = referenceOnly
-        task.answersNotNumbers = answerValues.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
+        return LensPlan(file: file, sources: wanted, referenceReadout: reference, referenceOnlyForKL: referenceOnly,
+                        unembedding: unembedding, norm: finalNorm, finalScale: finalScale, answerValues: answerValues,
+                        answerTokens: answerTokens, numberTokens: numberTokens, numberValues: numberValues, prompts: n,
+                        position: position, allowNonFinite: allowNonFinite)
+    }
+
+    /// The whole task in memory: every readout's activations of every prompt.
+    public static func load(file: HDF5File, dump: Dump, sites: [Site]?, layers: [Int]?,
+                            norm: NormMode, position: Int?, allowNonFinite: Bool) throws -> LensTask {
+        let plan = try plan(file: file, dump: dump, sites: sites, layers: layers, norm: norm, position: position,
+                            allowNonFinite: allowNonFinite)
+        let readouts = try plan.sources.indices.map { i in
+            LensReadout(site: plan.sources[i].site, layer: plan.sources[i].layer, activations: try plan.rows(i, 0..<plan.prompts))
+        }
+        var task = LensTask(readouts: readouts, unembedding: plan.unembedding, norm: plan.norm, finalScale: plan.finalScale,
+                            answerValues: plan.answerValues, answerTokens: plan.answerTokens, numberTokens: plan.numberTokens,
+                            numberValues: plan.numberValues, referenceReadout: plan.referenceReadout)
+        task.referenceOnlyForKL = plan.referenceOnlyForKL
+        task.answersNotNumbers = plan.answersNotNumbers
         return task
     }
 
-    /// One (site, layer) as [N × d]: per-layer [N, d] or [N, pos, d], stacked [L, N, d] or [L, N, pos, d].
-    static func readActivation(_ file: HDF5File, _ source: ActivationSource, position: Int?) throws -> Matrix {
+    static func readFinalScale(_ file: HDF5File, _ dump: Dump, position: Int?) throws -> [Float] {
+        guard let scale = dump.finalScale else {
+            throw FourierLensError.badInput(file: file.path, dataset: "/acts/ln_final.hook_scale", expected: "the cached final-norm scale for --norm cached")
+        }
+        let info = try file.datasetInfo(scale.path)
+        var values: [Float]
+        if info.rank == 1 {
+            values = try file.readVector(scale.path)
+        } else {
+            guard let position else {
+                throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position to pick the scale of one position from \(info.shapeDescription)")
+            }
+            let width = info.shape[1]
+            let index = position < 0 ? width + position : position
+            guard (0..<width).contains(index) else {
+                throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
+            }
+            var start = info.shape.map { _ in 0 }, count = info.shape
+            (start[1], count[1]) = (index, 1)
+            values = try file.readFloats(scale.path, start: start, count: count)
+        }
+        if let bad = values.firstIndex(where: { !($0 > 0) }) {
+            throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "positive scales, found \(values[bad]) at row \(bad)")
+        }
+        return values
+    }
+
+    /// Rows `rows` of one (site, layer) as [rows × d]: per-layer [N, d] or [N, pos, d], stacked
+    /// [L, N, d] or [L, N, pos, d] (one position picked).
+    static func readActivation(_ file: HDF5File, _ source: ActivationSource, position: Int?, rows: Range<Int>) throws -> Matrix {
         let info = try file.datasetInfo(source.path)
         let layerAxis = source.stackedIndex == nil ? 0 : 1
         let shape = Array(info.shape.dropFirst(layerAxis))
         var start = info.shape.map { _ in 0 }, count = info.shape
         if let stacked = source.stackedIndex { start[0] = stacked; count[0] = 1 }
-        if shape.count == 3 {
-            guard let position else {
-                throw FourierLensError.badInput(file: file.path, dataset: source.path,
-                                                expected: "--position to pick one position of \(info.shapeDescription)")
-            }
-            let index = position < 0 ? shape[1] + position : position
-            guard (0..<shape[1]).contains(index) else {
-                throw FourierLensError.badInput(file: file.path, dataset: source.path, expected: "--position within \(indexRange(shape[1])) (or -\(shape[1]) to -1 from the end), found \(position)")
-            }
-            start[layerAxis + 1] = index
+        start[layerAxis] = rows.lowerBound
+        count[layerAxis] = rows.count
+        if shape.count == 3, let position {
+            start[layerAxis + 1] = position < 0 ? shape[1] + position : position
             count[layerAxis + 1] = 1
         }
         let values = try file.readFloats(source.path, start: start, count: count)
-        return Matrix(rows: shape[0], cols: shape[shape.count - 1], values: values)
+        return Matrix(rows: rows.count, cols: shape[shape.count - 1], values: values)
     }
 }

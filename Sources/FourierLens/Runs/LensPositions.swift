@@ -7,7 +7,7 @@ public enum LensPositions {
         public let token: String
         /// Prompts read at this position (those not padded there).
         public let prompts: Int
-        public let summaries: [LensResult.Summary]
+        public let summaries: [LensSummary.Row]
     }
 
     public static func run(file: HDF5File, dump: Dump, sites: [Site]?, layers: [Int]?, options: LensOptions,

@@ -1,4 +1,5 @@
 import CHDF5
+import CKernels
 
 extension HDF5File {
     /// The values of the dataset at `path` as Float32, row-major. `start`/`count` select a
@@ -18,6 +19,30 @@ extension HDF5File {
         let rows = rows ?? 0..<info.shape[0]
         let values = try readFloats(path, start: [rows.lowerBound, 0], count: [rows.count, info.shape[1]])
         return Matrix(rows: rows.count, cols: info.shape[1], values: values)
+    }
+
+    /// A 2-D dataset in the precision it is stored in: float16 and bfloat16 stay 2-byte words
+    /// (native byte order), every other type becomes float32.
+    public func readStoredMatrix(_ path: String) throws -> (rows: Int, cols: Int, storage: Unembedding.Storage) {
+        let info = try datasetInfo(path)
+        guard info.rank == 2 else { throw badShape(info, expected: "a 2-D dataset [rows × columns]") }
+        let (rows, cols) = (info.shape[0], info.shape[1])
+        switch info.elementType {
+        case .float16, .bfloat16:
+            try requireMemory(info, elements: info.elementCount, bytesEach: 2)
+            let ds = try openDataset(path)
+            let fileType = HDF5Handle(H5Dget_type(ds.id), .datatype)
+            var words = [UInt16](repeating: 0, count: info.elementCount)
+            if !words.isEmpty {
+                guard words.withUnsafeMutableBytes({ H5Dread(ds.id, fileType.id, fl_h5s_all(), fl_h5s_all(), h5Default, $0.baseAddress!) }) >= 0 else {
+                    throw unreadable(info.path)
+                }
+            }
+            if info.byteOrder == .big { words = words.map(\.byteSwapped) }
+            return (rows, cols, info.elementType == .float16 ? .float16(words) : .bfloat16(words))
+        default:
+            return (rows, cols, .float32(try readFloats(path)))
+        }
     }
 
     /// One layer of a stacked [L, N, d] dataset as an [N × d] matrix.
@@ -51,6 +76,37 @@ extension HDF5File {
         try requireMemory(info, elements: info.elementCount, bytesEach: 8)
         var values = [Int64](repeating: 0, count: info.elementCount)
         guard H5Dread(ds.id, fl_h5t_native_int64(), fl_h5s_all(), fl_h5s_all(), h5Default, &values) >= 0 else {
+            throw unreadable(info.path)
+        }
+        return values
+    }
+
+    /// A hyperslab of a dataset exactly as float64 or int64 (files FourierLens wrote itself,
+    /// read back without the float32 narrowing of readFloats).
+    public func readExactIntegers(_ path: String, start: [Int], count: [Int]) throws -> [Int64] {
+        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_int64(), zero: Int64(0))
+    }
+
+    public func readExactDoubles(_ path: String, start: [Int], count: [Int]) throws -> [Double] {
+        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_double(), zero: 0.0)
+    }
+
+    private func readHyperslab<T>(_ path: String, start: [Int], count: [Int], memType: hid_t, zero: T) throws -> [T] {
+        let ds = try openDataset(path)
+        let info = try datasetInfo(path)
+        guard start.count == info.rank, count.count == info.rank,
+              zip(zip(start, count), info.shape).allSatisfy({ $0.0 >= 0 && $0.1 >= 0 && $0.0 + $0.1 <= $1 }) else {
+            throw FourierLensError.badInput(file: self.path, dataset: info.path, expected: "a selection start \(start) count \(count) inside \(info.shapeDescription)")
+        }
+        let n = saturatingProduct(count)
+        try requireMemory(info, elements: n, bytesEach: MemoryLayout<T>.size)
+        var values = [T](repeating: zero, count: n)
+        guard n > 0 else { return values }
+        let fileSpace = HDF5Handle(H5Dget_space(ds.id), .dataspace)
+        let hStart = start.map { hsize_t($0) }, hCount = count.map { hsize_t($0) }
+        H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, hStart, nil, hCount, nil)
+        let memSpace = HDF5Handle(H5Screate_simple(Int32(info.rank), hCount, nil), .dataspace)
+        guard values.withUnsafeMutableBytes({ H5Dread(ds.id, memType, memSpace.id, fileSpace.id, h5Default, $0.baseAddress!) }) >= 0 else {
             throw unreadable(info.path)
         }
         return values
@@ -142,15 +198,15 @@ extension HDF5File {
     }
 }
 
-/// float16 or bfloat16 words (in the file's byte order) to Float32, exactly.
+/// float16 or bfloat16 words (in the file's byte order) to Float32, exactly, through the CPU's
+/// vector conversion (CKernels).
 func decodeHalfWords(_ words: [UInt16], bigEndian: Bool, isBFloat16: Bool) -> [Float] {
-    [Float](unsafeUninitializedCapacity: words.count) { out, initialised in
-        words.withUnsafeBufferPointer { input in
-            for i in 0..<input.count {
-                let word = bigEndian ? input[i].byteSwapped : input[i]
-                out[i] = isBFloat16 ? Float(bitPattern: UInt32(word) << 16) : Float(Float16(bitPattern: word))
-            }
+    let native = bigEndian ? words.map(\.byteSwapped) : words
+    return [Float](unsafeUninitializedCapacity: native.count) { out, initialised in
+        native.withUnsafeBufferPointer { input in
+            guard let source = input.baseAddress, let target = out.baseAddress else { return }
+            if isBFloat16 { fl_widen_bf16(source, target, input.count) } else { fl_widen_f16(source, target, input.count) }
         }
-        initialised = words.count
+        initialised = native.count
     }
 }

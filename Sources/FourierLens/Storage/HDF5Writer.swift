@@ -12,7 +12,12 @@ public final class HDF5Writer {
     private var file: HDF5Handle?
     private let overwrite: Bool
 
-    public init(creating path: String, overwrite: Bool = false) throws {
+    /// `onDisk`: HDF5 writes the file itself (sec2) rather than building it in memory; for
+    /// StreamedHDF5File, whose large datasets are reserved here and filled afterwards.
+    private let onDisk: Bool
+
+    public init(creating path: String, overwrite: Bool = false, onDisk: Bool = false) throws {
+        self.onDisk = onDisk
         _ = hdf5Initialised
         self.path = path
         self.overwrite = overwrite
@@ -21,7 +26,7 @@ public final class HDF5Writer {
         }
         let fapl = HDF5Handle(H5Pcreate(fl_h5p_file_access()), .plist)
         let fcpl = HDF5Handle(H5Pcreate(fl_h5p_file_create()), .plist)
-        H5Pset_fapl_core(fapl.id, 1 << 20, false)  // in memory, no backing file
+        if !onDisk { H5Pset_fapl_core(fapl.id, 1 << 20, false) }  // in memory, no backing file
         H5Pset_obj_track_times(fcpl.id, false)
         let fid = H5Fcreate(path, fl_h5f_acc_trunc(), fcpl.id, fapl.id)
         guard fid >= 0 else {
@@ -35,6 +40,10 @@ public final class HDF5Writer {
         guard let id = file?.id else { return }
         guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else {
             throw FourierLensError.internalFailure("could not flush the HDF5 image of \(path)")
+        }
+        if onDisk {
+            file = nil
+            return
         }
         let size = H5Fget_file_image(id, nil, 0)
         guard size >= 0 else { throw FourierLensError.internalFailure("could not size the HDF5 image of \(path)") }
@@ -90,6 +99,27 @@ public final class HDF5Writer {
             try writeDataset(at: path, shape: [strings.count], fileType: type.id, memType: type.id,
                              storage: .contiguous) { UnsafeRawPointer(pointers) }
         }
+    }
+
+    /// Creates a contiguous dataset whose space is reserved in the file now and never filled by
+    /// HDF5; returns its byte offset in the file (nil when it holds no elements). On-disk only.
+    public func reserve(at path: String, shape: [Int], fileType: hid_t) throws -> Int? {
+        precondition(onDisk, "reserving space needs a writer on disk")
+        let fid = try openFileID()
+        try parentGroup(of: path)
+        let dims = shape.map { hsize_t($0) }
+        let space = HDF5Handle(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace)
+        let dcpl = HDF5Handle(H5Pcreate(fl_h5p_dataset_create()), .plist)
+        H5Pset_obj_track_times(dcpl.id, false)
+        H5Pset_layout(dcpl.id, H5D_CONTIGUOUS)
+        H5Pset_alloc_time(dcpl.id, H5D_ALLOC_TIME_EARLY)
+        H5Pset_fill_time(dcpl.id, H5D_FILL_TIME_NEVER)
+        let ds = try HDF5Handle.check(H5Dcreate2(fid, path, fileType, space.id, h5Default, dcpl.id, h5Default), .dataset,
+                                      orThrow: .internalFailure("could not create dataset \(path) in \(self.path)"))
+        guard shape.reduce(1, *) > 0 else { return nil }
+        let offset = H5Dget_offset(ds.id)
+        guard offset != haddr_t.max else { throw FourierLensError.internalFailure("no space reserved for \(path) in \(self.path)") }
+        return Int(offset)
     }
 
     /// Creates a group (and its parents).

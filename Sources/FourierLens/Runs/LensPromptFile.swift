@@ -1,0 +1,137 @@
+import Foundation
+
+/// lens_prompts.h5: every prompt's readouts, written block by block as the lens produces them
+/// and read back block by block by `merge`. Layout (docs/SCHEMA.md, "lens_prompts.h5"):
+/// /prompts/index, /prompts/answer, /prompts/answer_is_number [n]; /lens/rank, logprob,
+/// entropy, kl, predicted [R, n]; /lens/top_token, top_logit [R, n, K]; /lens/number_logits
+/// [R, n, p]; /readouts/site, /readouts/layer [R]; /numbers/values [p].
+public enum LensPromptFile {
+    public static let name = "lens_prompts.h5"
+    public static let schema = "fourierlens/lens-prompts/1"
+
+    /// What identifies a run, so that only shards of the same run merge.
+    public struct Header: Codable, Equatable, Sendable {
+        public var source: String
+        public var promptStart: Int
+        public var promptEnd: Int
+        public var promptsTotal: Int
+        public var topK: Int
+        public var options: LensOptions
+        public var sites: [String]
+        public var layers: [Int]
+        public var numberValues: [Int64]
+        /// The readouts' hook names, blocks.{layer}.hook_{site}.
+        public var readouts: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
+        public var readoutPairs: [(site: Site, layer: Int)] { zip(sites, layers).compactMap { s, l in Site(rawValue: s).map { ($0, l) } } }
+    }
+
+    public final class Writer {
+        let file: StreamedHDF5File
+        let header: Header
+        var readouts: Int { header.readouts.count }
+        var n: Int { header.promptEnd - header.promptStart }
+
+        public init(path: String, shownAs: String, header: Header) throws {
+            self.header = header
+            let r = header.readouts.count, n = header.promptEnd - header.promptStart, k = header.topK, p = header.numberValues.count
+            file = try StreamedHDF5File(path: path, shownAs: shownAs, streamed: [
+                .init("/prompts/index", shape: [n], .int64), .init("/prompts/answer", shape: [n], .int64),
+                .init("/prompts/answer_is_number", shape: [n], .int64),
+                .init("/lens/rank", shape: [r, n], .int64), .init("/lens/logprob", shape: [r, n], .float64),
+                .init("/lens/entropy", shape: [r, n], .float64), .init("/lens/kl", shape: [r, n], .float64),
+                .init("/lens/predicted", shape: [r, n], .int64),
+                .init("/lens/top_token", shape: [r, n, k], .int64), .init("/lens/top_logit", shape: [r, n, k], .float32),
+                .init("/lens/number_logits", shape: [r, n, p], .float32),
+            ]) { writer in
+                try writer.setAttribute("schema", string: LensPromptFile.schema)
+                try writer.setAttribute("header", string: String(decoding: try JSONEncoder.sorted.encode(header), as: UTF8.self))
+                try writer.write(strings: header.readouts, at: "/readouts/name")
+                try writer.write(integers: header.numberValues, at: "/numbers/values")
+            }
+        }
+
+        /// Rows `keep` of a computed block whose first row is prompt `firstPrompt`.
+        public func write(_ block: LensBlock, firstPrompt: Int, keep: Range<Int>, answers: [Int64?]) throws {
+            guard !keep.isEmpty else { return }
+            let rows = keep.map { j in block.readouts.map { $0[j] } }
+            let logits = block.numberLogits.map { Array($0[keep.lowerBound * header.numberValues.count ..< keep.upperBound * header.numberValues.count]) }
+            try write(firstPrompt: firstPrompt + keep.lowerBound, rows: rows, numberLogits: logits, answers: Array(answers[keep]))
+        }
+
+        /// `rows[j][i]`: prompt firstPrompt + j, readout i; `numberLogits[i]`: readout i's [rows × p].
+        public func write(firstPrompt: Int, rows: [[LensPromptReadout]], numberLogits: [[Float]], answers: [Int64?]) throws {
+            let local = firstPrompt - header.promptStart, count = rows.count, k = header.topK, p = header.numberValues.count
+            try file.write((0..<count).map { Int64(firstPrompt + $0) }, to: "/prompts/index", at: local)
+            try file.write(answers.map { $0 ?? 0 }, to: "/prompts/answer", at: local)
+            try file.write(answers.map { Int64($0 == nil ? 0 : 1) }, to: "/prompts/answer_is_number", at: local)
+            for i in 0..<readouts {
+                let column = rows.map { $0[i] }
+                let at = i * n + local
+                try file.write(column.map { Int64($0.rank ?? 0) }, to: "/lens/rank", at: at)
+                try file.write(column.map { $0.logprob ?? .nan }, to: "/lens/logprob", at: at)
+                try file.write(column.map(\.entropy), to: "/lens/entropy", at: at)
+                try file.write(column.map { $0.kl ?? .nan }, to: "/lens/kl", at: at)
+                try file.write(column.map { Int64($0.predictedIndex ?? -1) }, to: "/lens/predicted", at: at)
+                try file.write(column.flatMap { row in (0..<k).map { $0 < row.top.count ? row.top[$0].token : -1 } }, to: "/lens/top_token", at: at * k)
+                try file.write(column.flatMap { row in (0..<k).map { $0 < row.top.count ? row.top[$0].logit : .nan } }, to: "/lens/top_logit", at: at * k)
+                try file.write(numberLogits[i], to: "/lens/number_logits", at: at * p)
+            }
+        }
+
+        public func finish() throws { try file.finish() }
+    }
+
+    /// A shard's lens_prompts.h5, read back a block of prompts at a time.
+    public struct Reader {
+        public let file: HDF5File
+        public let header: Header
+
+        public init(path: String) throws {
+            file = try HDF5File(readingFrom: path)
+            let attributes = try file.attributes(of: "/")
+            guard attributes["schema"]?.string == LensPromptFile.schema, let text = attributes["header"]?.string,
+                  let header = try? JSONDecoder().decode(Header.self, from: Data(text.utf8)) else {
+                throw FourierLensError.badInput(file: path, dataset: "-", expected: "a \(LensPromptFile.name) written by fourierlens lens (schema \(LensPromptFile.schema))")
+            }
+            self.header = header
+        }
+
+        /// Prompts `range` (global indices inside this shard): per prompt its answer and readouts, per readout its number logits.
+        public func read(_ range: Range<Int>) throws -> (answers: [Int64?], rows: [[LensPromptReadout]], numberLogits: [[Float]]) {
+            let local = range.lowerBound - header.promptStart, count = range.count
+            let r = header.readouts.count, k = header.topK, p = header.numberValues.count
+            let answer = try file.readExactIntegers("/prompts/answer", start: [local], count: [count])
+            let isNumber = try file.readExactIntegers("/prompts/answer_is_number", start: [local], count: [count])
+            func matrix(_ path: String) throws -> [Int64] { try file.readExactIntegers(path, start: [0, local], count: [r, count]) }
+            func doubles(_ path: String) throws -> [Double] { try file.readExactDoubles(path, start: [0, local], count: [r, count]) }
+            let rank = try matrix("/lens/rank"), predicted = try matrix("/lens/predicted")
+            let logprob = try doubles("/lens/logprob"), entropy = try doubles("/lens/entropy"), kl = try doubles("/lens/kl")
+            let topToken = try file.readExactIntegers("/lens/top_token", start: [0, local, 0], count: [r, count, k])
+            let topLogit = try file.readFloats("/lens/top_logit", start: [0, local, 0], count: [r, count, k])
+            let logits = try file.readFloats("/lens/number_logits", start: [0, local, 0], count: [r, count, p])
+            let rows = (0..<count).map { j in
+                (0..<r).map { i -> LensPromptReadout in
+                    let at = i * count + j
+                    let top = (0..<k).compactMap { t -> (column: Int, token: Int64, logit: Float)? in
+                        topToken[at * k + t] >= 0 ? (-1, topToken[at * k + t], topLogit[at * k + t]) : nil
+                    }
+                    let index = predicted[at] >= 0 ? Int(predicted[at]) : nil
+                    return LensPromptReadout(rank: rank[at] > 0 ? Int(rank[at]) : nil, logprob: logprob[at].isNaN ? nil : logprob[at],
+                                             entropy: entropy[at], kl: kl[at].isNaN ? nil : kl[at], predictedIndex: index,
+                                             predictedValue: index.map { header.numberValues[$0] }, top: top)
+                }
+            }
+            let numberLogits = (0..<r).map { i in Array(logits[i * count * p ..< (i + 1) * count * p]) }
+            return ((0..<count).map { isNumber[$0] != 0 ? answer[$0] : nil }, rows, numberLogits)
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Keys sorted: the same value always gives the same bytes.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
