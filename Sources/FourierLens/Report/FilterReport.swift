@@ -49,7 +49,7 @@ public enum FilterReport {
         try output.write(page.html(), to: "index.html")
     }
 
-    static func bandText(_ filter: FourierFilter) -> String {
+    static func bandText(_ filter: FilterBand) -> String {
         guard let first = filter.removedFrequencies.first, let last = filter.removedFrequencies.last else { return "none" }
         return first == last ? "\(first)" : "\(first)–\(last)"
     }

@@ -17,8 +17,21 @@ public struct FilterEffect: Sendable {
     public let meanAbsoluteLogitChange: Double
 }
 
+/// What a filter removed: the band, and the rank of the subspace of activation space it spans.
+public struct FilterBand: Sendable, Equatable {
+    public let removed: FourierFilter.Removed
+    public let tau: Int
+    public let removedFrequencies: [Int]
+    public let rank: Int
+    public let dModel: Int
+}
+
+extension FourierFilter {
+    public var band: FilterBand { FilterBand(removed: removed, tau: tau, removedFrequencies: removedFrequencies, rank: rank, dModel: dModel) }
+}
+
 public struct FilterResult: Sendable {
-    public let filter: FourierFilter
+    public let filter: FilterBand
     public let readouts: [(site: Site, layer: Int)]
     public let effects: [FilterEffect]
     /// Prompts whose answer is not a number token: left out of the accuracies.
@@ -123,7 +136,7 @@ public struct FilterAccumulator {
         }
     }
 
-    public func result(filter: FourierFilter) -> FilterResult {
+    public func result(filter: FilterBand) -> FilterResult {
         let effects = readouts.indices.map { i -> FilterEffect in
             let s = sums[i]
             func share(_ x: Double) -> Double? { s[1] > 0 ? x / s[1] : nil }

@@ -46,19 +46,20 @@ public enum FilterStream {
         for index in range { accumulator.addPrompt(answer: plan.answerValues[index]) }
         let n = range.count, d = filter.dModel, width = FilterRun.statistics.count
         for (slot, i) in asked.enumerated() {
-            for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
-                let rows = start..<min(start + block, range.upperBound)
+            // Blocks aligned over all prompts, as the lens's: a shard computes the same rows to the bit.
+            for rows in LogitLens.blockRanges(range, total: plan.prompts, block: block) {
                 let (after, stats) = FilterRun.block(try plan.rows(i, rows), filter: filter, weights: weights)
-                let local = rows.lowerBound - range.lowerBound
-                try filtered.write(after.values, to: "/acts/\(header.hookNames[slot])", at: local * d)
-                try statistics.write(stats.flatMap { $0 }, to: "/filter/stats", at: (slot * n + local) * width)
-                for (j, row) in stats.enumerated() { accumulator.add(readout: slot, row, answer: plan.answerValues[rows.lowerBound + j]) }
+                let kept = max(range.lowerBound, rows.lowerBound)..<min(range.upperBound, rows.upperBound)
+                let first = kept.lowerBound - rows.lowerBound, local = kept.lowerBound - range.lowerBound
+                try filtered.write(Array(after.values[first * d ..< (first + kept.count) * d]), to: "/acts/\(header.hookNames[slot])", at: local * d)
+                try statistics.write(stats[first ..< first + kept.count].flatMap { $0 }, to: "/filter/stats", at: (slot * n + local) * width)
+                for prompt in kept { accumulator.add(readout: slot, stats[prompt - rows.lowerBound], answer: plan.answerValues[prompt]) }
             }
         }
         try writePrompts(statistics, range: range, answers: Array(plan.answerValues[range]))
         try filtered.finish()
         try statistics.finish()
-        return accumulator.result(filter: filter)
+        return accumulator.result(filter: filter.band)
     }
 
     /// The datasets of `dump` filtered.h5 carries beside the activations, the prompts' cut to `range`.

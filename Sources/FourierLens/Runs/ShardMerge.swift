@@ -1,0 +1,168 @@
+import Foundation
+
+/// `fourierlens merge`: shard reports of one lens or filter run (`--prompts START:END`) made into
+/// exactly the report one run over all their prompts writes. The per-prompt files are
+/// concatenated and every summary is recomputed from them, in prompt order, by the same code
+/// that a run uses (docs/METHODS.md, "Shards").
+public enum ShardMerge {
+    public enum Kind: String { case lens, filter }
+
+    /// Which kind of run `directory` holds.
+    public static func kind(of directory: String) throws -> Kind {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: directory + "/" + LensPromptFile.name) { return .lens }
+        if manager.fileExists(atPath: directory + "/" + FilterStream.promptsName) { return .filter }
+        throw FourierLensError.badInput(file: directory, dataset: "-",
+                                        expected: "a lens or filter report directory (with \(LensPromptFile.name) or \(FilterStream.promptsName))")
+    }
+
+    /// Shards in prompt order, checked to be of one run and to follow each other without gap or overlap.
+    static func ordered<H>(_ shards: [(directory: String, header: H)], start: (H) -> Int, end: (H) -> Int,
+                           same: (H, H) -> Bool, file: String) throws -> [(directory: String, header: H)] {
+        let sorted = shards.sorted { start($0.header) < start($1.header) }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) {
+            guard same(previous.header, next.header) else {
+                throw FourierLensError.badInput(file: next.directory, dataset: file,
+                                                expected: "a shard of the same run as \(previous.directory) (the same dump, readouts and options)")
+            }
+            guard start(next.header) == end(previous.header) else {
+                throw FourierLensError.badInput(file: next.directory, dataset: file,
+                                                expected: "prompts from \(end(previous.header)), where \(previous.directory) ends (shards must follow each other without gap or overlap), found \(start(next.header))")
+            }
+        }
+        return sorted
+    }
+
+    public static func mergeLens(_ directories: [String], to output: OutputDirectory) throws -> LensSummary {
+        let readers = try directories.map { ($0, try LensPromptFile.Reader(path: $0 + "/" + LensPromptFile.name)) }
+        let shards = try ordered(readers.map { ($0.0, $0.1.header) }, start: \.promptStart, end: \.promptEnd, same: { a, b in
+            var b = b
+            (b.promptStart, b.promptEnd) = (a.promptStart, a.promptEnd)
+            return a == b
+        }, file: LensPromptFile.name)
+        var header = shards[0].header
+        header.promptEnd = shards.last!.header.promptEnd
+        let writer = try output.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: output.given, header: header) }
+        var accumulator = LensAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues, options: header.options)
+        let p = header.numberValues.count, block = max(1, header.options.promptBlock)
+        for shard in shards {
+            let reader = readers.first { $0.0 == shard.directory }!.1
+            for start in stride(from: shard.header.promptStart, to: shard.header.promptEnd, by: block) {
+                let range = start..<min(start + block, shard.header.promptEnd)
+                let (answers, rows, logits) = try reader.read(range)
+                for (j, prompt) in range.enumerated() {
+                    accumulator.addPrompt(prompt, answer: answers[j])
+                    for i in header.readouts.indices {
+                        logits[i].withUnsafeBufferPointer { all in
+                            accumulator.add(readout: i, prompt: prompt, rows[j][i], numberLogits: UnsafeBufferPointer(rebasing: all[j * p ..< (j + 1) * p]),
+                                            answer: answers[j])
+                        }
+                    }
+                }
+                try output.writing(LensPromptFile.name) { _ in
+                    try writer.write(firstPrompt: start, rows: rows, numberLogits: logits, answers: answers)
+                }
+            }
+            let timing = try shardTiming(shard.directory)
+            accumulator.addSgemm(seconds: timing.seconds, flops: timing.flops)
+        }
+        try output.writing(LensPromptFile.name) { _ in try writer.finish() }
+        let summary = accumulator.summary()
+        try LensReport.write(summary, tokenStrings: [:], to: output)
+        // The chosen prompt's top-k table carries the dump's token strings: the shard that ran that prompt wrote it.
+        if let holder = shards.first(where: { ($0.header.promptStart..<$0.header.promptEnd).contains(header.options.heatmapPrompt) }) {
+            try output.write(try Data(contentsOf: URL(fileURLWithPath: holder.directory + "/lens_topk.csv")), to: "lens_topk.csv")
+        }
+        return summary
+    }
+
+    /// The sgemm work a shard's summary.json reports.
+    static func shardTiming(_ directory: String) throws -> (seconds: Double, flops: Double) {
+        let path = directory + "/summary.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let gflop = json["sgemm_gflop"] as? Double, let seconds = json["sgemm_seconds"] as? Double else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's summary.json with sgemm_gflop and sgemm_seconds")
+        }
+        return (seconds, gflop * 1e9)
+    }
+
+    public static func mergeFilter(_ directories: [String], to output: OutputDirectory) throws -> FilterResult {
+        let files = try directories.map { directory -> (String, HDF5File, FilterStream.Header) in
+            let path = directory + "/" + FilterStream.promptsName
+            let file = try HDF5File(readingFrom: path)
+            let attributes = try file.attributes(of: "/")
+            guard attributes["schema"]?.string == FilterStream.schema, let text = attributes["header"]?.string,
+                  let header = try? JSONDecoder().decode(FilterStream.Header.self, from: Data(text.utf8)) else {
+                throw FourierLensError.badInput(file: path, dataset: "-", expected: "a \(FilterStream.promptsName) written by fourierlens filter (schema \(FilterStream.schema))")
+            }
+            return (directory, file, header)
+        }
+        let shards = try ordered(files.map { ($0.0, $0.2) }, start: \.promptStart, end: \.promptEnd, same: { a, b in
+            var b = b
+            (b.promptStart, b.promptEnd) = (a.promptStart, a.promptEnd)
+            return a == b
+        }, file: FilterStream.promptsName)
+        let statisticsFiles = shards.map { shard in files.first { $0.0 == shard.directory }!.1 }
+        let filteredFiles = try shards.map { try HDF5File(readingFrom: $0.directory + "/" + FilterStream.filteredName) }
+        var header = shards[0].header
+        header.promptEnd = shards.last!.header.promptEnd
+        let n = header.promptEnd - header.promptStart, width = FilterRun.statistics.count, d = header.dModel
+
+        let copied = try concatenatedDatasets(filteredFiles)
+        let (filtered, statistics) = try FilterStream.open(header, copied: copied, output: output)
+        var accumulator = FilterAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues)
+        var answers: [Int64?] = []
+        for file in statisticsFiles {
+            let count = try file.datasetInfo("/prompts/answer").shape[0]
+            let values = try file.readExactIntegers("/prompts/answer", start: [0], count: [count])
+            let isNumber = try file.readExactIntegers("/prompts/answer_is_number", start: [0], count: [count])
+            answers += (0..<count).map { isNumber[$0] != 0 ? values[$0] : nil }
+        }
+        for answer in answers { accumulator.addPrompt(answer: answer) }
+        let block = 256
+        for (slot, hook) in header.hookNames.enumerated() {
+            var local = 0
+            for (shard, (statisticsFile, filteredFile)) in zip(shards, zip(statisticsFiles, filteredFiles)) {
+                let count = shard.header.promptEnd - shard.header.promptStart
+                for start in stride(from: 0, to: count, by: block) {
+                    let rows = min(block, count - start)
+                    let stats = try statisticsFile.readExactDoubles("/filter/stats", start: [slot, start, 0], count: [1, rows, width])
+                    let activations = try filteredFile.readFloats("/acts/\(hook)", start: [start, 0], count: [rows, d])
+                    try filtered.write(activations, to: "/acts/\(hook)", at: (local + start) * d)
+                    try statistics.write(stats, to: "/filter/stats", at: (slot * n + local + start) * width)
+                    for j in 0..<rows {
+                        accumulator.add(readout: slot, Array(stats[j * width ..< (j + 1) * width]), answer: answers[local + start + j])
+                    }
+                }
+                local += count
+            }
+        }
+        try FilterStream.writePrompts(statistics, range: header.promptStart..<header.promptEnd, answers: answers)
+        try filtered.finish()
+        try statistics.finish()
+        let frequencies = FourierFilter.band(FourierFilter.Removed(rawValue: header.removed) ?? .low, tau: header.tau, p: header.numberValues.count)
+        let result = accumulator.result(filter: FilterBand(removed: FourierFilter.Removed(rawValue: header.removed) ?? .low, tau: header.tau,
+                                                           removedFrequencies: frequencies, rank: header.rank, dModel: header.dModel))
+        try FilterReport.write(result, to: output)
+        return result
+    }
+
+    /// filtered.h5's small datasets over all shards: the prompts' concatenated, the tokens' from the first.
+    static func concatenatedDatasets(_ files: [HDF5File]) throws -> [FilterStream.Copied] {
+        let perPrompt: Set<String> = ["/prompts/answer", "/prompts/values", "/prompts/position", "/prompts/text"]
+        var copied: [FilterStream.Copied] = []
+        for path in ["/tokens/ids", "/tokens/values", "/prompts/answer", "/prompts/values", "/prompts/position", "/tokens/strings", "/prompts/text"] {
+            guard files[0].kind(of: path) == .dataset else { continue }
+            let info = try files[0].datasetInfo(path)
+            let attributes = info.attributes.compactMap { name, value in value.string.map { (name, $0) } }.sorted { $0.0 < $1.0 }
+            let sources = perPrompt.contains(path) ? files : [files[0]]
+            if info.elementType.isString {
+                copied.append(.init(path: path, integers: nil, strings: try sources.flatMap { try $0.readStrings(path) }, attributes: attributes))
+            } else {
+                copied.append(.init(path: path, integers: try sources.flatMap { try $0.readIntegers(path) }, strings: nil, attributes: attributes))
+            }
+        }
+        return copied
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import FourierLens
+import Foundation
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the reports of lens or filter shards (--prompts START:END) into the report of one run over all their prompts.",
+        discussion: "The shards must come from the same dump and options and follow each other without gap or overlap. Every summary is recomputed from the merged per-prompt files (lens_prompts.h5 or filter_prompts.h5), so the result equals an unsharded run's."
+    )
+
+    @Argument(help: "The shards' report directories, in any order.")
+    var shards: [String]
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("merge needs at least one shard directory") }
+    }
+
+    func run() throws {
+        let kinds = try shards.map { try ShardMerge.kind(of: $0) }
+        if let other = zip(shards, kinds).first(where: { $0.1 != kinds[0] }) {
+            throw FourierLensError.badInput(file: other.0, dataset: "-", expected: "a \(kinds[0].rawValue) shard like \(shards[0]), found a \(other.1.rawValue) report")
+        }
+        let directory = try output.directory(default: "\(stem(shards[0]))-merged", inputs: shards)
+        switch kinds[0] {
+        case .lens: _ = try ShardMerge.mergeLens(shards, to: directory)
+        case .filter: _ = try ShardMerge.mergeFilter(shards, to: directory)
+        }
+        try directory.commit()
+        output.announce(directory)
+    }
+}
