@@ -40,6 +40,7 @@ bench: build
 	$(PYTHON) benchmarks/spectrum_benchmark.py
 	$(PYTHON) benchmarks/probe_benchmark.py
 	$(PYTHON) benchmarks/lens_benchmark.py
+	$(PYTHON) benchmarks/lens_scale_benchmark.py
 
 # Coverage-guided fuzzing (libFuzzer) of the HDF5 reader and the dump validator, seeded from
 # Tests/Fuzz/corpus. Crashing inputs land in $(FUZZ_DIR)/crashes: copy each one to

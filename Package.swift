@@ -24,7 +24,7 @@ let package = Package(
         .executableTarget(
             name: "fourierlens",
             dependencies: [
-                "FourierLens", "CLAPACK",
+                "FourierLens", "CLAPACK", "CKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -135,3 +135,6 @@ void fl_widen_bf16(const unsigned short *words, float *out, size_t count) {
     unsigned int *bits = (unsigned int *)out;  // the compiler vectorises this shift
     for (size_t i = 0; i < count; i++) bits[i] = (unsigned int)words[i] << 16;
 }
+
+#include <malloc.h>
+void fl_fix_mmap_threshold(size_t bytes) { mallopt(M_MMAP_THRESHOLD, (int)bytes); }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import FourierLens
 import Foundation
 
@@ -42,5 +43,11 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("fourierlens: \(message)\n".utf8))
 }
 
+// Large buffers (a block's logit tile, a widened W_U tile) are allocated and freed once per
+// block, some on worker threads. glibc's default raises its mmap threshold after the first free
+// and then serves them from per-thread heaps, which fragment: resident memory crept up with the
+// number of blocks. A fixed threshold keeps every large buffer an mmap returned on free, so memory
+// stays flat however many prompts a run takes (Tests/python/test_lens_memory.py).
+fl_fix_mmap_threshold(128 << 10)
 TemporaryPaths.removeOnInterrupt()
 exit(runFourierLens())

@@ -44,7 +44,14 @@ def test_lens_topk_shows_every_token_as_text(tmp_path):
     fourierlens("lens", dump, "--out", str(tmp_path / "lens"), "--top-k", "5", "--quiet")
     with open(tmp_path / "lens" / "lens_topk.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == N * 5 and all(row["token"] == f"tok{row['token_id']}·" for row in rows)
+    # lens_topk.csv: the chosen prompt (the middle one) per readout; every prompt's top-k is in lens_prompts.h5.
+    with h5py.File(tmp_path / "lens" / "lens_prompts.h5", "r") as f:
+        readouts, prompts, k = f["lens/top_token"].shape
+        assert (prompts, k) == (N, 5)
+        chosen = f["lens/top_token"][:, N // 2, :]
+    assert len(rows) == readouts * 5 and all(row["token"] == f"tok{row['token_id']}·" for row in rows)
+    assert all(int(row["prompt"]) == N // 2 for row in rows)
+    assert sorted(int(row["token_id"]) for row in rows) == sorted(chosen.ravel().tolist())
 
 
 def test_token_text_roles_are_checked(tmp_path):

@@ -1,5 +1,6 @@
 """python -m fourierlens [export] --model DIR --numbers 0-299 --prompts addition --out dump.h5
-python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]"""
+python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]
+python -m fourierlens merge SHARD.h5 ... --out dump.h5   (shards written with --prompt-range)"""
 import argparse
 import sys
 
@@ -68,6 +69,8 @@ def _export_parser(sub, formatter):
                         help="'addition' (answers within --numbers), a template with {n} such as 'There are {n} apples.', "
                              "@FILE of templates, FILE.jsonl of prompts (JSON lines: text, answer, value), or none")
     parser.add_argument("--count", type=int, default=500, help="number of addition prompts")
+    parser.add_argument("--prompt-range", default=None, metavar="START:END",
+                        help="export only these prompts of the list (END excluded): a shard for `merge`")
     parser.add_argument("--position", default="number",
                         help="'number' (the prompt's number), 'last' (the last token, special tokens included), "
                              "'last_nonspecial', a single token such as '=' (its last occurrence), "
@@ -101,6 +104,20 @@ def _import_parser(sub, formatter):
     parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
 
+def _merge_parser(sub, formatter):
+    parser = sub.add_parser("merge", formatter_class=formatter,
+                            help="concatenate dump shards (written with --prompt-range) into one dump")
+    parser.add_argument("shards", nargs="+", help="the shards' dump files, in any order")
+    parser.add_argument("--out", required=True, help="the dump to write (refused if it exists)")
+    parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+
+
+def _run_merge(args):
+    from .shards import merge_dumps
+
+    merge_dumps(args.shards, args.out, overwrite=args.overwrite)
+
+
 def _run_export(args):
     from transformers.utils import logging as transformers_logging
 
@@ -115,8 +132,13 @@ def _run_export(args):
     if args.prompts == "addition" and not prompt_numbers:
         raise ExportError("expected number tokens for --prompts addition; this tokenizer keeps no 0..n whole (give --numbers)")
     position = int(args.position) if args.position.lstrip("-").isdigit() else args.position
-    export_dump(model, tokenizer, args.out, numbers=numbers,
-                prompts=build_prompts(args.prompts, prompt_numbers, args.count, args.seed),
+    prompts = build_prompts(args.prompts, prompt_numbers, args.count, args.seed)
+    prompt_range = None
+    if args.prompt_range:
+        from .shards import parse_prompt_range
+
+        prompt_range = parse_prompt_range(args.prompt_range, len(prompts or []))
+    export_dump(model, tokenizer, args.out, numbers=numbers, prompts=prompts, prompt_range=prompt_range,
                 position=position, sites=args.sites.split(",") if args.sites else None,
                 layers=parse_range(args.layers) if args.layers else None, leading_space=args.leading_space,
                 dtype=args.dtype, unembedding=None if args.unembedding == "none" else args.unembedding,
@@ -135,15 +157,16 @@ def main(argv=None, prog="python -m fourierlens"):
     formatter = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
-    sub = parser.add_subparsers(dest="command", metavar="{export,import}")
+    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge}")
     _export_parser(sub, formatter)
     _import_parser(sub, formatter)
+    _merge_parser(sub, formatter)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("export", "import", "-h", "--help"):
+    if not argv or argv[0] not in ("export", "import", "merge", "-h", "--help"):
         argv = ["export"] + argv  # the export options alone, as before subcommands
     args = parser.parse_args(argv)
     try:
-        (_run_import if args.command == "import" else _run_export)(args)
+        {"import": _run_import, "merge": _run_merge}.get(args.command, _run_export)(args)
     except ExportError as error:
         print(f"{prog.split()[-1]}: {error}", file=sys.stderr)
         return 2

@@ -59,15 +59,27 @@ def reference_logits(cache, bridge, mode, positions):
 
 
 def lens_top(dump, mode, out):
-    """fourierlens lens --norm mode: {(site, layer): [(prompt, token_id, logit), ...]} of lens_topk.csv."""
+    """fourierlens lens --norm mode: {(site, layer): [(prompt, token_id, logit, rank, text), ...]}, every
+    prompt's top-k from lens_prompts.h5; the text (lens_topk.csv) only for the chosen prompt, else None."""
     result = subprocess.run([fourierlens_bin(), "lens", dump, "--norm", mode, "--top-k", "5", "--out", out, "--quiet"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    top = {}
+    text = {}
     with open(os.path.join(out, "lens_topk.csv"), newline="") as f:
         for row in csv.DictReader(f):
-            top.setdefault((row["site"], int(row["layer"])), []).append(
-                (int(row["prompt"]), int(row["token_id"]), float(row["logit"]), int(row["rank"]), row["token"]))
+            text[(row["site"], int(row["layer"]), int(row["prompt"]), int(row["rank"]))] = row["token"]
+    top = {}
+    with h5py.File(os.path.join(out, "lens_prompts.h5"), "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["readouts/name"][...]]
+        prompts = f["prompts/index"][...]
+        tokens, logits = f["lens/top_token"][...], f["lens/top_logit"][...]
+    for i, name in enumerate(names):
+        layer, site = int(name.split(".")[1]), name.split("hook_")[1]
+        rows = top.setdefault((site, layer), [])
+        for j, prompt in enumerate(prompts):
+            for r in range(tokens.shape[2]):
+                rows.append((int(prompt), int(tokens[i, j, r]), float(logits[i, j, r]), r + 1,
+                             text.get((site, layer, int(prompt), r + 1))))
     return top
 
 
@@ -139,8 +151,9 @@ def test_lens_topk_shows_token_text(setup):
     _, tokenizer = load_minilm()
     top = lens_top(dumps["hf"], "recompute", str(root / "lens-text"))
     rows = [row for rows in top.values() for row in rows]
-    assert rows and all(text == tokenizer.decode([token]) for _, token, _, _, text in rows)
-    assert any(text for *_, text in rows)
+    shown = [row for row in rows if row[4] is not None]
+    assert shown and all(text == tokenizer.decode([token]) for _, token, _, _, text in shown)
+    assert any(text for *_, text in shown)
 
 
 def test_dumps_from_transformer_lens_equal_the_hugging_face_dump(setup):

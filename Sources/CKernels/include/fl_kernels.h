@@ -20,4 +20,8 @@ void fl_widen_f16(const unsigned short *words, float *out, size_t count);
 /// bfloat16 words to float32, exactly (the word is the float's upper half).
 void fl_widen_bf16(const unsigned short *words, float *out, size_t count);
 
+/// Serves every allocation of at least `bytes` by mmap, returned on free (glibc's threshold
+/// otherwise grows after the first such free; see fourierlens/main.swift).
+void fl_fix_mmap_threshold(size_t bytes);
+
 #endif

@@ -78,24 +78,26 @@ public struct FourierFilter: Sendable {
     }
 
     /// Rows of number logits [rows × p]: each row's energy in the removed band and at every
-    /// k ≥ 1 (the row centred), in the orthonormal real Fourier basis: (2/p)|x̂[k]|², and
-    /// |x̂[p/2]|²/p for even p — the spectrum's band and non-constant energies, by Parseval.
+    /// k ≥ 1, in the orthonormal real Fourier basis: (2/p)|x̂[k]|², and |x̂[p/2]|²/p for even p
+    /// — the spectrum's band and non-constant energies (both from one transform, so the bands
+    /// of a split add up to the total).
     public func rowEnergies(_ logits: [Float], rows: Int) -> [(band: Double, total: Double)] {
         guard rows > 0 else { return [] }
         let fft = RealFFT(length: p, count: 1, layout: .rows)
+        let removed = Set(removedFrequencies)
         return (0..<rows).map { r in
-            let row = logits[r * p ..< (r + 1) * p]
-            let mean = row.reduce(0.0) { $0 + Double($1) } / Double(p)
-            let total = row.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
-            let band = row.withUnsafeBufferPointer { input in
+            logits[r * p ..< (r + 1) * p].withUnsafeBufferPointer { input in
                 fft.transform(input) { c in
-                    removedFrequencies.reduce(0.0) { sum, k in
-                        let power = Double(c[2 * k]) * Double(c[2 * k]) + Double(c[2 * k + 1]) * Double(c[2 * k + 1])
-                        return sum + power * (2 * k == p ? 1 : 2) / Double(p)
+                    // k = 0 is the row's mean: left out, as centring the row would.
+                    var band = 0.0, total = 0.0
+                    for k in 1..<fft.bins {
+                        let energy = (Double(c[2 * k]) * Double(c[2 * k]) + Double(c[2 * k + 1]) * Double(c[2 * k + 1])) * (2 * k == p ? 1 : 2) / Double(p)
+                        total += energy
+                        if removed.contains(k) { band += energy }
                     }
+                    return (band, total)
                 }
             }
-            return (band, total)
         }
     }
 

@@ -105,12 +105,7 @@ public final class HDF5Writer {
     /// HDF5; returns its byte offset in the file (nil when it holds no elements). On-disk only.
     public func reserve(at path: String, shape: [Int], fileType: hid_t) throws -> Int? {
         precondition(onDisk, "reserving space needs a writer on disk")
-        let fid = try openFileID()
-        try parentGroup(of: path)
-        let dims = shape.map { hsize_t($0) }
-        let space = HDF5Handle(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace)
-        let dcpl = HDF5Handle(H5Pcreate(fl_h5p_dataset_create()), .plist)
-        H5Pset_obj_track_times(dcpl.id, false)
+        let (fid, space, dcpl) = try prepareDataset(at: path, shape: shape)
         H5Pset_layout(dcpl.id, H5D_CONTIGUOUS)
         H5Pset_alloc_time(dcpl.id, H5D_ALLOC_TIME_EARLY)
         H5Pset_fill_time(dcpl.id, H5D_FILL_TIME_NEVER)
@@ -181,14 +176,22 @@ public final class HDF5Writer {
         if !parent.isEmpty, parent != "/" { try createGroup(parent) }
     }
 
-    private func writeDataset(at path: String, shape: [Int], fileType: hid_t, memType: hid_t, storage: Storage,
-                              data: () -> UnsafeRawPointer) throws {
+    /// The file, the dataspace of `shape` and a creation property list without timestamps, the
+    /// parent groups of `path` created.
+    private func prepareDataset(at path: String, shape: [Int]) throws -> (hid_t, HDF5Handle, HDF5Handle) {
         let fid = try openFileID()
         try parentGroup(of: path)
         let dims = shape.map { hsize_t($0) }
         let space = HDF5Handle(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace)
         let dcpl = HDF5Handle(H5Pcreate(fl_h5p_dataset_create()), .plist)
         H5Pset_obj_track_times(dcpl.id, false)
+        return (fid, space, dcpl)
+    }
+
+    private func writeDataset(at path: String, shape: [Int], fileType: hid_t, memType: hid_t, storage: Storage,
+                              data: () -> UnsafeRawPointer) throws {
+        let (fid, space, dcpl) = try prepareDataset(at: path, shape: shape)
+        let dims = shape.map { hsize_t($0) }
         if let chunkRows = storage.chunkRows, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) {
             var chunk = dims
             chunk[0] = hsize_t(min(chunkRows, shape[0]))

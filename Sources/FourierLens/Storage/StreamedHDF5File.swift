@@ -45,7 +45,7 @@ public final class StreamedHDF5File {
         if statvfs(directory, &disk) == 0 {
             let free = Int(disk.f_bavail) &* Int(disk.f_frsize)
             guard free > total + (1 << 20) else {
-                throw FourierLensError.outputFailure(output: shownAs, reason: "it needs \(byteCount(total)) and \(byteCount(free)) are free")
+                throw FourierLensError.outputFailure(output: shownAs, reason: "\(String(cString: strerror(ENOSPC))): it needs \(byteCount(total)), \(byteCount(free)) are free")
             }
         }
         let writer = try HDF5Writer(creating: path, onDisk: true)
