@@ -27,6 +27,8 @@ public struct LensSummary: Sendable {
     /// Prompts whose answer is not a number token: left out of the number accuracies.
     public let answersNotNumbers: Int
     public let options: LensOptions
+    /// The readout read only as the KL reference (not asked for): reports leave it out.
+    public let referenceOnly: Int?
     /// The chosen prompt (options.heatmapPrompt): its answer, and per readout its number logits
     /// and its readouts (nil per readout when the run did not hold that prompt).
     public let chosenAnswer: Int64?
@@ -34,6 +36,21 @@ public struct LensSummary: Sendable {
     public let chosenReadouts: [LensPromptReadout?]
     public var sgemmSeconds = 0.0
     public var sgemmFlops = 0.0
+}
+
+extension LensSummary {
+    /// The summary without the readout read only as the KL reference: what the user asked for.
+    public func askedOnly() -> LensSummary {
+        guard let skip = referenceOnly else { return self }
+        let keep = readouts.indices.filter { $0 != skip }
+        var summary = LensSummary(readouts: keep.map { readouts[$0] }, rows: keep.map { rows[$0] }, spectra: keep.map { spectra[$0] },
+                                  prompts: prompts, numberValues: numberValues, answersNotNumbers: answersNotNumbers, options: options,
+                                  referenceOnly: nil, chosenAnswer: chosenAnswer, chosenLogits: keep.map { chosenLogits[$0] },
+                                  chosenReadouts: keep.map { chosenReadouts[$0] })
+        summary.sgemmSeconds = sgemmSeconds
+        summary.sgemmFlops = sgemmFlops
+        return summary
+    }
 }
 
 /// Gathers the summary of a lens run from its per-prompt results, fed in prompt order (a run
@@ -51,6 +68,7 @@ public struct LensAccumulator {
     let numberValues: [Int64]
     let known: Set<Int64>
     let options: LensOptions
+    let referenceOnly: Int?
     private var sums: [Sums]
     private var rows = 0
     private var notNumbers = 0
@@ -61,8 +79,9 @@ public struct LensAccumulator {
     private let fft: RealFFT?
     private var centred: [Float]
 
-    public init(readouts: [(site: Site, layer: Int)], numberValues: [Int64], options: LensOptions) {
+    public init(readouts: [(site: Site, layer: Int)], numberValues: [Int64], options: LensOptions, referenceOnly: Int?) {
         self.readouts = readouts
+        self.referenceOnly = referenceOnly
         self.numberValues = numberValues
         known = Set(numberValues)
         self.options = options
@@ -75,7 +94,8 @@ public struct LensAccumulator {
     }
 
     public init(context: LensContext) {
-        self.init(readouts: context.readouts, numberValues: context.numberValues, options: context.options)
+        self.init(readouts: context.readouts, numberValues: context.numberValues, options: context.options,
+                  referenceOnly: context.referenceOnlyForKL ? context.referenceReadout : nil)
     }
 
     /// Rows `keep` of a computed block whose first row is prompt `firstPrompt`; `answers` holds
@@ -159,7 +179,7 @@ public struct LensAccumulator {
                 topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z)))
         }
         var summary = LensSummary(readouts: readouts, rows: out, spectra: spectra, prompts: rows, numberValues: numberValues,
-                                  answersNotNumbers: notNumbers, options: options, chosenAnswer: chosenAnswer,
+                                  answersNotNumbers: notNumbers, options: options, referenceOnly: referenceOnly, chosenAnswer: chosenAnswer,
                                   chosenLogits: chosenLogits, chosenReadouts: chosenReadouts)
         summary.sgemmSeconds = sgemmSeconds
         summary.sgemmFlops = sgemmFlops

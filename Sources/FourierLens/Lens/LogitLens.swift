@@ -55,6 +55,8 @@ public struct LensPromptReadout: Sendable, Equatable {
     public let rank: Int?
     public let logprob: Double?
     public let entropy: Double
+    /// log Σ e^z over the vocabulary: a token's probability is e^{logit − logSumExp}.
+    public let logSumExp: Double
     public let kl: Double?
     /// The argmax over the number tokens: its index in the sorted numbers, and its value.
     public let predictedIndex: Int?
@@ -62,7 +64,8 @@ public struct LensPromptReadout: Sendable, Equatable {
     /// The top tokens, best first (column −1 when read back from a file, which keeps tokens).
     public let top: [(column: Int, token: Int64, logit: Float)]
     public static func == (a: Self, b: Self) -> Bool {
-        a.rank == b.rank && a.logprob == b.logprob && a.entropy == b.entropy && a.kl == b.kl && a.predictedIndex == b.predictedIndex
+        a.rank == b.rank && a.logprob == b.logprob && a.entropy == b.entropy && a.logSumExp == b.logSumExp && a.kl == b.kl
+            && a.predictedIndex == b.predictedIndex
             && a.top.map(\.token) == b.top.map(\.token) && a.top.map(\.logit) == b.top.map(\.logit)
     }
 }
@@ -72,8 +75,10 @@ public struct LensContext: Sendable {
     public let unembedding: Unembedding
     public let norm: FinalNorm?
     public let readouts: [(site: Site, layer: Int)]
-    /// The readout whose distribution is "final" for KL (the last layer's resid_post), if any.
+    /// The readout whose distribution is "final" for KL (the last layer's resid_post), if any,
+    /// and whether it was read only for that (not asked for: reports leave it out).
     public let referenceReadout: Int?
+    public var referenceOnlyForKL = false
     /// The number tokens that have a column in W_U, sorted by value.
     public let numberValues: [Int64]
     let numberWeights: Matrix
@@ -89,6 +94,14 @@ public struct LensContext: Sendable {
         numberWeights = unembedding.columns(valid.map { columns[$0]! })
         numberBias = valid.map { unembedding.bias?[columns[$0]!] ?? 0 }
         self.numberValues = valid.map { numberValues[$0] }
+    }
+}
+
+extension LensContext {
+    func with(referenceOnlyForKL: Bool) -> LensContext {
+        var context = self
+        context.referenceOnlyForKL = referenceOnlyForKL
+        return context
     }
 }
 
@@ -120,6 +133,7 @@ public enum LogitLens {
         let context = LensContext(unembedding: task.unembedding, norm: task.norm, readouts: task.readouts.map { ($0.site, $0.layer) },
                                   referenceReadout: task.referenceReadout, numberTokens: task.numberTokens,
                                   numberValues: task.numberValues, options: options)
+            .with(referenceOnlyForKL: task.referenceOnlyForKL)
         let n = task.readouts.first?.activations.rows ?? 0
         var accumulator = LensAccumulator(context: context)
         var prompts = Array(repeating: [LensPromptReadout](), count: task.readouts.count)
@@ -208,7 +222,7 @@ public enum LogitLens {
                 readouts[i].append(LensPromptReadout(
                     rank: answerColumn[row] >= 0 ? s.above + 1 : nil,
                     logprob: answerColumn[row] >= 0 ? Double(answerLogit[row]) - lse : nil,
-                    entropy: lse - s.weighted / s.sum, kl: kl, predictedIndex: best,
+                    entropy: lse - s.weighted / s.sum, logSumExp: lse, kl: kl, predictedIndex: best,
                     predictedValue: best.map { context.numberValues[$0] }, top: top))
             }
         }

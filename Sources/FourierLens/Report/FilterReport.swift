@@ -20,11 +20,16 @@ public enum FilterReport {
                           .optional(e.accuracyWithin2Before), .optional(e.accuracyWithin2After), .number(e.meanAbsoluteLogitChange)])
         }
         try output.write(table.render(), to: "filter_effect.csv")
-        let layers = result.effects.map { Double($0.layer) }
+        // One pair of lines per site (before solid, after dashed, in the site's colour).
+        let sites = Array(Set(result.effects.map(\.site))).sorted()
+        let series = sites.enumerated().flatMap { colour, site -> [LineChart.Series] in
+            let effects = result.effects.filter { $0.site == site }.sorted { $0.layer < $1.layer }
+            let layers = effects.map { Double($0.layer) }
+            return [.init(name: "\(site.rawValue) before", x: layers, y: effects.map { $0.accuracyBefore ?? .nan }, color: colour),
+                    .init(name: "\(site.rawValue) after", x: layers, y: effects.map { $0.accuracyAfter ?? .nan }, style: .dashed, color: colour)]
+        }
         let chart = LineChart(title: "Direct effect of removing the \(result.filter.removed.rawValue) frequencies (τ = \(result.filter.tau))",
-                              xLabel: "layer", yLabel: "number accuracy of W_U x", series: [
-                                  .init(name: "before", x: layers, y: result.effects.map { $0.accuracyBefore ?? .nan }),
-                                  .init(name: "after", x: layers, y: result.effects.map { $0.accuracyAfter ?? .nan }, style: .dashed)])
+                              xLabel: "layer", yLabel: "number accuracy of W_U x", series: series)
         let chartSVG = chart.svg()
         try output.write(chartSVG, to: "filter_effect.svg")
         try output.write(try encodeJSON(Summary(result)), to: "summary.json")

@@ -2,8 +2,10 @@ import Foundation
 
 /// Writes a lens run: lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json, index.html.
 public enum LensReport {
-    public static func write(_ result: LensSummary, tokenStrings: [Int64: String],
+    /// The readout read only as the KL reference is left out: the report shows what was asked.
+    public static func write(_ full: LensSummary, tokenStrings: [Int64: String],
                              to output: OutputDirectory, extraSections: [ReportPage.Section] = []) throws {
+        let result = full.askedOnly()
         let summaries = result.rows
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
         try output.write(topTokensCSV(result, tokenStrings: tokenStrings).render(), to: "lens_topk.csv")
@@ -37,7 +39,8 @@ public enum LensReport {
                 ("prompts whose answer is not a number token (left out of the number accuracies)", String(result.answersNotNumbers)),
                 ("top periods", "the frequencies of the number-logit spectra (mean magnitude) that stand out above their running median over k ± \(SpectralPeaks.window) by z ≥ \(format(SpectralPeaks.threshold)) (median and MAD of the residuals at k ≥ \(SpectralPeaks.firstFrequency(p: result.numberValues.count))), strongest first; the slow trend (periods longer than \(format(SpectralPeaks.trendPeriod)) numbers) is left out"),
             ]),
-                       .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows)]
+                       .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows),
+                       chosenPromptTable(result, tokenStrings: tokenStrings)]
                 + figures + extraSections
                 + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
                    .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens of prompt \(result.options.heatmapPrompt) per layer and site"),
@@ -47,14 +50,37 @@ public enum LensReport {
     }
 
     static func layersCSV(_ result: LensSummary, _ summaries: [LensSummary.Row]) -> CSVTable {
+        let slots = 3  // SpectralPeaks keeps the strongest three
         var table = CSVTable(header: ["layer", "site", "acc_exact", "acc_pm2", "acc_pm10", "mean_answer_rank", "mean_answer_logprob",
-                                      "mean_entropy", "mean_kl_to_final", "top_periods"])
+                                      "mean_entropy", "mean_kl_to_final"]
+                             + (1...slots).map { "top_period_\($0)" } + (1...slots).map { "top_period_z_\($0)" })
         for s in summaries {
+            let periods = s.topFrequencies.map { Double(result.numberValues.count) / Double($0) }
             table.append([.integer(s.layer), .text(s.site.rawValue), .optional(s.accuracyExact), .optional(s.accuracyWithin2),
                           .optional(s.accuracyWithin10), .optional(s.meanRank), .optional(s.meanLogprob), .number(s.meanEntropy),
-                          .optional(s.meanKL), .text(s.topFrequencies.map { String(Double(result.numberValues.count) / Double($0)) }.joined(separator: ";"))])
+                          .optional(s.meanKL)]
+                         + (0..<slots).map { $0 < periods.count ? .number(periods[$0]) : .missing }
+                         + (0..<slots).map { $0 < s.topFrequencyZ.count ? .number(s.topFrequencyZ[$0]) : .missing })
         }
         return table
+    }
+
+    /// The chosen prompt read layer by layer, as researchers read a lens: per site and layer the
+    /// answer's rank and probability and the top tokens with their text and probability.
+    static func chosenPromptTable(_ result: LensSummary, tokenStrings: [Int64: String]) -> ReportPage.Section {
+        let shown = 5
+        let rows = result.readouts.indices.compactMap { i -> [String]? in
+            guard let readout = result.chosenReadouts[i] else { return nil }
+            let tops = readout.top.prefix(shown).map { top -> String in
+                let text = tokenStrings[top.token].map { "“\($0)”" } ?? "#\(top.token)"
+                return "\(text) \(format(exp(Double(top.logit) - readout.logSumExp)))"
+            }
+            return [result.readouts[i].site.rawValue, String(result.readouts[i].layer), readout.rank.map(String.init) ?? "–",
+                    readout.logprob.map { format(exp($0)) } ?? "–", readout.predictedValue.map(String.init) ?? "–"] + tops
+                + Array(repeating: "", count: shown - tops.count)
+        }
+        return .table(caption: "Prompt \(result.options.heatmapPrompt) (answer \(result.chosenAnswer.map(String.init) ?? "not a number token")) layer by layer: the answer's rank and probability over the vocabulary, the argmax number, and the top \(shown) tokens with their probabilities (--heatmap-prompt picks the prompt; every prompt's are in lens_prompts.h5)",
+                      header: ["site", "layer", "answer rank", "answer p", "argmax number"] + (1...shown).map { "top \($0)" }, rows: rows)
     }
 
     /// The chosen prompt's top tokens per layer and site (every prompt's are in lens_prompts.h5).

@@ -42,6 +42,7 @@ public struct LensPlan {
     public func context(_ options: LensOptions) -> LensContext {
         LensContext(unembedding: unembedding, norm: norm, readouts: readouts, referenceReadout: referenceReadout,
                     numberTokens: numberTokens, numberValues: numberValues, options: options)
+            .with(referenceOnlyForKL: referenceOnlyForKL)
     }
 }
 

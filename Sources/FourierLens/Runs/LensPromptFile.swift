@@ -19,6 +19,8 @@ public enum LensPromptFile {
         public var options: LensOptions
         public var sites: [String]
         public var layers: [Int]
+        /// The readout read only as the KL reference (not asked for), if any.
+        public var referenceOnly: Int?
         public var numberValues: [Int64]
         /// The readouts' hook names, blocks.{layer}.hook_{site}.
         public var readouts: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
@@ -38,7 +40,8 @@ public enum LensPromptFile {
                 .init("/prompts/index", shape: [n], .int64), .init("/prompts/answer", shape: [n], .int64),
                 .init("/prompts/answer_is_number", shape: [n], .int64),
                 .init("/lens/rank", shape: [r, n], .int64), .init("/lens/logprob", shape: [r, n], .float64),
-                .init("/lens/entropy", shape: [r, n], .float64), .init("/lens/kl", shape: [r, n], .float64),
+                .init("/lens/entropy", shape: [r, n], .float64), .init("/lens/lse", shape: [r, n], .float64),
+                .init("/lens/kl", shape: [r, n], .float64),
                 .init("/lens/predicted", shape: [r, n], .int64),
                 .init("/lens/top_token", shape: [r, n, k], .int64), .init("/lens/top_logit", shape: [r, n, k], .float32),
                 .init("/lens/number_logits", shape: [r, n, p], .float32),
@@ -46,6 +49,7 @@ public enum LensPromptFile {
                 try writer.setAttribute("schema", string: LensPromptFile.schema)
                 try writer.setAttribute("header", string: String(decoding: try JSONEncoder.sorted.encode(header), as: UTF8.self))
                 try writer.write(strings: header.readouts, at: "/readouts/name")
+                try writer.write(integers: header.readouts.indices.map { Int64($0 == header.referenceOnly ? 0 : 1) }, at: "/readouts/asked")
                 try writer.write(integers: header.numberValues, at: "/numbers/values")
             }
         }
@@ -70,6 +74,7 @@ public enum LensPromptFile {
                 try file.write(column.map { Int64($0.rank ?? 0) }, to: "/lens/rank", at: at)
                 try file.write(column.map { $0.logprob ?? .nan }, to: "/lens/logprob", at: at)
                 try file.write(column.map(\.entropy), to: "/lens/entropy", at: at)
+                try file.write(column.map(\.logSumExp), to: "/lens/lse", at: at)
                 try file.write(column.map { $0.kl ?? .nan }, to: "/lens/kl", at: at)
                 try file.write(column.map { Int64($0.predictedIndex ?? -1) }, to: "/lens/predicted", at: at)
                 try file.write(column.flatMap { row in (0..<k).map { $0 < row.top.count ? row.top[$0].token : -1 } }, to: "/lens/top_token", at: at * k)
@@ -106,6 +111,7 @@ public enum LensPromptFile {
             func doubles(_ path: String) throws -> [Double] { try file.readExactDoubles(path, start: [0, local], count: [r, count]) }
             let rank = try matrix("/lens/rank"), predicted = try matrix("/lens/predicted")
             let logprob = try doubles("/lens/logprob"), entropy = try doubles("/lens/entropy"), kl = try doubles("/lens/kl")
+            let lse = try doubles("/lens/lse")
             let topToken = try file.readExactIntegers("/lens/top_token", start: [0, local, 0], count: [r, count, k])
             let topLogit = try file.readFloats("/lens/top_logit", start: [0, local, 0], count: [r, count, k])
             let logits = try file.readFloats("/lens/number_logits", start: [0, local, 0], count: [r, count, p])
@@ -117,7 +123,7 @@ public enum LensPromptFile {
                     }
                     let index = predicted[at] >= 0 ? Int(predicted[at]) : nil
                     return LensPromptReadout(rank: rank[at] > 0 ? Int(rank[at]) : nil, logprob: logprob[at].isNaN ? nil : logprob[at],
-                                             entropy: entropy[at], kl: kl[at].isNaN ? nil : kl[at], predictedIndex: index,
+                                             entropy: entropy[at], logSumExp: lse[at], kl: kl[at].isNaN ? nil : kl[at], predictedIndex: index,
                                              predictedValue: index.map { header.numberValues[$0] }, top: top)
                 }
             }

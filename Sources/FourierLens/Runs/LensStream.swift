@@ -29,6 +29,7 @@ public enum LensStream {
         let context = plan.context(options)
         return LensPromptFile.Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound,
                                      promptsTotal: plan.prompts, topK: min(options.topK, plan.unembedding.vocabulary), options: options,
-                                     sites: plan.readouts.map(\.site.rawValue), layers: plan.readouts.map(\.layer), numberValues: context.numberValues)
+                                     sites: plan.readouts.map(\.site.rawValue), layers: plan.readouts.map(\.layer),
+                                     referenceOnly: plan.referenceOnlyForKL ? plan.referenceReadout : nil, numberValues: context.numberValues)
     }
 }

@@ -43,7 +43,8 @@ public enum ShardMerge {
         var header = shards[0].header
         header.promptEnd = shards.last!.header.promptEnd
         let writer = try output.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: output.given, header: header) }
-        var accumulator = LensAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues, options: header.options)
+        var accumulator = LensAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues, options: header.options,
+                                          referenceOnly: header.referenceOnly)
         let p = header.numberValues.count, block = max(1, header.options.promptBlock)
         for shard in shards {
             let reader = readers.first { $0.0 == shard.directory }!.1
