@@ -9,10 +9,10 @@ import Testing
         let lens = try runTool("lens", Self.demo, "--out", root.appendingPathComponent("lens").path, "--quiet")
         #expect(lens.status == 0, "\(lens.stderr)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("lens").path))
-        #expect(files.isSuperset(of: ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv", "lens_accuracy_resid_post.svg",
+        #expect(files.isSuperset(of: ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv", "lens_prompts.h5", "lens_accuracy_resid_post.svg",
                                       "lens_window_resid_post.svg", "lens_spectrum_resid_post.svg", "summary.json", "index.html"]))
         let layers = try String(contentsOf: root.appendingPathComponent("lens/lens_layers.csv"), encoding: .utf8).split(separator: "\r\n")
-        #expect(layers[0] == "layer,site,acc_exact,acc_pm2,acc_pm10,mean_answer_rank,mean_answer_logprob,mean_entropy,mean_kl_to_final,top_periods")
+        #expect(layers[0] == "layer,site,acc_exact,acc_pm2,acc_pm10,mean_answer_rank,mean_answer_logprob,mean_entropy,mean_kl_to_final,top_period_1,top_period_2,top_period_3,top_period_z_1,top_period_z_2,top_period_z_3")
         #expect(layers[1].hasPrefix("0,resid_post,1.0,1.0,1.0,1.0,"))
         let filter = try runTool("filter", Self.demo, "--remove", "high", "--tau", "50", "--out", root.appendingPathComponent("f").path, "--quiet")
         #expect(filter.status == 0, "\(filter.stderr)")
