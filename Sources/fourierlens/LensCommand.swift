@@ -3,7 +3,6 @@ import FourierLens
 import Foundation
 
 extension NormMode: ExpressibleByArgument {}
-extension FourierFilter.Removed: ExpressibleByArgument {}
 
 /// Which activations the lens and the filter read.
 struct ReadoutOptions: ParsableArguments {
@@ -142,13 +141,16 @@ struct FilterCommand: ParsableCommand {
 
     @OptionGroup var readouts: ReadoutOptions
 
-    @Option(help: "Which band to remove: low (1 ≤ k < tau, a high-pass filter) or high (tau ≤ k ≤ p/2, a low-pass filter).")
-    var remove: FourierFilter.Removed
+    @Option(help: "What to remove: low (1 ≤ k < tau, a high-pass filter), high (tau ≤ k ≤ p/2, a low-pass filter), or a set of frequencies k such as 14,35,41.")
+    var remove: String?
 
-    @Option(help: "The threshold as a frequency k.")
+    @Option(help: "Keep only these frequencies k (and k = 0), such as 14,35,41: every other is removed.")
+    var keep: String?
+
+    @Option(help: "The threshold of low/high as a frequency k.")
     var tau: Int?
 
-    @Option(help: "The threshold as a period T (k = p/T).")
+    @Option(help: "The threshold of low/high as a period T (k = p/T).")
     var tauPeriod: Double?
 
     @Flag(help: "Filter even when the removed subspace spans all of d_model (the activations then become 0).")
@@ -156,9 +158,24 @@ struct FilterCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    var isBand: Bool { remove == "low" || remove == "high" }
+
     func validate() throws {
-        if (tau == nil) == (tauPeriod == nil) { throw ValidationError("give the threshold as --tau K or as --tau-period T") }
+        guard (remove == nil) != (keep == nil) else { throw ValidationError("give what to filter as --remove low|high|K,K,… or as --keep K,K,…") }
+        if isBand {
+            if (tau == nil) == (tauPeriod == nil) { throw ValidationError("give the threshold of --remove \(remove!) as --tau K or as --tau-period T") }
+        } else if tau != nil || tauPeriod != nil {
+            throw ValidationError("--tau and --tau-period go with --remove low or high, not with a set of frequencies")
+        }
         if let tauPeriod, !(tauPeriod > 1) { throw ValidationError("--tau-period must be greater than 1 (found \(tauPeriod))") }
+    }
+
+    /// What to filter, once p is known.
+    func selection(p: Int) throws -> FrequencySelection {
+        if let keep { return .keep(try FrequencySelection.parseSet(keep, option: "keep", p: p)) }
+        guard isBand else { return .remove(try FrequencySelection.parseSet(remove!, option: "remove", p: p)) }
+        let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
+        return remove == "low" ? .low(tau: k) : .high(tau: k)
     }
 
     func run() throws {
@@ -166,9 +183,7 @@ struct FilterCommand: ParsableCommand {
         let (_, roles, plan) = try readouts.plan(dump, norm: .none)
         let range = try readouts.promptRange(plan.prompts)
         output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
-        let p = plan.numberValues.count
-        let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
-        let (filter, weights) = try FilterRun.prepare(plan, removed: remove, tau: k, allowFullRank: allowFullRank)
+        let (filter, weights) = try FilterRun.prepare(plan, selection: try selection(p: plan.numberValues.count), allowFullRank: allowFullRank)
         let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, prompts: range, to: directory)
         try FilterReport.write(result, to: directory)
         try directory.commit()

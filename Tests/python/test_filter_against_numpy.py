@@ -37,9 +37,9 @@ def energies(logits):
     return power * weights
 
 
-def numpy_filter(w_num, acts, removed, tau):
+def numpy_filter(w_num, acts, removed, tau, ks=None):
     p = w_num.shape[1]
-    ks = band(removed, tau, p)
+    ks = band(removed, tau, p) if ks is None else ks
     m = basis_rows(p, ks) @ w_num.T
     eigenvalues, vectors = np.linalg.eigh(m.T @ m)
     q = vectors[:, eigenvalues > 1e-10 * eigenvalues.max()]
@@ -123,3 +123,62 @@ def test_high_and_low_split_at_the_same_tau(tmp_path):
         [row] = read_effects(out)
         shares[removed] = float(row["band_share_before"])
     assert shares["low"] + shares["high"] == pytest.approx(1, abs=1e-9)
+
+
+def demo_inputs(layers):
+    with h5py.File(DEMO) as f:
+        w_u = f["weights/W_U"][...].astype(np.float64)
+        column = {int(t): c for c, t in enumerate(f["weights/vocab_ids"][...])}
+        ids, values = f["tokens/ids"][...], f["tokens/values"][...]
+        w_num = w_u[:, [column[int(t)] for t in ids[np.argsort(values)]]]
+        acts = {layer: f[f"acts/blocks.{layer}.hook_resid_post"][...].astype(np.float64) for layer in layers}
+    return w_num, acts
+
+
+KEY = [30, 60, 120, 150]  # periods 10, 5, 2.5 and 2 over the demo's p = 300 numbers
+
+
+@pytest.mark.parametrize("option", ["--remove", "--keep"])
+def test_a_set_of_frequencies_is_removed_or_kept_as_numpy_does(tmp_path, option):
+    """Nanda et al.'s excluded (--remove SET) and restricted (--keep SET) ablations."""
+    out = tmp_path / "f"
+    fourierlens("filter", DEMO, option, ",".join(map(str, KEY)), "--layers", "1", "--out", str(out), "--quiet")
+    w_num, acts = demo_inputs([1])
+    removed = KEY if option == "--remove" else [k for k in range(1, 151) if k not in KEY]
+    want = numpy_filter(w_num, acts[1], None, None, ks=removed)
+    [row] = read_effects(out)
+    assert row["removed"] == option[2:] and row["tau"] == ""
+    assert int(row["rank"]) == want["rank"]
+    for key in ("norm_kept", "band_share_before", "logit_energy_kept"):
+        assert float(row[key]) == pytest.approx(want[key], rel=1e-4), key
+    assert abs(float(row["band_share_after"]) - want["band_share_after"]) < 1e-7
+    with h5py.File(out / "filtered.h5") as filtered:
+        got = filtered["acts/blocks.1.hook_resid_post"][...]
+        assert option[2:] in filtered.attrs["filter_removed"]
+    np.testing.assert_allclose(got, want["filtered"], atol=2e-3 * np.abs(want["filtered"]).max())
+
+
+def test_keep_and_remove_of_one_set_split_the_energy(tmp_path):
+    shares = {}
+    for option in ("--remove", "--keep"):
+        out = tmp_path / option[2:]
+        fourierlens("filter", DEMO, option, ",".join(map(str, KEY)), "--layers", "0", "--out", str(out), "--quiet")
+        [row] = read_effects(out)
+        shares[option] = float(row["band_share_before"])
+    assert shares["--remove"] + shares["--keep"] == pytest.approx(1, abs=1e-9)
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--remove", "0,5"], "frequencies k within 1–150"),
+    (["--keep", "151"], "frequencies k within 1–150"),
+    (["--remove", "5,5"], "each frequency once"),
+    (["--remove", "5,x"], "found \"x\""),
+    (["--remove", "5", "--tau", "3"], "--tau and --tau-period go with --remove low or high"),
+    (["--remove", "high"], "--tau K or as --tau-period T"),
+    (["--remove", "5", "--keep", "6"], "--remove low|high|K,K,… or as --keep"),
+])
+def test_bad_frequency_sets_are_one_line(tmp_path, args, fragment):
+    out = tmp_path / "never"
+    result = subprocess.run([tool(), "filter", DEMO, *args, "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 2 and not out.exists(), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr, result.stderr

@@ -15,8 +15,7 @@ public struct FourierFilter: Sendable {
     }
 
     public let p: Int
-    public let tau: Int
-    public let removed: Removed
+    public let selection: FrequencySelection
     public let removedFrequencies: [Int]
     /// Q: [d × rank], orthonormal columns spanning the removed directions.
     let basis: DoubleMatrix
@@ -27,11 +26,14 @@ public struct FourierFilter: Sendable {
     public var dModel: Int { basis.rows }
 
     public init(numberUnembedding: Matrix, removed: Removed, tau: Int) throws {
+        try self.init(numberUnembedding: numberUnembedding, selection: removed == .low ? .low(tau: tau) : .high(tau: tau))
+    }
+
+    public init(numberUnembedding: Matrix, selection: FrequencySelection) throws {
         let p = numberUnembedding.cols, d = numberUnembedding.rows
         self.p = p
-        self.tau = tau
-        self.removed = removed
-        removedFrequencies = FourierFilter.band(removed, tau: tau, p: p)
+        self.selection = selection
+        removedFrequencies = selection.frequencies(p: p)
         let f = FourierFilter.basisRows(p: p, frequencies: removedFrequencies)  // [r × p]
         let w = DoubleMatrix(rows: d, cols: p, values: numberUnembedding.values.map(Double.init))
         let m = f.timesTransposed(w)  // [r × d]
@@ -43,11 +45,7 @@ public struct FourierFilter: Sendable {
 
     /// The frequencies a band removes: low is 1 ≤ k < τ, high is τ ≤ k ≤ p/2 (k = 0 is never removed).
     public static func band(_ removed: Removed, tau: Int, p: Int) -> [Int] {
-        let top = p / 2
-        switch removed {
-        case .low: return Array(1..<max(1, min(tau, top + 1)))
-        case .high: return tau > top ? [] : Array(max(tau, 1)...top)
-        }
+        (removed == .low ? FrequencySelection.low(tau: tau) : .high(tau: tau)).frequencies(p: p)
     }
 
     /// The rows of `x` with the band removed.

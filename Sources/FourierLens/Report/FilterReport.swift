@@ -13,7 +13,7 @@ public enum FilterReport {
                                       "band_share_after", "logit_energy_kept", "acc_before", "acc_after", "acc_pm2_before",
                                       "acc_pm2_after", "mean_abs_logit_change"])
         for e in result.effects {
-            table.append([.integer(e.layer), .text(e.site.rawValue), .text(result.filter.removed.rawValue), .integer(result.filter.tau),
+            table.append([.integer(e.layer), .text(e.site.rawValue), .text(result.filter.selection.name), result.filter.selection.tau.map { .integer($0) } ?? .missing,
                           .integer(result.filter.rank), .integer(result.filter.dModel), .optional(e.normKept),
                           .optional(e.bandShareBefore), .optional(e.bandShareAfter), .optional(e.logitEnergyKept),
                           .optional(e.accuracyBefore), .optional(e.accuracyAfter),
@@ -28,13 +28,13 @@ public enum FilterReport {
             return [.init(name: "\(site.rawValue) before", x: layers, y: effects.map { $0.accuracyBefore ?? .nan }, color: colour),
                     .init(name: "\(site.rawValue) after", x: layers, y: effects.map { $0.accuracyAfter ?? .nan }, style: .dashed, color: colour)]
         }
-        let chart = LineChart(title: "Direct effect of removing the \(result.filter.removed.rawValue) frequencies (τ = \(result.filter.tau))",
+        let chart = LineChart(title: "Direct effect of removing \(result.filter.selection.describe(p: result.filter.p))",
                               xLabel: "layer", yLabel: "number accuracy of W_U x", series: series)
         let chartSVG = chart.svg()
         try output.write(chartSVG, to: "filter_effect.svg")
         try output.write(try encodeJSON(Summary(result)), to: "summary.json")
         let page = ReportPage(
-            title: "FourierLens filter", subtitle: "removed \(result.filter.removed.rawValue) frequencies k = \(bandText(result.filter)), a subspace of rank \(result.filter.rank) of d_model = \(result.filter.dModel)",
+            title: "FourierLens filter", subtitle: "removed \(result.filter.selection.describe(p: result.filter.p)), a subspace of rank \(result.filter.rank) of d_model = \(result.filter.dModel)",
             sections: [
                 .keyValues(caption: "Key numbers", pairs: [
                     ("removed subspace", "rank \(result.filter.rank) of d_model = \(result.filter.dModel)"),
@@ -54,19 +54,14 @@ public enum FilterReport {
         try output.write(page.html(), to: "index.html")
     }
 
-    static func bandText(_ filter: FilterBand) -> String {
-        guard let first = filter.removedFrequencies.first, let last = filter.removedFrequencies.last else { return "none" }
-        return first == last ? "\(first)" : "\(first)–\(last)"
-    }
-
     struct Summary: Encodable {
-        let tool: String, command: String, removed: String, tau: Int, removed_frequencies: [Int], rank: Int, d_model: Int
+        let tool: String, command: String, removed: String, tau: Int?, removed_frequencies: [Int], rank: Int, d_model: Int
         let answers_not_numbers: Int, prompts: Int
         init(_ result: FilterResult) {
             tool = "fourierlens \(SpectrumReport.version)"
             command = "filter"
-            removed = result.filter.removed.rawValue
-            tau = result.filter.tau
+            removed = result.filter.selection.name
+            tau = result.filter.selection.tau
             removed_frequencies = result.filter.removedFrequencies
             rank = result.filter.rank
             d_model = result.filter.dModel

@@ -19,15 +19,15 @@ public struct FilterEffect: Sendable {
 
 /// What a filter removed: the band, and the rank of the subspace of activation space it spans.
 public struct FilterBand: Sendable, Equatable {
-    public let removed: FourierFilter.Removed
-    public let tau: Int
+    public let selection: FrequencySelection
+    public let p: Int
     public let removedFrequencies: [Int]
     public let rank: Int
     public let dModel: Int
 }
 
 extension FourierFilter {
-    public var band: FilterBand { FilterBand(removed: removed, tau: tau, removedFrequencies: removedFrequencies, rank: rank, dModel: dModel) }
+    public var band: FilterBand { FilterBand(selection: selection, p: p, removedFrequencies: removedFrequencies, rank: rank, dModel: dModel) }
 }
 
 public struct FilterResult: Sendable {
@@ -47,7 +47,7 @@ public enum FilterRun {
     /// The filter for the lens inputs of `plan` (read with norm none), after checking that the
     /// numbers are contiguous and in W_U and that τ is a frequency. A removed subspace as large as
     /// d_model takes the activations away entirely; it is refused unless `allowFullRank`.
-    public static func prepare(_ plan: LensPlan, removed: FourierFilter.Removed, tau: Int, allowFullRank: Bool) throws
+    public static func prepare(_ plan: LensPlan, selection: FrequencySelection, allowFullRank: Bool) throws
         -> (filter: FourierFilter, weights: Matrix) {
         let values = plan.numberValues, file = plan.file.path
         guard values.count >= 4, zip(values, values.dropFirst()).allSatisfy({ $1 > $0 && distance($1, $0) == 1 }) else {
@@ -58,13 +58,13 @@ public enum FilterRun {
         guard columns.count == values.count else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/ids", expected: "every number token among the columns of W_U")
         }
-        guard tau >= 1 && tau <= values.count / 2 else {
+        if let tau = selection.tau, !(tau >= 1 && tau <= values.count / 2) {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values", expected: "--tau within \(numberRange(1, values.count / 2)) (p = \(values.count)), found \(tau)")
         }
         let weights = plan.unembedding.columns(columns)
-        let filter = try FourierFilter(numberUnembedding: weights, removed: removed, tau: tau)
+        let filter = try FourierFilter(numberUnembedding: weights, selection: selection)
         if filter.rank >= filter.dModel && !allowFullRank {
-            let band = removed == .low ? "1 ≤ k < \(tau)" : "\(tau) ≤ k ≤ \(values.count / 2)"
+            let band = selection.describe(p: values.count)
             throw FourierLensError.badInput(file: file, dataset: "/weights/W_U",
                                             expected: "a removed subspace of rank below d_model = \(filter.dModel), found rank \(filter.rank) (removing \(band) would leave the activations empty); pass --allow-full-rank to filter anyway")
         }

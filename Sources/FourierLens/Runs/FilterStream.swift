@@ -14,8 +14,7 @@ public enum FilterStream {
         public var promptStart: Int
         public var promptEnd: Int
         public var promptsTotal: Int
-        public var removed: String
-        public var tau: Int
+        public var selection: FrequencySelection
         public var rank: Int
         public var dModel: Int
         public var sites: [String]
@@ -37,7 +36,7 @@ public enum FilterStream {
                            to output: OutputDirectory, block: Int = 256) throws -> FilterResult {
         let asked = FilterRun.asked(plan)
         let header = Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound, promptsTotal: plan.prompts,
-                            removed: filter.removed.rawValue, tau: filter.tau, rank: filter.rank, dModel: filter.dModel,
+                            selection: filter.selection, rank: filter.rank, dModel: filter.dModel,
                             sites: asked.map { plan.sources[$0].site.rawValue }, layers: asked.map { plan.sources[$0].layer },
                             numberValues: plan.numberValues)
         let copied = try copiedDatasets(plan.file, dump, range: range)
@@ -94,8 +93,8 @@ public enum FilterStream {
                                  streamed: header.hookNames.map { .init("/acts/\($0)", shape: [n, header.dModel], .float32) }) { writer in
                 try writer.setAttribute("schema", string: Dump.schemaName)
                 try writer.setAttribute("source", string: header.source)
-                try writer.setAttribute("filter_removed", string: header.removed == "low" ? "low (1 ≤ k < tau)" : "high (tau ≤ k ≤ p/2)")
-                try writer.setAttribute("filter_tau", integer: Int64(header.tau))
+                try writer.setAttribute("filter_removed", string: "\(header.selection.name) (\(header.selection.describe(p: header.numberValues.count)))")
+                if let tau = header.selection.tau { try writer.setAttribute("filter_tau", integer: Int64(tau)) }
                 try writer.setAttribute("filter_rank", integer: Int64(header.rank))
                 try writer.setAttribute("d_model", integer: Int64(header.dModel))
                 try writer.setAttribute("prompt_start", integer: Int64(header.promptStart))

@@ -142,9 +142,9 @@ public enum ShardMerge {
         try FilterStream.writePrompts(statistics, range: header.promptStart..<header.promptEnd, answers: answers)
         try filtered.finish()
         try statistics.finish()
-        let frequencies = FourierFilter.band(FourierFilter.Removed(rawValue: header.removed) ?? .low, tau: header.tau, p: header.numberValues.count)
-        let result = accumulator.result(filter: FilterBand(removed: FourierFilter.Removed(rawValue: header.removed) ?? .low, tau: header.tau,
-                                                           removedFrequencies: frequencies, rank: header.rank, dModel: header.dModel))
+        let p = header.numberValues.count
+        let result = accumulator.result(filter: FilterBand(selection: header.selection, p: p, removedFrequencies: header.selection.frequencies(p: p),
+                                                           rank: header.rank, dModel: header.dModel))
         try FilterReport.write(result, to: output)
         return result
     }
