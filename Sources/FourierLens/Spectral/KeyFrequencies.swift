@@ -1,0 +1,60 @@
+/// The set of frequencies that carries a spectrum's structure, found from the energies alone
+/// (docs/METHODS.md, "Key frequencies"). Two rules:
+/// - gap: sort the energies at k ≥ 1 in decreasing order and cut where one is the most times
+///   larger than the next (within the larger half); the key set is everything above the cut,
+///   and there is one only when that ratio reaches `minimumRatio` (2 by default);
+/// - fraction: the smallest set of the strongest frequencies whose energy reaches a share of the
+///   energy at k ≥ 1.
+/// A permutation null asks whether a frequency holds more than chance; these ask which few
+/// frequencies hold almost everything — a key frequency whose share equals what a shuffled
+/// ordering gives each frequency is invisible to the null, never to these.
+public struct KeyFrequencies: Sendable, Equatable {
+    public enum Rule: String, Sendable, Codable { case gap, fraction }
+
+    /// The key frequencies k, ascending.
+    public let frequencies: [Int]
+    /// Their share of the energy at k ≥ 1.
+    public let energyFraction: Double
+    /// The energy of the weakest key frequency over that of the strongest other one (∞ when the
+    /// others hold none).
+    public let gapRatio: Double
+    public let rule: Rule
+
+    /// `energy[k]` for k = 0…p/2 (k = 0, the mean, is left out).
+    public static func byGap(_ energy: [Double], minimumRatio: Double = 2) -> KeyFrequencies? {
+        let order = sortedFrequencies(energy)
+        guard order.count >= 2 else { return nil }
+        var best = 0, bestRatio = 0.0
+        for j in 0..<max(1, order.count / 2) {
+            let above = energy[order[j]], below = energy[order[j + 1]]
+            let ratio = below > 0 ? above / below : (above > 0 ? .infinity : 0)
+            if ratio > bestRatio { (best, bestRatio) = (j, ratio) }
+        }
+        guard bestRatio >= minimumRatio else { return nil }
+        return make(Array(order[0...best]), energy, bestRatio, .gap)
+    }
+
+    public static func byFraction(_ energy: [Double], fraction: Double) -> KeyFrequencies? {
+        let order = sortedFrequencies(energy)
+        let total = order.reduce(0.0) { $0 + energy[$1] }
+        guard total > 0 else { return nil }
+        var sum = 0.0, count = 0
+        while count < order.count && sum < fraction * total {
+            sum += energy[order[count]]
+            count += 1
+        }
+        let next = count < order.count ? energy[order[count]] : 0
+        return make(Array(order[0..<count]), energy, next > 0 ? energy[order[count - 1]] / next : .infinity, .fraction)
+    }
+
+    /// k ≥ 1 by decreasing energy (ties: the lower k first).
+    static func sortedFrequencies(_ energy: [Double]) -> [Int] {
+        Array(energy.indices.dropFirst()).sorted { energy[$0] != energy[$1] ? energy[$0] > energy[$1] : $0 < $1 }
+    }
+
+    static func make(_ set: [Int], _ energy: [Double], _ ratio: Double, _ rule: Rule) -> KeyFrequencies {
+        let total = energy.dropFirst().reduce(0, +)
+        let inSet = set.reduce(0.0) { $0 + energy[$1] }
+        return KeyFrequencies(frequencies: set.sorted(), energyFraction: total > 0 ? inSet / total : 0, gapRatio: ratio, rule: rule)
+    }
+}
