@@ -17,9 +17,11 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         // The lens's per-logit kernels, in C with the compiler's vector extension.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wno-psabi"])]),
+        // Variable-length string reads in a forked child, which a damaged file can crash or hang.
+        .target(name: "CIsolatedRead", dependencies: ["CHDF5"]),
         .target(
             name: "FourierLens",
-            dependencies: ["CHDF5", "CFFTW", "CLAPACK", "CKernels"]
+            dependencies: ["CHDF5", "CFFTW", "CLAPACK", "CKernels", "CIsolatedRead"]
         ),
         .executableTarget(
             name: "fourierlens",

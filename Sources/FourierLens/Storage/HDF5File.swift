@@ -6,6 +6,7 @@ import Foundation
 public final class HDF5File {
     public let path: String
     let handle: HDF5Handle
+    let variableLengthStrings = VariableLengthStrings()
 
     public init(readingFrom path: String) throws {
         _ = hdf5Initialised
@@ -54,110 +55,6 @@ public final class HDF5File {
         }
     }
 
-    // MARK: - The tree
-
-    /// Every group and dataset below `root`, depth first, in name order. The walk is linear in
-    /// the number of links: each object is opened once through its parent, a group reached a
-    /// second time (a hard-link cycle, an alias) is listed but not walked again, and external
-    /// links are listed but never followed (one to the file itself would recurse).
-    public func tree(under root: String = "/") throws -> [HDF5Node] {
-        let rootPath = normalised(root)
-        let rootGroup = try HDF5Handle.check(H5Gopen2(handle.id, rootPath, h5Default), .group,
-                                             orThrow: missing(rootPath, expected: "a group"))
-        var nodes: [HDF5Node] = []
-        var seen: [haddr_t: String] = [:]
-        // Depth first with an explicit stack, so that a deep tree cannot overflow the call stack.
-        var stack: [(group: HDF5Handle, path: String)] = [(rootGroup, rootPath)]
-        if let address = objectAddress(rootGroup.id) { seen[address] = rootPath }
-        while let (group, path) = stack.popLast() {
-            nodes.append(.group(path: path, attributes: readAttributes(of: group.id)))
-            var info = H5G_info_t()
-            guard H5Gget_info(group.id, &info) >= 0 else {
-                nodes.append(.unreadable(path: path, reason: "its links could not be listed"))
-                continue
-            }
-            var childGroups: [(HDF5Handle, String)] = []
-            var index: hsize_t = 0
-            while index < info.nlinks {
-                defer { index += 1 }
-                // By index, never by name: a name that is not valid UTF-8 would not survive the round trip.
-                guard let name = linkName(in: group.id, at: index) else { continue }
-                let child = path == "/" ? "/" + name : path + "/" + name
-                var link = H5L_info_t()
-                guard H5Lget_info_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &link, h5Default) >= 0 else {
-                    nodes.append(.unreadable(path: child, reason: "the link could not be read"))
-                    continue
-                }
-                if link.type == H5L_TYPE_SOFT {
-                    let target = softTarget(group.id, index, size: link.u.val_size)
-                    if H5Oexists_by_name(group.id, target, h5Default) > 0 {
-                        nodes.append(.link(path: child, note: "soft link to \(target), listed there"))
-                    } else {
-                        nodes.append(.unreadable(path: child, reason: "soft link to \(target), which does not resolve"))
-                    }
-                    continue
-                }
-                guard link.type == H5L_TYPE_HARD else {
-                    nodes.append(.link(path: child, note: "external link to \(externalTarget(group.id, index, size: link.u.val_size)), not followed"))
-                    continue
-                }
-                let object = H5Oopen_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, h5Default)
-                guard object >= 0 else {
-                    nodes.append(.unreadable(path: child, reason: "the link does not resolve"))
-                    continue
-                }
-                let handle = HDF5Handle(object, .object)
-                switch H5Iget_type(object) {
-                case H5I_GROUP:
-                    if let address = objectAddress(object) {
-                        if let first = seen[address] {
-                            nodes.append(.link(path: child, note: "another link to the group \(first), listed once"))
-                            continue
-                        }
-                        seen[address] = child
-                    }
-                    childGroups.append((handle, child))
-                case H5I_DATASET:
-                    nodes.append(.dataset(try datasetInfo(of: handle, at: child)))
-                default:
-                    continue  // committed datatypes carry no values
-                }
-            }
-            stack += childGroups.reversed()
-        }
-        return nodes
-    }
-
-    /// The object's address in the file: the identity that tells a cycle from a new group.
-    private func objectAddress(_ object: hid_t) -> haddr_t? {
-        var info = H5O_info_t()
-        return H5Oget_info2(object, &info, UInt32(H5O_INFO_BASIC)) >= 0 ? info.addr : nil
-    }
-
-    /// The path a soft link names.
-    private func softTarget(_ group: hid_t, _ index: hsize_t, size: Int) -> String {
-        guard size > 0, size < 1 << 16 else { return "?" }
-        var buffer = [CChar](repeating: 0, count: size + 1)
-        guard H5Lget_val_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, size, h5Default) >= 0 else { return "?" }
-        return String(cString: buffer)
-    }
-
-    /// "FILE:/PATH" of an external link, for the listing.
-    private func externalTarget(_ group: hid_t, _ index: hsize_t, size: Int) -> String {
-        guard size > 0, size < 1 << 16 else { return "another file" }
-        var buffer = [UInt8](repeating: 0, count: size)
-        guard H5Lget_val_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, size, h5Default) >= 0 else { return "another file" }
-        var flags: UInt32 = 0
-        var file: UnsafePointer<CChar>? = nil, object: UnsafePointer<CChar>? = nil
-        guard H5Lunpack_elink_val(&buffer, size, &flags, &file, &object) >= 0, let file, let object else { return "another file" }
-        return String(cString: file) + ":" + String(cString: object)
-    }
-
-    /// All datasets in the file, depth first, in name order.
-    public func datasets() throws -> [DatasetInfo] {
-        try tree().compactMap { if case let .dataset(info) = $0 { return info } else { return nil } }
-    }
-
     public enum ObjectKind: Equatable { case group, dataset, other }
 
     /// What is at `path`, or nil when nothing is (checked link by link, so that a missing
@@ -181,14 +78,6 @@ public final class HDF5File {
     }
 
     public func contains(_ path: String) -> Bool { kind(of: path) == .dataset }
-
-    private func linkName(in gid: hid_t, at index: hsize_t) -> String? {
-        let length = H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, h5Default)
-        guard length >= 0 else { return nil }
-        var buffer = [CChar](repeating: 0, count: length + 1)
-        H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, length + 1, h5Default)
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 
     // MARK: - Datasets and attributes
 
@@ -216,7 +105,7 @@ public final class HDF5File {
 
     /// The description of an open dataset (`path` names it in messages).
     func datasetInfo(of ds: HDF5Handle, at path: String) throws -> DatasetInfo {
-        let attributes = readAttributes(of: ds.id)
+        let attributes = try readAttributes(of: ds.id)
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
         let (elementType, order) = classifyType(type.id, attributes: attributes)
         let space = HDF5Handle(H5Dget_space(ds.id), .dataspace)
@@ -259,58 +148,6 @@ public final class HDF5File {
         return DatasetInfo(path: path, shape: dims.map { Int(clamping: $0) }, elementType: elementType, byteOrder: order,
                            layout: layout, chunkShape: chunk, filters: filters,
                            storageBytes: Int(clamping: H5Dget_storage_size(ds.id)), attributes: attributes)
-    }
-
-    /// Attributes of the group or dataset at `path`.
-    public func attributes(of path: String) throws -> [String: AttributeValue] {
-        let path = normalised(path)
-        guard kind(of: path) != nil else { throw missing(path, expected: "a group or dataset") }
-        let object = try HDF5Handle.check(H5Oopen(handle.id, path, h5Default), .object, orThrow: unreadable(path))
-        return readAttributes(of: object.id)
-    }
-
-    func readAttributes(of object: hid_t) -> [String: AttributeValue] {
-        final class Names { var list: [String] = [] }
-        let names = Names()
-        let box = Unmanaged.passRetained(names)
-        defer { box.release() }
-        var start: hsize_t = 0
-        _ = H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &start, { _, name, _, context in
-            guard let name, let context else { return 0 }
-            Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
-            return 0
-        }, box.toOpaque())
-        var result: [String: AttributeValue] = [:]
-        for name in names.list {
-            let attribute = H5Aopen(object, name, h5Default)
-            guard attribute >= 0 else { result[name] = .unsupported("unreadable"); continue }
-            result[name] = readAttributeValue(HDF5Handle(attribute, .attribute))
-        }
-        return result
-    }
-
-    private func readAttributeValue(_ attribute: HDF5Handle) -> AttributeValue {
-        let type = HDF5Handle(H5Aget_type(attribute.id), .datatype)
-        let space = HDF5Handle(H5Aget_space(attribute.id), .dataspace)
-        let count = max(0, Int(H5Sget_simple_extent_npoints(space.id)))
-        guard count <= 1 << 16 else { return .unsupported("\(count) values, more than an attribute holds") }
-        switch H5Tget_class(type.id) {
-        case H5T_INTEGER:
-            var values = [Int64](repeating: 0, count: count)
-            guard H5Aread(attribute.id, fl_h5t_native_int64(), &values) >= 0 else { return .unsupported("unreadable integers") }
-            return .integers(values)
-        case H5T_FLOAT:
-            var values = [Double](repeating: 0, count: count)
-            guard H5Aread(attribute.id, fl_h5t_native_double(), &values) >= 0 else { return .unsupported("unreadable floats") }
-            return .floats(values)
-        case H5T_STRING:
-            let strings = readStringValues(fileType: type.id, count: count) { memType, buffer in
-                H5Aread(attribute.id, memType, buffer)
-            }
-            return strings.map(AttributeValue.strings) ?? .unsupported("unreadable strings")
-        default:
-            return .unsupported(classifyType(type.id).0.description)
-        }
     }
 
     // MARK: - Errors with the file's name in them

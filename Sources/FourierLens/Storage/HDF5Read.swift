@@ -122,7 +122,13 @@ extension HDF5File {
         guard anyRank || info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
         try requireMemory(info, elements: info.elementCount, bytesEach: max(H5Tget_size(type.id), 8) + 16)
-        guard let strings = readStringValues(fileType: type.id, count: info.elementCount, read: { memType, buffer in
+        if case .string(variableLength: true, _) = info.elementType {
+            guard let strings = try variableLengthStrings.values(of: ds.id, at: info.path, in: self) else {
+                throw unreadable(info.path)
+            }
+            return strings
+        }
+        guard let strings = readFixedLengthStrings(fileType: type.id, count: info.elementCount, read: { memType, buffer in
             H5Dread(ds.id, memType, fl_h5s_all(), fl_h5s_all(), h5Default, buffer)
         }) else { throw unreadable(info.path) }
         return strings

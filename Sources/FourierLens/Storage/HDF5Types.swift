@@ -43,20 +43,12 @@ func classifyType(_ tid: hid_t, attributes: [String: AttributeValue] = [:]) -> (
     }
 }
 
-/// Reads `count` strings through `read`, which fills a buffer laid out in `memType`.
-/// Handles both variable-length and fixed-length strings of type `fileType`.
-func readStringValues(fileType: hid_t, count: Int, read: (hid_t, UnsafeMutableRawPointer) -> herr_t) -> [String]? {
+/// Reads `count` fixed-length strings of type `fileType` through `read`, which fills a buffer
+/// laid out in the memory type it is given. (Variable-length strings: `IsolatedStringRead`.)
+func readFixedLengthStrings(fileType: hid_t, count: Int, read: (hid_t, UnsafeMutableRawPointer) -> herr_t) -> [String]? {
     let memType = H5Tcopy(fl_h5t_c_s1())
     defer { H5Tclose(memType) }
     H5Tset_cset(memType, H5Tget_cset(fileType))
-    if H5Tis_variable_str(fileType) > 0 {
-        H5Tset_size(memType, fl_h5t_variable())
-        var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        let status = pointers.withUnsafeMutableBytes { read(memType, $0.baseAddress!) }
-        guard status >= 0 else { return nil }
-        defer { for p in pointers where p != nil { H5free_memory(p) } }
-        return pointers.map { $0.map { String(cString: $0) } ?? "" }
-    }
     let width = H5Tget_size(fileType)
     H5Tset_size(memType, width)
     H5Tset_strpad(memType, H5Tget_strpad(fileType))

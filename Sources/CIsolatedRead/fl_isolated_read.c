@@ -1,0 +1,158 @@
+#define _GNU_SOURCE
+#include "fl_isolated_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+// ---- The child: libhdf5 and write(2) only, then _exit (no atexit handlers, no stdio flush).
+
+static void send_bytes(int fd, const void *data, size_t length) {
+    const unsigned char *p = data;
+    while (length > 0) {
+        ssize_t n = write(fd, p, length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) _exit(3);  // the parent has gone
+        p += n;
+        length -= (size_t)n;
+    }
+}
+
+static void send_u64(int fd, uint64_t value) { send_bytes(fd, &value, sizeof value); }
+
+/// Reads one item and sends its record; a read libhdf5 refuses is sent as the byte 0.
+static void read_item(const fl_vlen_item *item, int fd) {
+    unsigned char refused = 0, read = 1;
+    hid_t attribute = -1, file_type = -1, space = -1, memory_type = -1;
+    if (item->attribute) {
+        attribute = H5Aopen(item->object, item->attribute, H5P_DEFAULT);
+        if (attribute < 0) { send_bytes(fd, &refused, 1); return; }
+        file_type = H5Aget_type(attribute);
+        space = H5Aget_space(attribute);
+    } else {
+        file_type = H5Dget_type(item->object);
+        space = H5Dget_space(item->object);
+    }
+    hssize_t count = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    if (file_type < 0 || count < 0) { send_bytes(fd, &refused, 1); return; }
+    memory_type = H5Tcopy(H5T_C_S1);
+    H5Tset_cset(memory_type, H5Tget_cset(file_type));
+    H5Tset_size(memory_type, H5T_VARIABLE);
+    char **strings = calloc(count > 0 ? (size_t)count : 1, sizeof(char *));
+    if (!strings) _exit(4);
+    herr_t status = item->attribute
+        ? H5Aread(attribute, memory_type, strings)
+        : H5Dread(item->object, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, strings);
+    if (status < 0) { send_bytes(fd, &refused, 1); return; }
+    send_bytes(fd, &read, 1);
+    send_u64(fd, (uint64_t)count);
+    for (hssize_t i = 0; i < count; i++) {
+        if (!strings[i]) { send_u64(fd, UINT64_MAX); continue; }
+        size_t length = strlen(strings[i]);
+        send_u64(fd, length);
+        send_bytes(fd, strings[i], length);
+    }
+    // Nothing is freed or closed: the child exits when the items are done.
+}
+
+static void run_child(const fl_vlen_item *items, size_t count, int fd) {
+    // A crash must end the child by its signal: no inherited handler (libFuzzer's, a
+    // sanitizer's) may run here and report it as the parent's.
+    const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (size_t i = 0; i < count; i++) read_item(&items[i], fd);
+    _exit(0);
+}
+
+// ---- The parent: collect the records, bound the wait, reap the child.
+
+static long long now_milliseconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int append(fl_vlen_result *result, size_t *capacity, const unsigned char *data, size_t n) {
+    if (result->length + n > *capacity) {
+        size_t grown = *capacity ? *capacity : 4096;
+        while (grown < result->length + n) grown *= 2;
+        unsigned char *bigger = realloc(result->bytes, grown);
+        if (!bigger) return -1;
+        result->bytes = bigger;
+        *capacity = grown;
+    }
+    memcpy(result->bytes + result->length, data, n);
+    result->length += n;
+    return 0;
+}
+
+static int wait_for(pid_t child) {
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+    return status;
+}
+
+void fl_vlen_read_isolated(const fl_vlen_item *items, size_t count, int idle_milliseconds, fl_vlen_result *result) {
+    memset(result, 0, sizeof *result);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        result->outcome = FL_VLEN_NO_CHILD;
+        result->detail = errno;
+        return;
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        result->outcome = FL_VLEN_NO_CHILD;
+        result->detail = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (child == 0) {
+        close(fds[0]);
+        run_child(items, count, fds[1]);
+    }
+    close(fds[1]);
+    size_t capacity = 0;
+    unsigned char chunk[65536];
+    long long deadline = now_milliseconds() + idle_milliseconds;
+    int timed_out = 0;
+    for (;;) {
+        long long left = deadline - now_milliseconds();
+        if (left <= 0) { timed_out = 1; break; }
+        struct pollfd watch = {.fd = fds[0], .events = POLLIN};
+        int ready = poll(&watch, 1, (int)left);
+        if (ready < 0 && errno == EINTR) continue;  // a timer signal (libFuzzer's, a profiler's)
+        if (ready == 0) continue;                   // the deadline check above ends the wait
+        ssize_t n = read(fds[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // end of file: the child has exited (or closed the pipe)
+        if (append(result, &capacity, chunk, (size_t)n) != 0) { timed_out = 0; kill(child, SIGKILL); break; }
+        deadline = now_milliseconds() + idle_milliseconds;
+    }
+    close(fds[0]);
+    if (timed_out) kill(child, SIGKILL);
+    int status = wait_for(child);
+    if (timed_out) {
+        result->outcome = FL_VLEN_TIMED_OUT;
+        result->detail = idle_milliseconds;
+    } else if (WIFSIGNALED(status)) {
+        result->outcome = FL_VLEN_SIGNALLED;
+        result->detail = WTERMSIG(status);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        result->outcome = FL_VLEN_EXITED;
+        result->detail = WEXITSTATUS(status);
+    } else {
+        result->outcome = FL_VLEN_FINISHED;
+    }
+}
