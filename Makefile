@@ -44,9 +44,11 @@ bench: build
 
 # Coverage-guided fuzzing (libFuzzer) of the HDF5 reader and the dump validator, seeded from
 # Tests/Fuzz/corpus. Crashing inputs land in $(FUZZ_DIR)/crashes: copy each one to
-# Tests/Fuzz/regressions/, where the tests replay it.
+# Tests/Fuzz/regressions/, where the tests replay it. FUZZ_FLAGS passes more libFuzzer options,
+# e.g. "-fork=1 -ignore_crashes=1 -ignore_timeouts=1" to go on past a finding and count them all.
 FUZZ_DIR     := .build-fuzz
 FUZZ_SECONDS := 600
+FUZZ_FLAGS   :=
 fuzz-build: setup
 	swift build -c release --build-path $(FUZZ_DIR) --product fourierlens-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING
 
@@ -54,7 +56,7 @@ fuzz: fuzz-build
 	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes
 	$(FUZZ_DIR)/release/fourierlens-fuzz $(FUZZ_DIR)/corpus Tests/Fuzz/corpus \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
-		-artifact_prefix=$(FUZZ_DIR)/crashes/ -print_final_stats=1
+		-artifact_prefix=$(FUZZ_DIR)/crashes/ -print_final_stats=1 $(FUZZ_FLAGS)
 
 # The Swift test suite under AddressSanitizer and LeakSanitizer (a build of its own, beside the
 # normal one; the tools it spawns are instrumented too). The streaming-memory tests measure

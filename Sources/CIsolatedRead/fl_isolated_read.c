@@ -12,6 +12,23 @@
 #include <time.h>
 #include <unistd.h>
 
+// ---- libhdf5's API lock, held across fork(). A thread-safe libhdf5 lets one thread at a time
+// into its API; a child forked while another thread is inside would inherit the lock held by a
+// thread it does not have, and wait for ever. Holding the lock ourselves (it is recursive, and
+// the child's only thread has the forking thread's id) keeps every other thread out until the
+// fork is done. libhdf5 1.10 exports the lock (H5_g, whose first member is the API mutex) and
+// its functions but declares them only in its private headers.
+#ifdef H5_HAVE_THREADSAFE
+extern char H5_g[];
+extern herr_t H5TS_mutex_lock(void *mutex);
+extern herr_t H5TS_mutex_unlock(void *mutex);
+static void api_lock(void) { H5TS_mutex_lock(H5_g); }
+static void api_unlock(void) { H5TS_mutex_unlock(H5_g); }
+#else
+static void api_lock(void) {}
+static void api_unlock(void) {}
+#endif
+
 // ---- The child: libhdf5 and write(2) only, then _exit (no atexit handlers, no stdio flush).
 
 static void send_bytes(int fd, const void *data, size_t length) {
@@ -110,7 +127,9 @@ void fl_vlen_read_isolated(const fl_vlen_item *items, size_t count, int idle_mil
         result->detail = errno;
         return;
     }
+    api_lock();
     pid_t child = fork();
+    if (child != 0) api_unlock();  // the child keeps it: it is the only thread there
     if (child < 0) {
         result->outcome = FL_VLEN_NO_CHILD;
         result->detail = errno;

@@ -8,6 +8,13 @@ public final class HDF5File {
     let handle: HDF5Handle
     let variableLengthStrings = VariableLengthStrings()
 
+    /// Seconds a variable-length string read may run without progress before the file's string
+    /// storage is reported damaged (the read runs in a child process that is then killed).
+    public var stringReadTimeLimit: Double {
+        get { variableLengthStrings.timeLimitSeconds }
+        set { variableLengthStrings.timeLimitSeconds = newValue }
+    }
+
     public init(readingFrom path: String) throws {
         _ = hdf5Initialised
         silenceHDF5ErrorPrinting()  // per thread: this libhdf5 is thread-safe, its error stacks are per thread

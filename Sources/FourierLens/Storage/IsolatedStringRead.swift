@@ -18,26 +18,23 @@ enum IsolatedStringRead {
         let reason: String
     }
 
-    /// How long the child may send nothing before it is taken to be looping. A whole
-    /// vocabulary takes milliseconds; libFuzzer's own limit must stay above this one.
-    nonisolated(unsafe) static var idleLimitSeconds = 10.0
-
     /// Per item, its strings, or nil where libhdf5 refused the read (a damage it detected).
-    static func read(_ items: [Item]) -> Result<[[String]?], Damage> {
+    /// A child that sends nothing for `idleLimitSeconds` is taken to be looping and killed.
+    static func read(_ items: [Item], idleLimitSeconds: Double) -> Result<[[String]?], Damage> {
         if items.isEmpty { return .success([]) }
         let names = items.map { $0.attribute.map { strdup($0) } ?? nil }
         defer { names.forEach { free($0) } }
         let cItems = zip(items, names).map { fl_vlen_item(object: $0.object, attribute: $1.map { UnsafePointer($0) }) }
         var result = fl_vlen_result()
-        fl_vlen_read_isolated(cItems, cItems.count, Int32(clamping: Int(idleLimitSeconds * 1000)), &result)
+        fl_vlen_read_isolated(cItems, cItems.count, Int32(clamping: Int((idleLimitSeconds * 1000).rounded(.up))), &result)
         defer { free(result.bytes) }
         let records = decodeRecords(UnsafeRawBufferPointer(start: result.bytes, count: result.length))
         if result.outcome == FL_VLEN_FINISHED, records.count == items.count { return .success(records) }
-        return .failure(Damage(index: min(records.count, items.count - 1), reason: reason(result)))
+        return .failure(Damage(index: min(records.count, items.count - 1), reason: reason(result, idleLimitSeconds)))
     }
 
     /// Why the child did not finish, in words.
-    private static func reason(_ result: fl_vlen_result) -> String {
+    private static func reason(_ result: fl_vlen_result, _ idleLimitSeconds: Double) -> String {
         switch result.outcome {
         case FL_VLEN_SIGNALLED:
             let name = strsignal(result.detail).map { String(cString: $0) } ?? "signal"

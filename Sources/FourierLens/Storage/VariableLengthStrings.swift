@@ -20,6 +20,10 @@ final class VariableLengthStrings {
         var key: Key? = nil
     }
 
+    /// How long a child may send nothing before it is taken to be looping. A whole vocabulary
+    /// takes milliseconds; a fuzzer's own time limit must stay above this one.
+    var timeLimitSeconds = 10.0
+
     private var attributes: [Key: [String]?] = [:]
     private var damage: FourierLensError?
     private var attributesRead = false
@@ -53,7 +57,8 @@ final class VariableLengthStrings {
     /// becomes the file's `damage`.
     private func read(_ requests: [Request], in file: HDF5File) throws -> [[String]?] {
         if let damage { throw damage }
-        switch IsolatedStringRead.read(requests.map { .init(object: $0.object, attribute: $0.attribute) }) {
+        let items = requests.map { IsolatedStringRead.Item(object: $0.object, attribute: $0.attribute) }
+        switch IsolatedStringRead.read(items, idleLimitSeconds: timeLimitSeconds) {
         case let .success(records):
             for (request, record) in zip(requests, records) {
                 if let key = request.key { attributes[key] = record }
