@@ -23,6 +23,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_seed_corpus import d, n, rng, roles  # noqa: E402
+
 OUT = sys.argv[1]
 HUGE = 0x7FFF_FFFF_FFFF    # past any collection: memcpy runs off the buffer
 WRAPS = 2**64 - 16         # header (16) + size wraps to 0: the parser never advances
@@ -30,23 +33,13 @@ FORGED = "extra/forged_heap"
 
 
 def write_dump(path):
-    """A small valid dump (lens, spectrum, inspect run on it) with string attributes and datasets."""
-    p, d, n, vocab = 6, 4, 5, 10
-    rng = np.random.default_rng(11)
+    """A small valid dump (the seed corpus's roles; lens, spectrum, inspect run on it) with a
+    contiguous byte dataset to forge a collection in."""
     with h5py.File(path, "w") as f:
-        f.attrs["schema"] = "fourierlens/1"
-        f.attrs["d_model"] = d
-        f.attrs["n_layers"] = 1
-        f["weights/W_E"] = rng.standard_normal((p, d)).astype("f4")
-        f["weights/W_U"] = rng.standard_normal((d, vocab)).astype("f4")
-        f["tokens/ids"] = np.arange(p, dtype=np.int64)
-        f["tokens/values"] = np.arange(p, dtype=np.int64)
-        f["tokens/strings"] = [str(i) for i in range(p)]
-        f["prompts/answer"] = np.arange(n, dtype=np.int64) % p
-        f["prompts/values"] = np.arange(n, dtype=np.int64)
-        f["prompts/text"] = [f"{i}+0=" for i in range(n)]
-        f["acts/blocks.0.hook_resid_post"] = rng.standard_normal((n, d)).astype("f4")
-        f.create_dataset(FORGED, data=np.zeros(4096, np.uint8))  # contiguous raw bytes to forge a heap in
+        roles(f)
+        for layer in range(2):
+            f[f"acts/blocks.{layer}.hook_resid_post"] = rng.standard_normal((n, d)).astype("f4")
+        f.create_dataset(FORGED, data=np.zeros(4096, np.uint8))
 
 
 def address_fields(strings_offset, count):
@@ -71,7 +64,7 @@ def damaged_variants(base):
     own = data.find(b"GCOL")
     assert own >= 0 and data.find(b"GCOL", own + 1) < 0, "one collection expected"
     # The schema attribute's string is the collection's first object (written first).
-    assert struct.unpack_from("<H", data, own + 16)[0] == 1
+    assert struct.unpack_from("<H", data, own + 16)[0] == 1 and data[own + 32:own + 45] == b"fourierlens/1"
     schema_size_field = own + 16 + 8
 
     def variant(name, edits):
