@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "fl_isolated_read.h"
 
+#include <hdf5.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,6 +13,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+_Static_assert(sizeof(hid_t) == sizeof(fl_hid), "fl_hid must be libhdf5's hid_t");
 
 // ---- libhdf5's API lock, held across fork(). A thread-safe libhdf5 lets one thread at a time
 // into its API; a child forked while another thread is inside would inherit the lock held by a
@@ -44,11 +48,46 @@ static void send_bytes(int fd, const void *data, size_t length) {
 
 static void send_u64(int fd, uint64_t value) { send_bytes(fd, &value, sizeof value); }
 
-/// Reads one item and sends its record; a read libhdf5 refuses is sent as the byte 0.
-static void read_item(const fl_vlen_item *item, int fd) {
+int fl_read_creation(fl_hid dataset, int rank, fl_creation *out) {
+    memset(out, 0, sizeof *out);
+    hid_t plist = H5Dget_create_plist(dataset);
+    if (plist < 0) return -1;
+    out->layout = H5Pget_layout(plist);
+    if (out->layout == H5D_CHUNKED && rank > 0 && rank <= FL_MAX_CHUNK_RANK) {
+        hsize_t dims[FL_MAX_CHUNK_RANK];
+        if (H5Pget_chunk(plist, rank, dims) == rank) {
+            out->chunk_rank = rank;
+            for (int i = 0; i < rank; i++) out->chunk[i] = dims[i];
+        }
+    }
+    int filters = H5Pget_nfilters(plist);
+    for (int i = 0; i < filters && i < FL_MAX_FILTERS; i++) {
+        unsigned flags = 0, values[8] = {0};
+        size_t count = 8;
+        fl_filter *filter = &out->filters[out->filter_count++];
+        filter->id = H5Pget_filter2(plist, (unsigned)i, &flags, &count, values, sizeof filter->name, filter->name, NULL);
+        filter->name[sizeof filter->name - 1] = 0;
+        filter->has_first_value = count > 0;
+        filter->first_value = count > 0 ? values[0] : 0;
+    }
+    H5Pclose(plist);
+    return 0;
+}
+
+/// Sends the creation properties of the item's dataset.
+static void read_creation(const fl_vlen_item *item, int fd) {
+    unsigned char refused = 0, read = 1;
+    fl_creation creation;
+    if (fl_read_creation(item->object, item->rank, &creation) != 0) { send_bytes(fd, &refused, 1); return; }
+    send_bytes(fd, &read, 1);
+    send_bytes(fd, &creation, sizeof creation);
+}
+
+/// Reads one item's strings and sends its record; a read libhdf5 refuses is sent as the byte 0.
+static void read_strings(const fl_vlen_item *item, int fd) {
     unsigned char refused = 0, read = 1;
     hid_t attribute = -1, file_type = -1, space = -1, memory_type = -1;
-    if (item->attribute) {
+    if (item->kind == FL_READ_ATTRIBUTE) {
         attribute = H5Aopen(item->object, item->attribute, H5P_DEFAULT);
         if (attribute < 0) { send_bytes(fd, &refused, 1); return; }
         file_type = H5Aget_type(attribute);
@@ -64,7 +103,7 @@ static void read_item(const fl_vlen_item *item, int fd) {
     H5Tset_size(memory_type, H5T_VARIABLE);
     char **strings = calloc(count > 0 ? (size_t)count : 1, sizeof(char *));
     if (!strings) _exit(4);
-    herr_t status = item->attribute
+    herr_t status = item->kind == FL_READ_ATTRIBUTE
         ? H5Aread(attribute, memory_type, strings)
         : H5Dread(item->object, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, strings);
     if (status < 0) { send_bytes(fd, &refused, 1); return; }
@@ -87,7 +126,10 @@ static void run_child(const fl_vlen_item *items, size_t count, int fd) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    for (size_t i = 0; i < count; i++) read_item(&items[i], fd);
+    for (size_t i = 0; i < count; i++) {
+        if (items[i].kind == FL_READ_CREATION) read_creation(&items[i], fd);
+        else read_strings(&items[i], fd);
+    }
     _exit(0);
 }
 

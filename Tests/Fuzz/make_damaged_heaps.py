@@ -10,7 +10,10 @@ index u32). Two places are damaged:
 - the root attribute `schema`: its object's size in the file's own collection is overwritten
   (every string of the file lives in that collection, so every string read meets the damage);
 - /tokens/strings alone: its elements are pointed at a forged collection written inside another
-  dataset's raw bytes, the file's own collection left intact (the attributes read normally).
+  dataset's raw bytes, the file's own collection left intact (the attributes read normally);
+- the fill value of /extra/filled alone, pointed at the forged collection: libhdf5 converts it
+  whenever the dataset's creation properties are read (H5Dget_create_plist), so describing the
+  dataset, as inspect does, met the damage.
 An object size of 2^64 - 16 wraps the parser's step to zero (the endless loop); a size past the
 collection's end makes the copy run off the buffer (the crash).
 
@@ -30,6 +33,7 @@ OUT = sys.argv[1]
 HUGE = 0x7FFF_FFFF_FFFF    # past any collection: memcpy runs off the buffer
 WRAPS = 2**64 - 16         # header (16) + size wraps to 0: the parser never advances
 FORGED = "extra/forged_heap"
+FILLED, FILL = "extra/filled", "fill value"  # a string dataset never written: its fill value is its values
 
 
 def write_dump(path):
@@ -40,6 +44,9 @@ def write_dump(path):
         for layer in range(2):
             f[f"acts/blocks.{layer}.hook_resid_post"] = rng.standard_normal((n, d)).astype("f4")
         f.create_dataset(FORGED, data=np.zeros(4096, np.uint8))
+        f.create_dataset(FILLED, shape=(3,), dtype=h5py.string_dtype(), fillvalue=FILL)
+        f.create_dataset("extra/chunked_text", data=["a", "bb", "ccc", "dddd"], dtype=h5py.string_dtype(),
+                         chunks=(2,), compression="gzip", compression_opts=5, shuffle=True)
 
 
 def address_fields(strings_offset, count):
@@ -74,16 +81,26 @@ def damaged_variants(base):
         with open(os.path.join(OUT, name), "wb") as out:
             out.write(damaged)
 
-    def forged(object_size):
+    # The fill value's heap ID (length, address, index), in both fill value messages (the old
+    # and the new form, which h5py writes side by side).
+    fill_id = struct.pack("<IQ", len(FILL), own)
+    fill_fields = [i + 4 for i in range(len(data)) if data.startswith(fill_id, i)]
+    assert len(fill_fields) == 2
+
+    def forged(object_size, fields):
         edits = [(forged_offset, forged_collection(object_size))]
-        for field in address_fields(strings_offset, count):
+        for field in fields:
             edits.append((field, struct.pack("<QI", forged_offset, 1)))
         return edits
 
+    strings_fields = address_fields(strings_offset, count)
+
     variant("heap-attribute-object-size-crash.h5", [(schema_size_field, struct.pack("<Q", HUGE))])
     variant("heap-attribute-object-size-wraps-endless-loop.h5", [(schema_size_field, struct.pack("<Q", WRAPS))])
-    variant("heap-dataset-object-size-crash.h5", forged(HUGE))
-    variant("heap-dataset-object-size-wraps-endless-loop.h5", forged(WRAPS))
+    variant("heap-dataset-object-size-crash.h5", forged(HUGE, strings_fields))
+    variant("heap-dataset-object-size-wraps-endless-loop.h5", forged(WRAPS, strings_fields))
+    variant("heap-fill-value-object-size-crash.h5", forged(HUGE, fill_fields))
+    variant("heap-fill-value-object-size-wraps-endless-loop.h5", forged(WRAPS, fill_fields))
 
 
 os.makedirs(OUT, exist_ok=True)

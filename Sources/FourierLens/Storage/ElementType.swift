@@ -39,6 +39,12 @@ public enum ElementType: Equatable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// Variable-length strings: libhdf5 reads them from the file's global heap.
+    public var isVariableLengthString: Bool {
+        if case .string(variableLength: true, _) = self { return true }
+        return false
+    }
+
     /// Bytes one element takes in memory once read as FourierLens reads it.
     public var byteWidth: Int {
         switch self {

@@ -80,11 +80,10 @@ extension HDF5File {
         }
     }
 
-    /// The one line for strings whose storage crashed or hung libhdf5 (`attribute` nil: the
-    /// dataset's own values).
-    func damagedStrings(_ path: String, attribute: String?, reason: String) -> FourierLensError {
-        let place = attribute.map { " in attribute \($0)" } ?? ""
-        return .badInput(file: self.path, dataset: path,
-                         expected: "readable variable-length strings\(place), found damaged variable-length string storage (\(reason))")
+    /// The one line for strings whose storage crashed or hung libhdf5; `place` says where in
+    /// the object they are ("attribute schema", "its fill value"; nil: the dataset's values).
+    func damagedStrings(_ path: String, in place: String?, reason: String) -> FourierLensError {
+        .badInput(file: self.path, dataset: path,
+                  expected: "readable variable-length strings\(place.map { " in \($0)" } ?? ""), found damaged variable-length string storage (\(reason))")
     }
 }

@@ -119,41 +119,12 @@ public final class HDF5File {
         let rank = Int(H5Sget_simple_extent_ndims(space.id))
         var dims = [hsize_t](repeating: 0, count: max(rank, 0))
         if rank > 0 { H5Sget_simple_extent_dims(space.id, &dims, nil) }
-        let plist = HDF5Handle(H5Dget_create_plist(ds.id), .plist)
-        let layout: DatasetInfo.Layout
-        var chunk: [Int]? = nil
-        switch H5Pget_layout(plist.id) {
-        case H5D_CONTIGUOUS: layout = .contiguous
-        case H5D_COMPACT: layout = .compact
-        case H5D_VIRTUAL: layout = .virtual
-        case H5D_CHUNKED:
-            layout = .chunked
-            var chunkDims = [hsize_t](repeating: 0, count: max(rank, 1))
-            H5Pget_chunk(plist.id, Int32(max(rank, 1)), &chunkDims)
-            chunk = chunkDims.prefix(rank).map { Int(clamping: $0) }
-        default: layout = .unknown
-        }
-        var filters: [String] = []
-        for index in 0..<max(0, H5Pget_nfilters(plist.id)) {
-            var flags: UInt32 = 0
-            var elements = 8
-            var values = [UInt32](repeating: 0, count: 8)
-            var name = [CChar](repeating: 0, count: 64)
-            let filter = H5Pget_filter2(plist.id, UInt32(index), &flags, &elements, &values, 64, &name, nil)
-            switch filter {
-            case H5Z_FILTER_DEFLATE: filters.append("gzip(\(elements > 0 ? values[0] : 0))")
-            case H5Z_FILTER_SHUFFLE: filters.append("shuffle")
-            case H5Z_FILTER_FLETCHER32: filters.append("fletcher32")
-            case H5Z_FILTER_SZIP: filters.append("szip")
-            case H5Z_FILTER_NBIT: filters.append("nbit")
-            case H5Z_FILTER_SCALEOFFSET: filters.append("scaleoffset")
-            default:
-                let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                filters.append(text.isEmpty ? "filter \(filter)" : "\(text) (\(filter))")
-            }
-        }
+        // A variable-length string dataset's fill value is read from the heap with them.
+        let creation = elementType.isVariableLengthString
+            ? try variableLengthStrings.creation(of: ds.id, rank: rank, at: path, in: self)
+            : CreationProperties.read(ds.id, rank: rank)
         return DatasetInfo(path: path, shape: dims.map { Int(clamping: $0) }, elementType: elementType, byteOrder: order,
-                           layout: layout, chunkShape: chunk, filters: filters,
+                           layout: creation.layout, chunkShape: creation.chunk, filters: creation.filters,
                            storageBytes: Int(clamping: H5Dget_storage_size(ds.id)), attributes: attributes)
     }
 

@@ -122,7 +122,7 @@ extension HDF5File {
         guard anyRank || info.rank == 1 else { throw badShape(info, expected: "a 1-D dataset") }
         let type = HDF5Handle(H5Dget_type(ds.id), .datatype)
         try requireMemory(info, elements: info.elementCount, bytesEach: max(H5Tget_size(type.id), 8) + 16)
-        if case .string(variableLength: true, _) = info.elementType {
+        if info.elementType.isVariableLengthString {
             guard let strings = try variableLengthStrings.values(of: ds.id, at: info.path, in: self) else {
                 throw unreadable(info.path)
             }

@@ -6,10 +6,23 @@ import Foundation
 /// from a damaged global heap without checking it, and crashes or loops for ever. The child
 /// takes the crash or is killed after the time limit; the program reports the damaged object.
 enum IsolatedStringRead {
-    /// One read: an attribute of an open object, or (attribute nil) an open dataset's values.
+    /// One read from an open object.
     struct Item {
+        enum Kind {
+            case attribute(String)
+            /// All the values of a dataset.
+            case values
+            /// A dataset's creation properties (they carry its fill value, read from the heap).
+            case creation(rank: Int)
+        }
+
         let object: hid_t
-        let attribute: String?
+        let kind: Kind
+    }
+
+    enum Record {
+        case strings([String])
+        case creation(fl_creation)
     }
 
     /// The item at `index` could not be read: the child crashed or hung on it.
@@ -18,17 +31,25 @@ enum IsolatedStringRead {
         let reason: String
     }
 
-    /// Per item, its strings, or nil where libhdf5 refused the read (a damage it detected).
+    /// Per item, what was read, or nil where libhdf5 refused the read (a damage it detected).
     /// A child that sends nothing for `idleLimitSeconds` is taken to be looping and killed.
-    static func read(_ items: [Item], idleLimitSeconds: Double) -> Result<[[String]?], Damage> {
+    static func read(_ items: [Item], idleLimitSeconds: Double) -> Result<[Record?], Damage> {
         if items.isEmpty { return .success([]) }
-        let names = items.map { $0.attribute.map { strdup($0) } ?? nil }
+        let names = items.map { item -> UnsafeMutablePointer<CChar>? in
+            if case let .attribute(name) = item.kind { return strdup(name) } else { return nil }
+        }
         defer { names.forEach { free($0) } }
-        let cItems = zip(items, names).map { fl_vlen_item(object: $0.object, attribute: $1.map { UnsafePointer($0) }) }
+        let cItems = zip(items, names).map { item, name -> fl_vlen_item in
+            switch item.kind {
+            case .attribute: return fl_vlen_item(kind: FL_READ_ATTRIBUTE, object: item.object, attribute: name, rank: 0)
+            case .values: return fl_vlen_item(kind: FL_READ_VALUES, object: item.object, attribute: nil, rank: 0)
+            case let .creation(rank): return fl_vlen_item(kind: FL_READ_CREATION, object: item.object, attribute: nil, rank: Int32(clamping: rank))
+            }
+        }
         var result = fl_vlen_result()
         fl_vlen_read_isolated(cItems, cItems.count, Int32(clamping: Int((idleLimitSeconds * 1000).rounded(.up))), &result)
         defer { free(result.bytes) }
-        let records = decodeRecords(UnsafeRawBufferPointer(start: result.bytes, count: result.length))
+        let records = decodeRecords(UnsafeRawBufferPointer(start: result.bytes, count: result.length), of: items.map(\.kind))
         if result.outcome == FL_VLEN_FINISHED, records.count == items.count { return .success(records) }
         return .failure(Damage(index: min(records.count, items.count - 1), reason: reason(result, idleLimitSeconds)))
     }
@@ -40,7 +61,8 @@ enum IsolatedStringRead {
             let name = strsignal(result.detail).map { String(cString: $0) } ?? "signal"
             return "libhdf5 crashed reading it: \(name), signal \(result.detail)"
         case FL_VLEN_TIMED_OUT:
-            return "libhdf5 did not finish reading it within \(formatSeconds(idleLimitSeconds)) s"
+            let seconds = idleLimitSeconds == idleLimitSeconds.rounded() ? String(Int(idleLimitSeconds)) : String(idleLimitSeconds)
+            return "libhdf5 did not finish reading it within \(seconds) s"
         case FL_VLEN_EXITED:
             return "the reading process stopped with status \(result.detail)"
         case FL_VLEN_NO_CHILD:
@@ -50,32 +72,37 @@ enum IsolatedStringRead {
         }
     }
 
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
-    }
-
-    /// The complete records at the start of `bytes` (a record cut short by the child's death is dropped).
-    static func decodeRecords(_ bytes: UnsafeRawBufferPointer) -> [[String]?] {
-        var records: [[String]?] = []
+    /// The complete records at the start of `bytes`, one per kind in order (a record cut short
+    /// by the child's death is dropped, and so is everything after it).
+    static func decodeRecords(_ bytes: UnsafeRawBufferPointer, of kinds: [Item.Kind]) -> [Record?] {
+        var records: [Record?] = []
         var offset = 0
         func take(_ n: Int) -> UnsafeRawBufferPointer? {
             guard n >= 0, bytes.count - offset >= n else { return nil }
             defer { offset += n }
             return UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + n])
         }
-        func takeCount() -> UInt64? { take(8).map { $0.loadUnaligned(as: UInt64.self) } }
-        while let flag = take(1) {
+        func takeCount() -> Int? {
+            take(8).map { $0.loadUnaligned(as: UInt64.self) }.map { $0 == .max ? -1 : Int(clamping: $0) }
+        }
+        for kind in kinds {
+            guard let flag = take(1) else { break }
             guard flag[0] == 1 else { records.append(nil); continue }
-            guard let count = takeCount(), count <= UInt64(bytes.count - offset) / 8 else { break }
+            if case .creation = kind {
+                guard let raw = take(MemoryLayout<fl_creation>.size) else { break }
+                records.append(.creation(raw.loadUnaligned(as: fl_creation.self)))
+                continue
+            }
+            guard let count = takeCount(), count >= 0, count <= (bytes.count - offset) / 8 else { break }
             var strings: [String] = []
-            strings.reserveCapacity(Int(count))
+            strings.reserveCapacity(count)
             for _ in 0 ..< count {
                 guard let length = takeCount() else { return records }
-                if length == UInt64.max { strings.append(""); continue }
-                guard length <= UInt64(bytes.count - offset), let text = take(Int(length)) else { return records }
+                if length < 0 { strings.append(""); continue }  // a null string
+                guard let text = take(length) else { return records }
                 strings.append(String(decoding: text, as: UTF8.self))
             }
-            records.append(strings)
+            records.append(.strings(strings))
         }
         return records
     }

@@ -1,22 +1,23 @@
 import CHDF5
 
-/// Every variable-length string read of one file goes through here, to `IsolatedStringRead`'s
-/// child. The attributes are all read in one child the first time one is asked for (one child
-/// per file, not one per attribute, keeps the normal path fast); a dataset's values are read
-/// when asked for. Once a child crashed or hung, the file's later string reads get the same
-/// error at once, naming the object it was reading: a file whose string heap loops is not
-/// waited on twice.
+/// Every read of one file that makes libhdf5 follow variable-length strings into the global
+/// heap goes through here, to `IsolatedStringRead`'s child: string attributes, string datasets'
+/// values, and their creation properties (which convert the fill value). The attributes and
+/// creation properties of the whole file are read in one child the first time one is asked for
+/// (one child per file, not one per object, keeps the normal path fast); a dataset's values when
+/// asked for. Once a child crashed or hung, the file's later reads get the same error at once,
+/// naming the object it was reading: a looping heap is not waited on twice.
 final class VariableLengthStrings {
     private struct Key: Hashable {
+        enum What: Hashable { case attribute(String), creation }
         let file: UInt
         let address: haddr_t
-        let name: String
+        let what: What
     }
 
     private struct Request {
-        let object: hid_t
+        let item: IsolatedStringRead.Item
         let path: String
-        let attribute: String?
         var key: Key? = nil
     }
 
@@ -24,76 +25,110 @@ final class VariableLengthStrings {
     /// takes milliseconds; a fuzzer's own time limit must stay above this one.
     var timeLimitSeconds = 10.0
 
-    private var attributes: [Key: [String]?] = [:]
+    private var known: [Key: IsolatedStringRead.Record?] = [:]
     private var damage: FourierLensError?
-    private var attributesRead = false
+    private var wholeFileRead = false
 
     /// The attribute `name` (variable-length strings) of the open object.
     func attribute(_ name: String, on object: hid_t, in file: HDF5File) throws -> AttributeValue {
-        if !attributesRead {
-            attributesRead = true
-            // The walk's handles stay open until the child has read through them.
-            let walked = (try? file.walk(under: "/")) ?? []
-            try withExtendedLifetime(walked) { _ = try read(Self.attributeRequests(walked, in: file), in: file) }
-        }
-        if let damage { throw damage }
-        let key = Self.key(object, name)
-        let strings: [String]?
-        if let key, let known = attributes[key] {
-            strings = known
-        } else {
-            // An object the walk did not reach (behind an external link): this attribute alone.
-            strings = try read([Request(object: object, path: Self.path(of: object), attribute: name, key: key)], in: file)[0]
-        }
-        return strings.map(AttributeValue.strings) ?? .unsupported("unreadable strings")
+        let record = try cached(.attribute(name), IsolatedStringRead.Item(object: object, kind: .attribute(name)), in: file)
+        guard case let .strings(strings)? = record else { return .unsupported("unreadable strings") }
+        return .strings(strings)
+    }
+
+    /// The creation properties of the open variable-length string dataset at `path`.
+    func creation(of dataset: hid_t, rank: Int, at path: String, in file: HDF5File) throws -> CreationProperties {
+        let record = try cached(.creation, IsolatedStringRead.Item(object: dataset, kind: .creation(rank: rank)), in: file, path: path)
+        guard case let .creation(creation)? = record else { return .unknown }
+        return CreationProperties(creation)
     }
 
     /// All the values of the open dataset at `path`; nil when libhdf5 refused the read.
     func values(of dataset: hid_t, at path: String, in file: HDF5File) throws -> [String]? {
-        try read([Request(object: dataset, path: path, attribute: nil)], in: file)[0]
+        let record = try read([Request(item: .init(object: dataset, kind: .values), path: path)], in: file)[0]
+        guard case let .strings(strings)? = record else { return nil }
+        return strings
     }
 
-    /// Reads `requests` in one child and keeps the attributes it read; a crash or a hang
-    /// becomes the file's `damage`.
-    private func read(_ requests: [Request], in file: HDF5File) throws -> [[String]?] {
+    /// What the whole-file read found for the object, or a read of this item alone for an
+    /// object the walk did not reach (behind an external link).
+    private func cached(_ what: Key.What, _ item: IsolatedStringRead.Item, in file: HDF5File,
+                        path: String? = nil) throws -> IsolatedStringRead.Record? {
+        if !wholeFileRead {
+            wholeFileRead = true
+            // The walk's handles stay open until the child has read through them.
+            let walked = (try? file.walk(under: "/")) ?? []
+            try withExtendedLifetime(walked) { _ = try read(Self.wholeFileRequests(walked, in: file), in: file) }
+        }
         if let damage { throw damage }
-        let items = requests.map { IsolatedStringRead.Item(object: $0.object, attribute: $0.attribute) }
-        switch IsolatedStringRead.read(items, idleLimitSeconds: timeLimitSeconds) {
+        let key = Self.key(item.object, what)
+        if let key, let record = known[key] { return record }
+        return try read([Request(item: item, path: path ?? Self.path(of: item.object), key: key)], in: file)[0]
+    }
+
+    /// Reads `requests` in one child and keeps what has a key; a crash or a hang becomes the
+    /// file's `damage`.
+    private func read(_ requests: [Request], in file: HDF5File) throws -> [IsolatedStringRead.Record?] {
+        if let damage { throw damage }
+        switch IsolatedStringRead.read(requests.map(\.item), idleLimitSeconds: timeLimitSeconds) {
         case let .success(records):
             for (request, record) in zip(requests, records) {
-                if let key = request.key { attributes[key] = record }
+                if let key = request.key { known[key] = record }
             }
             return records
         case let .failure(failure):
             let request = requests[failure.index]
-            let error = file.damagedStrings(request.path, attribute: request.attribute, reason: failure.reason)
+            let place: String?
+            switch request.item.kind {
+            case let .attribute(name): place = "attribute \(name)"
+            case .creation: place = "its fill value"
+            case .values: place = nil
+            }
+            let error = file.damagedStrings(request.path, in: place, reason: failure.reason)
             damage = error
             throw error
         }
     }
 
-    /// Every variable-length string attribute of the walked groups and datasets.
-    private static func attributeRequests(_ walked: [HDF5File.WalkedObject], in file: HDF5File) -> [Request] {
+    /// Every variable-length string attribute of the walked groups and datasets, and the
+    /// creation properties of the variable-length string datasets.
+    private static func wholeFileRequests(_ walked: [HDF5File.WalkedObject], in file: HDF5File) -> [Request] {
         walked.flatMap { object -> [Request] in
             let (handle, path): (HDF5Handle, String)
+            var requests: [Request] = []
             switch object {
             case let .group(group, groupPath): (handle, path) = (group, groupPath)
-            case let .dataset(dataset, datasetPath): (handle, path) = (dataset, datasetPath)
+            case let .dataset(dataset, datasetPath):
+                (handle, path) = (dataset, datasetPath)
+                if let rank = variableLengthStringRank(dataset.id) {
+                    requests.append(Request(item: .init(object: dataset.id, kind: .creation(rank: rank)), path: path,
+                                            key: key(dataset.id, .creation)))
+                }
             case .listed: return []
             }
-            return file.attributeNames(of: handle.id).compactMap { name in
+            for name in file.attributeNames(of: handle.id) {
                 let attribute = H5Aopen(handle.id, name, h5Default)
-                guard attribute >= 0, HDF5File.isVariableLengthStrings(HDF5Handle(attribute, .attribute)) else { return nil }
-                return Request(object: handle.id, path: path, attribute: name, key: key(handle.id, name))
+                guard attribute >= 0, HDF5File.isVariableLengthStrings(HDF5Handle(attribute, .attribute)) else { continue }
+                requests.append(Request(item: .init(object: handle.id, kind: .attribute(name)), path: path,
+                                        key: key(handle.id, .attribute(name))))
             }
+            return requests
         }
     }
 
+    /// The rank of a dataset of variable-length strings; nil for any other dataset.
+    private static func variableLengthStringRank(_ dataset: hid_t) -> Int? {
+        let type = HDF5Handle(H5Dget_type(dataset), .datatype)
+        guard H5Tget_class(type.id) == H5T_STRING, H5Tis_variable_str(type.id) > 0 else { return nil }
+        let space = HDF5Handle(H5Dget_space(dataset), .dataspace)
+        return max(0, Int(H5Sget_simple_extent_ndims(space.id)))
+    }
+
     /// The object's identity across paths and hard links: its file and its address there.
-    private static func key(_ object: hid_t, _ name: String) -> Key? {
+    private static func key(_ object: hid_t, _ what: Key.What) -> Key? {
         var info = H5O_info_t()
         guard H5Oget_info2(object, &info, UInt32(H5O_INFO_BASIC)) >= 0 else { return nil }
-        return Key(file: UInt(info.fileno), address: info.addr, name: name)
+        return Key(file: UInt(info.fileno), address: info.addr, what: what)
     }
 
     private static func path(of object: hid_t) -> String {

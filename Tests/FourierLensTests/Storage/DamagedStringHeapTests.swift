@@ -39,6 +39,14 @@ import Testing
         expectOneLine(result, file: path, object: "/tokens/strings", ["libhdf5 crashed reading it", "signal 11"])
     }
 
+    @Test func crashInTheHeapReadOfAFillValueIsExitTwo() throws {
+        // libhdf5 converts a string dataset's fill value whenever its creation properties are
+        // read: describing the dataset (inspect, every command's tree) met the damage.
+        let path = Self.regression("heap-fill-value-object-size-crash.h5")
+        let result = try runTool("inspect", path)
+        expectOneLine(result, file: path, object: "/extra/filled", ["in its fill value", "libhdf5 crashed reading it", "signal 11"])
+    }
+
     @Test func endlessLoopInTheHeapIsStoppedAfterTheTimeLimit() throws {
         let path = Self.regression("heap-attribute-object-size-wraps-endless-loop.h5")
         let started = Date()
@@ -63,14 +71,26 @@ import Testing
         #expect(Date().timeIntervalSince(again) < 0.5)
     }
 
+    @Test func endlessLoopInAFillValueIsStoppedThroughTheLibrary() throws {
+        let file = try HDF5File(readingFrom: Self.regression("heap-fill-value-object-size-wraps-endless-loop.h5"))
+        file.stringReadTimeLimit = 1
+        expectBadInput(["/extra/filled", "in its fill value", "did not finish reading it within 1 s"]) { _ = try file.tree() }
+    }
+
     @Test func intactStringsAreReadThroughTheChild() throws {
-        // The same dump before damage: /tokens/strings of the crash input points at a forged
-        // collection, everything else is intact and reads as written.
+        // /tokens/strings of this input points at a forged collection; everything else is
+        // intact and reads as written, a fill value and the creation properties included.
         let file = try HDF5File(readingFrom: Self.regression("heap-dataset-object-size-crash.h5"))
         let tree = try file.tree()
         #expect(tree.count > 10)
         #expect(try file.attributes(of: "/")["schema"] == .strings(["fourierlens/1"]))
         #expect(try file.readStrings("/prompts/text") == ["0+0=", "1+0=", "2+0=", "3+0=", "4+0="])
+        #expect(try file.readStrings("/extra/filled") == ["fill value", "fill value", "fill value"])
+        let filled = try file.datasetInfo("/extra/filled")
+        #expect(filled.layout == .contiguous && filled.filters.isEmpty)
+        let chunked = try file.datasetInfo("/extra/chunked_text")
+        #expect(chunked.layout == .chunked && chunked.chunkShape == [2] && chunked.filters == ["shuffle", "gzip(5)"])
+        #expect(try file.readStrings("/extra/chunked_text") == ["a", "bb", "ccc", "dddd"])
     }
 
     @Test func aRecordCutShortByTheChildsDeathIsDropped() {
@@ -80,9 +100,10 @@ import Testing
         u64(2); u64(2); bytes += Array("ab".utf8); u64(.max)
         bytes += [0]
         bytes += [1]; u64(1); u64(5); bytes += Array("xy".utf8)
-        let records = bytes.withUnsafeBytes { IsolatedStringRead.decodeRecords($0) }
+        let records = bytes.withUnsafeBytes { IsolatedStringRead.decodeRecords($0, of: [.values, .values, .values]) }
         #expect(records.count == 2)
-        #expect(records[0] == ["ab", ""])
+        guard case let .strings(first)? = records[0] else { Issue.record("\(records)"); return }
+        #expect(first == ["ab", ""])
         #expect(records[1] == nil)
     }
 
