@@ -26,7 +26,7 @@ import Testing
     @Test func crashInTheHeapReadOfAnAttributeIsExitTwo() throws {
         let path = Self.regression("heap-attribute-object-size-crash.h5")
         let result = try runTool("inspect", path)
-        expectOneLine(result, file: path, object: "/", ["in attribute schema", "libhdf5 crashed reading it", "signal 11"])
+        expectOneLine(result, file: path, object: "/", ["in attribute schema", "libhdf5 crashed reading it"])
     }
 
     @Test func crashInTheHeapReadOfADatasetIsExitTwo() throws {
@@ -36,7 +36,7 @@ import Testing
         let out = try TestPaths.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let result = try runTool("lens", path, "--out", out.path, "--force")
-        expectOneLine(result, file: path, object: "/tokens/strings", ["libhdf5 crashed reading it", "signal 11"])
+        expectOneLine(result, file: path, object: "/tokens/strings", ["libhdf5 crashed reading it"])
     }
 
     @Test func crashInTheHeapReadOfAFillValueIsExitTwo() throws {
@@ -44,7 +44,7 @@ import Testing
         // read: describing the dataset (inspect, every command's tree) met the damage.
         let path = Self.regression("heap-fill-value-object-size-crash.h5")
         let result = try runTool("inspect", path)
-        expectOneLine(result, file: path, object: "/extra/filled", ["in its fill value", "libhdf5 crashed reading it", "signal 11"])
+        expectOneLine(result, file: path, object: "/extra/filled", ["in its fill value", "libhdf5 crashed reading it"])
     }
 
     @Test func endlessLoopInTheHeapIsStoppedAfterTheTimeLimit() throws {
