@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,7 +128,11 @@ static void die_by_abort(void) {
     raise(SIGABRT);
 }
 
-static void run_child(const fl_vlen_item *items, size_t count, int fd) {
+static void run_child(const fl_vlen_item *items, size_t count, int fd, pid_t parent) {
+    // A parent killed while the child loops (SIGTERM, SIGKILL) must take the child with it:
+    // nothing else would ever stop it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(5);  // the parent died before the line above
     // A crash must end the child by its signal: no inherited handler (libFuzzer's, a
     // sanitizer's) may run here and report it as the parent's.
     const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
@@ -187,8 +192,13 @@ void fl_vlen_read_isolated(const fl_vlen_item *items, size_t count, int idle_mil
         result->detail = errno;
         return;
     }
+    pid_t parent = getpid();
     api_lock();
-    pid_t child = fork();
+    // _Fork, not fork: fork runs the pthread_atfork handlers, and OpenBLAS's stops and joins its
+    // worker threads, which never returns while another thread is using them (seen in the
+    // multithreaded tests). The child needs none of them: it calls libhdf5 from this thread,
+    // with this thread's malloc arena, and exits.
+    pid_t child = _Fork();
     if (child != 0) api_unlock();  // the child keeps it: it is the only thread there
     if (child < 0) {
         result->outcome = FL_VLEN_NO_CHILD;
@@ -199,7 +209,7 @@ void fl_vlen_read_isolated(const fl_vlen_item *items, size_t count, int idle_mil
     }
     if (child == 0) {
         close(fds[0]);
-        run_child(items, count, fds[1]);
+        run_child(items, count, fds[1], parent);
     }
     close(fds[1]);
     size_t capacity = 0;

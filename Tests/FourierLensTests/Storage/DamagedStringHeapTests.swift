@@ -56,6 +56,36 @@ import Testing
         #expect(seconds >= 10 && seconds < 40, "\(seconds) s")
     }
 
+    @Test func aKilledProgramTakesItsLoopingChildWithIt() throws {
+        // The child loops for ever on this heap; killing the program (SIGKILL: no handler runs)
+        // must not leave it behind. A private copy makes the processes' command line unique.
+        let scratch = try TestPaths.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("looping-heap.h5").path
+        try FileManager.default.copyItem(atPath: Self.regression("heap-attribute-object-size-wraps-endless-loop.h5"), toPath: input)
+        func running() -> [String] {
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return pids.filter { pid in
+                guard Int(pid) != nil, let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: line, as: UTF8.self).contains(input)
+            }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.tool)
+        process.arguments = ["inspect", input]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var waited = 0.0
+        while running().count < 2 && waited < 5 { Thread.sleep(forTimeInterval: 0.05); waited += 0.05 }
+        #expect(running().count == 2, "the program and its reading child")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        waited = 0
+        while !running().isEmpty && waited < 3 { Thread.sleep(forTimeInterval: 0.05); waited += 0.05 }
+        #expect(running().isEmpty, "left behind: \(running())")
+    }
+
     @Test func endlessLoopInADatasetsHeapIsStoppedThroughTheLibrary() throws {
         let path = Self.regression("heap-dataset-object-size-wraps-endless-loop.h5")
         let file = try HDF5File(readingFrom: path)
@@ -107,9 +137,10 @@ import Testing
         #expect(records[1] == nil)
     }
 
-    @Test func otherThreadsInsideLibhdf5DoNotStallTheChild() throws {
+    @Test func otherThreadsInsideLibhdf5OrOpenBLASDoNotStallTheChild() throws {
         // A child forked while another thread held libhdf5's API lock would wait for ever
-        // (and be reported as a looping heap): the fork takes the lock first.
+        // (and be reported as a looping heap): the fork takes the lock first. fork(2)'s
+        // atfork handlers would join OpenBLAS's workers, in use by another thread: never.
         let strings = try TestPaths.fixture("dtypes.h5"), numbers = try TestPaths.fixture("good_dump_stacked.h5")
         final class Failures: @unchecked Sendable {
             private let lock = NSLock()
@@ -117,7 +148,12 @@ import Testing
             func add(_ text: String) { lock.lock(); list.append(text); lock.unlock() }
         }
         let failures = Failures()
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        DispatchQueue.concurrentPerform(iterations: 6) { worker in
+            if worker >= 4 {
+                let a = DoubleMatrix(rows: 300, cols: 300, values: (0..<90_000).map { Double($0 % 7) })
+                for _ in 0..<30 { _ = a.times(a) }
+                return
+            }
             do {
                 let file = try HDF5File(readingFrom: worker % 2 == 0 ? strings : numbers)
                 file.stringReadTimeLimit = 5
