@@ -1,6 +1,7 @@
 #include "fl_kernels.h"
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 // Eight lanes through the compiler's vector extension: one loop body, always SIMD, whatever
 // the auto-vectoriser decides. The lens calls these for every logit of every layer.
@@ -138,3 +139,21 @@ void fl_widen_bf16(const unsigned short *words, float *out, size_t count) {
 
 #include <malloc.h>
 void fl_fix_mmap_threshold(size_t bytes) { mallopt(M_MMAP_THRESHOLD, (int)bytes); }
+
+// OpenBLAS picks its kernels by CPU model; Debian's 0.3.21 does not know newer Xeons and falls
+// back to "Prescott" (SSE3), a fifth of the machine's sgemm rate. The same library runs the
+// right kernels when told the core type before it loads.
+extern char *openblas_get_corename(void);
+
+const char *fl_openblas_better_core(void) {
+    if (getenv("OPENBLAS_CORETYPE") != NULL) return NULL;
+    const char *name = openblas_get_corename();
+    if (name == NULL || strcmp(name, "Prescott") != 0) return NULL;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq")) return "SkylakeX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+    return NULL;
+}

@@ -43,6 +43,13 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("fourierlens: \(message)\n".utf8))
 }
 
+// OpenBLAS chose its kernels when it loaded, before main. On a CPU it does not know it runs generic
+// SSE3 kernels at a fifth of the machine's rate: run again at once, telling it the core type.
+if let core = fl_openblas_better_core() {
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+}
+
 // Large buffers (a block's logit tile, a widened W_U tile) are allocated and freed once per
 // block, some on worker threads. glibc's default raises its mmap threshold after the first free
 // and then serves them from per-thread heaps, which fragment: resident memory crept up with the

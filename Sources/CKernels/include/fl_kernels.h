@@ -24,4 +24,8 @@ void fl_widen_bf16(const unsigned short *words, float *out, size_t count);
 /// otherwise grows after the first such free; see fourierlens/main.swift).
 void fl_fix_mmap_threshold(size_t bytes);
 
+/// The OpenBLAS core type this CPU should run when OpenBLAS fell back to its generic kernels
+/// ("Prescott") and OPENBLAS_CORETYPE is unset; NULL otherwise (see fourierlens/main.swift).
+const char *fl_openblas_better_core(void);
+
 #endif
