@@ -21,7 +21,9 @@ import Testing
             #expect(pretrained[m]! > random[m]!, "\(m): pretrained \(pretrained[m]!) vs random \(random[m]!)")
         }
         #expect(pretrained["value"]! > 0.8 && random["value"]! < 0)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("probes.svg").path))
+        for chart in ["probes_accuracy.svg", "probes_r2.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(chart).path))
+        }
     }
 
     @Test func probesEveryLayerOfASite() throws {

@@ -23,7 +23,7 @@ import Testing
         #expect(random.isEmpty, "the matched random embedding has outliers \(random)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
         #expect(files == ["compare.csv", "outliers.csv", "compare.svg", "spectrum_a.svg", "spectrum_b.svg", "summary.json",
-                          "index.html", "probes.csv", "probes.svg"])
+                          "index.html", "probes.csv", "probes_accuracy.svg", "probes_r2.svg"])
     }
 
     @Test func spectrumReportIsCompleteAndDeterministic() throws {
