@@ -28,10 +28,11 @@ public enum ProbeReport {
     }
 
     public static func csv(_ results: [ProbeResult]) -> CSVTable {
-        var table = CSVTable(header: ["source", "layer", "probe", "metric", "mean", "std", "chance", "control_mean", "control_std", "folds"])
+        var table = CSVTable(header: ["dataset", "layer", "site", "probe", "metric", "mean", "std", "chance", "control_mean", "control_std", "folds"])
         for result in results {
             for score in result.scores {
-                table.append([.text(result.source), result.layer.map { .integer($0) } ?? .missing, .text(score.probe),
+                table.append([result.dataset.map { .text($0) } ?? .missing, result.layer.map { .integer($0) } ?? .missing,
+                              result.site.map { .text($0) } ?? .missing, .text(score.probe),
                               .text(score.metric), .number(score.mean), .number(score.std), .optional(score.chance),
                               .optional(score.controlMean), .optional(score.controlStd), .integer(score.folds.count)])
             }
@@ -121,7 +122,7 @@ public enum ProbeReport {
             let lambdas: [Double]?, control_lambdas: [Double]?
         }
         struct Source: Encodable {
-            let source: String, layer: Int?, rows: Int, columns: Int, scores: [Score]
+            let dataset: String?, layer: Int?, site: String?, rows: Int, columns: Int, scores: [Score]
             /// Rows averaged into each number (numbers ascending), or null.
             let rows_per_number: [Int]?
         }
@@ -132,7 +133,7 @@ public enum ProbeReport {
             self.command = command
             self.options = options
             sources = results.map { r in
-                Source(source: r.source, layer: r.layer, rows: r.rows, columns: r.columns, scores: r.scores.map {
+                Source(dataset: r.dataset, layer: r.layer, site: r.site, rows: r.rows, columns: r.columns, scores: r.scores.map {
                     Score(probe: $0.probe, metric: $0.metric, mean: $0.mean, std: $0.std, folds: $0.folds, chance: $0.chance,
                           control_mean: $0.controlMean, control_std: $0.controlStd, control_folds: $0.control,
                           lambdas: $0.lambdas, control_lambdas: $0.controlLambdas)
