@@ -107,13 +107,19 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(help: "Write the charts as SVG only (no PNG and PDF copies).")
+    var noFigures = false
+
     @Flag(help: "Print the run's summary.json on stdout instead of its findings (the report's path goes to stderr).")
     var json = false
 
     /// The report directory (parents created as needed); `inputs` are the files the run reads,
     /// which the directory may not contain.
     func directory(default name: String, inputs: [String]) throws -> OutputDirectory {
-        try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
+        let directory = try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
+        directory.exportsFigures = !noFigures
+        directory.note = note
+        return directory
     }
 
     /// After the report is committed: its key findings and its path, or with --json the summary

@@ -9,28 +9,7 @@ import pandas as pd
 import pytest
 
 from fourierlens import reports
-from report_helpers import DEMO, fourierlens
-
-FAST_PROBES = ["--probes", "value,mod2,mod10,helix", "--pca-dimensions", "16"]
-
-RUNS = {
-    "spectrum": ["spectrum", DEMO],
-    "compare": ["compare", DEMO, "--random", "gaussian", *FAST_PROBES],
-    "probe": ["probe", DEMO, "--site", "resid_post", "--layers", "0-2", *FAST_PROBES],
-    "lens": ["lens", DEMO],
-    "filter": ["filter", DEMO, "--remove", "high", "--tau", "10"],
-}
-
-
-@pytest.fixture(scope="module")
-def report_dirs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reports")
-    dirs = {}
-    for kind, arguments in RUNS.items():
-        dirs[kind] = str(root / kind)
-        fourierlens(*arguments, "--out", dirs[kind], "--quiet")
-    return dirs
-
+from report_helpers import REPORT_RUNS
 
 def cell_matches(text, value, dtype):
     if text == "":
@@ -44,9 +23,9 @@ def cell_matches(text, value, dtype):
     return text == value
 
 
-@pytest.mark.parametrize("kind", list(RUNS))
-def test_every_csv_round_trips_typed(report_dirs, kind):
-    directory = report_dirs[kind]
+@pytest.mark.parametrize("kind", list(REPORT_RUNS))
+def test_every_csv_round_trips_typed(demo_reports, kind):
+    directory = demo_reports[kind]
     report = reports.load(directory)
     csv_files = sorted(n for n in os.listdir(directory) if n.endswith(".csv"))
     assert csv_files, kind
@@ -69,15 +48,15 @@ def test_every_csv_round_trips_typed(report_dirs, kind):
                 assert cell_matches(text, value, str(frame[column].dtype)), (name, i, column, text, value)
 
 
-def test_typed_columns_are_usable_as_such(report_dirs):
-    spectrum = reports.load(report_dirs["spectrum"])
+def test_typed_columns_are_usable_as_such(demo_reports):
+    spectrum = reports.load(demo_reports["spectrum"])
     outliers = spectrum["spectrum"].query("outlier")
     assert sorted(outliers["period"]) == sorted(spectrum["summary"]["outlier_periods"])
     assert spectrum["spectrum"]["k"].dtype == "Int64" and pd.isna(spectrum["spectrum"]["period"].iloc[0])
-    probes = reports.load(report_dirs["probe"])["probes"]
+    probes = reports.load(demo_reports["probe"])["probes"]
     assert list(probes["layer"].unique()) == [0, 1, 2] and set(probes["site"]) == {"resid_post"}
     assert set(probes["dataset"]) == {f"/acts/blocks.{layer}.hook_resid_post" for layer in range(3)}
-    compare = reports.load(report_dirs["compare"])
+    compare = reports.load(demo_reports["compare"])
     assert set(compare["probes"]["series"]) == {"A", "B"}
     assert compare["probes"]["layer"].isna().all()
 

@@ -35,7 +35,8 @@ import Testing
         #expect(csv[1].hasPrefix("/acts/blocks.0.hook_resid_post,0,resid_post,value,r2,"), "\(csv[1])")
         #expect(csv.count == 1 + 6 * 8)
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(files == ["probes.csv", "probes_accuracy.svg", "probes_r2.svg", "summary.json", "index.html"])
+        #expect(files == ["probes.csv", "summary.json", "index.html", "probes_accuracy.svg", "probes_r2.svg",
+                          "probes_accuracy.png", "probes_r2.png", "probes_accuracy.pdf", "probes_r2.pdf"])
         // Same seed, same bytes.
         let again = try TestPaths.scratchDirectory().appendingPathComponent("p")
         _ = try runTool("probe", Self.demo, "--site", "resid_post", "--layers", "0-5", "--out", again.path, "--quiet")
