@@ -59,14 +59,14 @@ public struct BarChart: Sendable {
                 let shown = clipped ? floor! : v
                 let y = py(max(shown, 0)), base = py(min(shown, 0))
                 let x = x0 + Double(s) * barWidth
-                out.append(##"<rect x="\##(n(x))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name), \(category): \(format(v))"))</title></rect>"##)
+                out.append(##"<rect class="bar" data-series="\##(s)" x="\##(n(x))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name), \(category): \(SVGText.exact(v))"))</title></rect>"##)
                 if clipped {
                     // The bar runs past the axis: its true value is written inside its end.
                     out.append(##"<text class="clipped-value" x="\##(n(x + barWidth * 0.46))" y="\##(n(base - 4))" text-anchor="middle" font-size="10" fill="#FFFFFF">\##(SVGText.escape(format(v)))</text>"##)
                 }
             }
             if c < reference.count, let r = reference[c] {
-                out.append(##"<line x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>"##)
+                out.append(##"<line data-series="reference" x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"><title>\##(SVGText.escape("\(referenceName), \(category): \(SVGText.exact(r))"))</title></line>"##)
             }
             out += categoryLabels.elements(c, x: left + (Double(c) + 0.5) * group, y: top + plotHeight + 10)
         }
@@ -80,10 +80,11 @@ public struct BarChart: Sendable {
 
     private func legendEntries() -> ChartLegend {
         var entries = series.enumerated().map { s, item in
-            ChartLegend.Entry(name: item.name, swatch: .area(color: SVGText.palette[s % SVGText.palette.count], opacity: 1))
+            ChartLegend.Entry(name: item.name, swatch: .area(color: SVGText.palette[s % SVGText.palette.count], opacity: 1),
+                              toggles: String(s))
         }
         if reference.contains(where: { $0 != nil }) {
-            entries.append(.init(name: referenceName, swatch: .line(color: "#000000", dashed: true)))
+            entries.append(.init(name: referenceName, swatch: .line(color: "#000000", dashed: true), toggles: "reference"))
         }
         return ChartLegend(entries: entries)
     }

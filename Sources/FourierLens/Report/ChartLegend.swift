@@ -9,6 +9,8 @@ struct ChartLegend {
     struct Entry {
         let name: String
         let swatch: Swatch
+        /// The `data-series` key of what this entry shows; on the page a click hides or shows it.
+        var toggles: String? = nil
     }
 
     static let rowHeight = 18.0
@@ -43,6 +45,7 @@ struct ChartLegend {
             let mid = y + Double(r) * ChartLegend.rowHeight
             for index in row {
                 let entry = entries[index]
+                if let key = entry.toggles { out.append(##"<g class="legend-entry" data-toggle="\##(SVGText.escape(key))">"##) }
                 switch entry.swatch {
                 case let .line(color, dashed):
                     let dash = dashed ? ##" stroke-dasharray="6 4""## : ""
@@ -51,6 +54,7 @@ struct ChartLegend {
                     out.append(##"<rect x="\##(n(left))" y="\##(n(mid - 6))" width="22" height="12" fill="\##(color)" fill-opacity="\##(n(opacity))"/>"##)
                 }
                 out.append(##"<text class="legend" x="\##(n(left + 28))" y="\##(n(mid + 4))">\##(SVGText.escape(entry.name))</text>"##)
+                if entry.toggles != nil { out.append("</g>") }
                 left += entryWidth(entry)
             }
         }

@@ -50,7 +50,7 @@ public struct Heatmap: Sendable {
                 let beyond = v.isFinite && isExcluded(c) && scaled(v) > high
                 let outline = beyond ? ##" stroke="#FFFFFF" stroke-width="1""## : ""
                 let name = r < rowLabels.count ? rowLabels[r] : "row \(r)"
-                out.append(##"<rect class="cell" x="\##(n(left + Double(c) * cellWidth))" y="\##(n(top + Double(r) * cellHeight))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape("\(name), column \(c): \(format(v))"))</title></rect>"##)
+                out.append(##"<rect class="cell" x="\##(n(left + Double(c) * cellWidth))" y="\##(n(top + Double(r) * cellHeight))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape("\(name), column \(c): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"))</title></rect>"##)
             }
             if r < rowLabels.count {
                 out.append(##"<text x="\##(n(left - 8))" y="\##(n(top + (Double(r) + 0.5) * cellHeight + 4))" text-anchor="end">\##(SVGText.escape(rowLabels[r]))</text>"##)

@@ -103,11 +103,12 @@ public struct LineChart: Sendable {
         out.append(##"<text x="\##(n(left + plotWidth / 2))" y="\##(n(top + plotHeight + 46))" text-anchor="middle">\##(SVGText.escape(xLabel))</text>"##)
         out.append(##"<text transform="translate(18 \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(yLabel))</text>"##)
 
-        for band in bands where !band.x.isEmpty {
+        for (b, band) in bands.enumerated() where !band.x.isEmpty {
             let upper = zip(band.x, band.upper).map { "\(n(px($0))),\(n(py($1)))" }
             let lower = zip(band.x, band.lower).reversed().map { "\(n(px($0))),\(n(py($1)))" }
-            out.append(##"<polygon points="\##((upper + lower).joined(separator: " "))" fill="#999999" fill-opacity="0.3" stroke="none"><title>\##(SVGText.escape(band.name))</title></polygon>"##)
+            out.append(##"<polygon data-series="band\##(b)" points="\##((upper + lower).joined(separator: " "))" fill="#999999" fill-opacity="0.3" stroke="none"><title>\##(SVGText.escape(band.name))</title></polygon>"##)
         }
+        var hoverTargets: [String] = []
         for (index, s) in series.enumerated() {
             let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
             let points = zip(s.x, s.y).filter { $0.1.isFinite }
@@ -115,11 +116,16 @@ public struct LineChart: Sendable {
             case .stems:
                 var path = ""
                 for (x, y) in points { path += "M\(n(px(x))) \(n(py(max(yMin, 0))))V\(n(py(y)))" }
-                out.append(##"<path class="stems" d="\##(path)" stroke="\##(color)" stroke-width="1.4" fill="none"/>"##)
+                out.append(##"<path class="stems" data-series="\##(index)" d="\##(path)" stroke="\##(color)" stroke-width="1.4" fill="none"/>"##)
             case .line, .dashed:
                 let d = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n(px($0.element.0))) \(n(py($0.element.1)))" }.joined()
                 let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""
-                out.append(##"<path d="\##(d)" stroke="\##(color)" stroke-width="1.6" fill="none"\##(dash)/>"##)
+                out.append(##"<path data-series="\##(index)" d="\##(d)" stroke="\##(color)" stroke-width="1.6" fill="none"\##(dash)/>"##)
+            }
+            // Invisible targets that carry each point's exact value (a hover title on the page),
+            // drawn last so that no marker or label covers them.
+            for (x, y) in points {
+                hoverTargets.append(##"<circle class="hover" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="5" fill="#000000" fill-opacity="0"><title>\##(SVGText.escape("\(s.name), \(xLabelShort) \(SVGText.exact(x)): \(SVGText.exact(y))"))</title></circle>"##)
             }
         }
         for label in labels {
@@ -132,12 +138,18 @@ public struct LineChart: Sendable {
             }
             out.append(##"<text class="point-label" x="\##(n(placement.x))" y="\##(n(placement.y))" text-anchor="middle" font-size="\##(n(LineChart.labelFontSize))" fill="#222222">\##(SVGText.escape(label.text))</text>"##)
         }
+        out += hoverTargets
         out += legend.elements(x: left, y: top + plotHeight + 66, width: plotWidth)
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
     }
 
     static let labelFontSize = 12.0
+
+    /// The x axis's name for hover titles: its label up to the first parenthesis ("frequency k").
+    var xLabelShort: String {
+        String(xLabel.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
+    }
 
     /// Every label's spot (aligned with `labels`), placed tallest point first, or nil when one
     /// finds no room. Labels may use the plot and the strip between it and the title.
@@ -167,8 +179,10 @@ public struct LineChart: Sendable {
         guard series.count > 1 || !bands.isEmpty else { return ChartLegend(entries: []) }
         let lines = series.enumerated().map { index, s in
             ChartLegend.Entry(name: s.name, swatch: .line(color: SVGText.palette[(s.color ?? index) % SVGText.palette.count],
-                                                          dashed: s.style == .dashed))
+                                                          dashed: s.style == .dashed), toggles: String(index))
         }
-        return ChartLegend(entries: lines + bands.map { ChartLegend.Entry(name: $0.name, swatch: .area(color: "#999999", opacity: 0.3)) })
+        return ChartLegend(entries: lines + bands.enumerated().map {
+            ChartLegend.Entry(name: $1.name, swatch: .area(color: "#999999", opacity: 0.3), toggles: "band\($0)")
+        })
     }
 }
