@@ -38,20 +38,49 @@ struct LabelPlacer {
             lift += 3
         }
         candidates.sort { $0.cost < $1.cost }
-        for c in candidates {
-            let box = TextExtent.box(text, x: c.x, y: c.y, fontSize: fontSize, anchor: .middle)
-            guard region.contains(box), isFree(box.padded(gap)) else { continue }
-            placed.append(box)
-            // A label right above its point needs no leader; one further away gets a thin line.
-            let touching = box.y1 > point.y - 10 && box.x0 <= point.x && point.x <= box.x1
-            let leaderEnd = touching ? nil : (x: min(max(point.x, box.x0), box.x1), y: box.y1)
-            return Placement(text: text, x: c.x, y: c.y, box: box, leaderEnd: leaderEnd)
+        // First a spot whose leader line crosses no label and no leader; failing that, any free spot.
+        for tidy in [true, false] {
+            for c in candidates {
+                let box = TextExtent.box(text, x: c.x, y: c.y, fontSize: fontSize, anchor: .middle)
+                guard region.contains(box), isFree(box.padded(gap)) else { continue }
+                // A label right above its point needs no leader; one further away gets a thin line.
+                let touching = box.y1 > point.y - 10 && box.x0 <= point.x && point.x <= box.x1
+                let leaderEnd = touching ? nil : (x: min(max(point.x, box.x0), box.x1), y: box.y1)
+                if let end = leaderEnd {
+                    let leader = ((x: point.x, y: point.y - 3.5), (x: end.x, y: end.y))
+                    if tidy {
+                        guard !placed.contains(where: { $0.crosses(leader.0, leader.1) }) else { continue }
+                        leaders.append(leader)
+                    }
+                }
+                placed.append(box)
+                return Placement(text: text, x: c.x, y: c.y, box: box, leaderEnd: leaderEnd)
+            }
         }
         return nil
     }
 
+    /// The last resort, which always succeeds: one row per label in a strip of `labels.count`
+    /// rows of `rowHeight` starting at `top` (above the plot), in the order of their points.
+    static func stacked(_ texts: [String], points: [(x: Double, y: Double)], top: Double, rowHeight: Double,
+                        left: Double, right: Double, fontSize: Double) -> [Placement] {
+        let order = texts.indices.sorted { points[$0].x < points[$1].x }
+        var result = [Placement?](repeating: nil, count: texts.count)
+        for (row, index) in order.enumerated() {
+            let width = TextExtent.width(texts[index], fontSize: fontSize)
+            let x = min(max(points[index].x, left + width / 2), right - width / 2)
+            let y = top + Double(row) * rowHeight + 0.8 * fontSize
+            let box = TextExtent.box(texts[index], x: x, y: y, fontSize: fontSize, anchor: .middle)
+            result[index] = Placement(text: texts[index], x: x, y: y, box: box, leaderEnd: (x: min(max(points[index].x, box.x0), box.x1), y: box.y1))
+        }
+        return result.map { $0! }
+    }
+
+    /// Leader lines drawn so far: later labels keep off them too.
+    private var leaders: [((x: Double, y: Double), (x: Double, y: Double))] = []
+
     private func isFree(_ box: Box) -> Bool {
         !placed.contains(where: box.intersects) && !obstacles.contains(where: box.intersects)
-            && !segments.contains(where: { box.crosses($0.0, $0.1) })
+            && !segments.contains(where: { box.crosses($0.0, $0.1) }) && !leaders.contains(where: { box.crosses($0.0, $0.1) })
     }
 }

@@ -68,19 +68,22 @@ public struct LineChart: Sendable {
         // Labels that find no free spot get a taller strip above the plot, one row at a time:
         // with a row per label every label fits, so none is ever dropped.
         var extra = 0.0
-        var placements: [LabelPlacer.Placement] = []
-        for _ in 0...labels.count {
+        var placements: [LabelPlacer.Placement]? = nil
+        for _ in 0..<max(labels.count, 1) {
             let top = LineChart.top + extra
             let py = { (y: Double) in top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight }
-            if let all = placeLabels(px: px, py: py, plot: Box(x0: left, y0: top, x1: left + plotWidth, y1: top + plotHeight),
-                                    stemBase: py(max(yMin, 0))) {
-                placements = all
-                break
-            }
+            placements = placeLabels(px: px, py: py, plot: Box(x0: left, y0: top, x1: left + plotWidth, y1: top + plotHeight),
+                                     stemBase: py(max(yMin, 0)))
+            if placements != nil { break }
             extra += 18
         }
+        // Still no room: one row per label above the plot, which always fits.
+        if placements == nil { extra = 18 * Double(labels.count) }
         let top = LineChart.top + extra
         func py(_ y: Double) -> Double { top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight }
+        let placed = placements ?? LabelPlacer.stacked(labels.map(\.text), points: labels.map { (px($0.x), py($0.y)) },
+                                                       top: 32, rowHeight: 18, left: left, right: left + plotWidth,
+                                                       fontSize: LineChart.labelFontSize)
         let legend = legendEntries()
         let legendHeight = legend.entries.isEmpty ? 0 : legend.height(width: plotWidth) + 6
         let fullHeight = height + extra + legendHeight
@@ -132,7 +135,7 @@ public struct LineChart: Sendable {
             let color = SVGText.palette[label.series % SVGText.palette.count]
             out.append(##"<circle class="point-marker" cx="\##(n(px(label.x)))" cy="\##(n(py(label.y)))" r="3.5" fill="\##(color)"/>"##)
         }
-        for (label, placement) in zip(labels, placements) {
+        for (label, placement) in zip(labels, placed) {
             if let end = placement.leaderEnd {
                 out.append(##"<line x1="\##(n(px(label.x)))" y1="\##(n(py(label.y) - 3.5))" x2="\##(n(end.x))" y2="\##(n(end.y))" stroke="#888888" stroke-width="0.8"/>"##)
             }

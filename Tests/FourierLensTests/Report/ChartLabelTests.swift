@@ -90,4 +90,25 @@ import Testing
         let image = Box(x0: 0, y0: 0, x1: geometry.size.width, y1: geometry.size.height)
         #expect(texts.allSatisfy { image.contains($0.box) })
     }
+
+    @Test func theLastResortStacksLabelsWithoutOverlap() {
+        let texts = (0..<20).map { "T=\($0).25" }
+        let placements = LabelPlacer.stacked(texts, points: texts.map { _ in (x: 100.0, y: 300.0) }, top: 32, rowHeight: 18,
+                                             left: 78, right: 936, fontSize: 12)
+        #expect(placements.map(\.text) == texts)
+        for i in placements.indices {
+            #expect(placements[i].box.x0 >= 78 && placements[i].box.y0 >= 32)
+            for j in placements.indices where j > i { #expect(!placements[i].box.intersects(placements[j].box)) }
+        }
+    }
+
+    /// Labels on one point, more than fit beside it: all drawn, none overlapping.
+    @Test func manyLabelsOnOnePointAreAllPlacedClear() {
+        var chart = LineChart(title: "t", xLabel: "k", yLabel: "m",
+                              series: [.init(name: "observed", x: [1, 2, 3], y: [5, 9, 5], style: .stems)])
+        chart.labels = (0..<25).map { LineChart.PointLabel(x: 2, y: 9, text: "T=\($0).5") }
+        let svg = chart.svg()
+        #expect(SVGGeometry(svg: svg).texts(ofClass: "point-label").count == 25)
+        ChartLabelTests.expectClear(svg)
+    }
 }
