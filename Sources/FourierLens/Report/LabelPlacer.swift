@@ -29,11 +29,13 @@ struct LabelPlacer {
         let gap = 1.5
         var candidates: [(cost: Double, x: Double, y: Double)] = []
         // Baselines from just above the point up to the region's top, 3 px apart; centres on the
-        // point or shifted to either side.
+        // point or shifted to either side by up to two label widths.
         var lift = 0.0
         while point.y - 9 - lift - 0.8 * fontSize >= region.y0 - 1e-9 {
-            for shift in [0, -(width / 2 + 5), width / 2 + 5, -(width + 6), width + 6] {
-                candidates.append((lift + 1.5 * abs(shift), point.x + shift, point.y - 9 - lift))
+            for shift in [0, width / 2 + 5] + (1...2).map({ Double($0) * (width + 6) }) {
+                for signed in shift == 0 ? [0] : [-shift, shift] {
+                    candidates.append((lift + 2.5 * abs(signed), point.x + signed, point.y - 9 - lift))
+                }
             }
             lift += 3
         }
@@ -49,7 +51,8 @@ struct LabelPlacer {
                 if let end = leaderEnd {
                     let leader = ((x: point.x, y: point.y - 3.5), (x: end.x, y: end.y))
                     if tidy {
-                        guard !placed.contains(where: { $0.crosses(leader.0, leader.1) }) else { continue }
+                        guard !placed.contains(where: { $0.crosses(leader.0, leader.1) }),
+                              !leaders.contains(where: { LabelPlacer.intersect($0, leader) }) else { continue }
                         leaders.append(leader)
                     }
                 }
@@ -82,5 +85,15 @@ struct LabelPlacer {
     private func isFree(_ box: Box) -> Bool {
         !placed.contains(where: box.intersects) && !obstacles.contains(where: box.intersects)
             && !segments.contains(where: { box.crosses($0.0, $0.1) }) && !leaders.contains(where: { box.crosses($0.0, $0.1) })
+    }
+
+    /// Whether two segments cross (touching at an end counts as not crossing).
+    static func intersect(_ a: ((x: Double, y: Double), (x: Double, y: Double)),
+                          _ b: ((x: Double, y: Double), (x: Double, y: Double))) -> Bool {
+        func side(_ p: (x: Double, y: Double), _ q: (x: Double, y: Double), _ r: (x: Double, y: Double)) -> Double {
+            (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
+        }
+        let d1 = side(b.0, b.1, a.0), d2 = side(b.0, b.1, a.1), d3 = side(a.0, a.1, b.0), d4 = side(a.0, a.1, b.1)
+        return d1 * d2 < 0 && d3 * d4 < 0
     }
 }
