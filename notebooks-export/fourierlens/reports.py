@@ -18,7 +18,7 @@ import os
 
 import pandas as pd
 
-__all__ = ["load", "COLUMN_TYPES"]
+__all__ = ["load", "read_csv", "column_type", "COLUMN_TYPES"]
 
 _INT = "Int64"
 _FLOAT = "float64"
@@ -39,9 +39,19 @@ COLUMN_TYPES = {
         magnitude_of_mean logit norm_kept band_share_before band_share_after logit_energy_kept
         acc_before acc_after acc_pm2_before acc_pm2_after mean_abs_logit_change"""),
     **_columns(_BOOL, "outlier"),
-    # top_periods: the lens's ';'-joined periods, kept as written.
-    **_columns(_TEXT, "series label dataset site probe metric token removed top_periods"),
+    **_columns(_TEXT, "series label dataset site probe metric token removed"),
 }
+
+#: Numbered columns (the lens's top_period_1, top_period_z_1, …): the type of the name without its number.
+_NUMBERED = {"top_period": _FLOAT, "top_period_z": _FLOAT}
+
+
+def column_type(name):
+    """The type of a column the reports write, or None for a name this module does not know."""
+    if name in COLUMN_TYPES:
+        return COLUMN_TYPES[name]
+    stem, _, number = name.rpartition("_")
+    return _NUMBERED.get(stem) if number.isdigit() else None
 
 _BOOLEANS = {"true": True, "false": False}
 
@@ -93,7 +103,7 @@ def read_csv(path):
     columns = {}
     for name in raw.columns:
         cells = raw[name].tolist()
-        kind = COLUMN_TYPES.get(name) or _infer(cells)
+        kind = column_type(name) or _infer(cells)
         columns[name] = _typed(cells, kind, f"{path}: column {name}")
     return pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
 
