@@ -31,8 +31,10 @@ fixtures: setup
 swift-test: fixtures
 	FOURIERLENS_PYTHON=$(PYTHON) swift test
 
+# PYTHONPATH: the package of this checkout, whichever checkout .venv was built from.
 python-test: setup build
-	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens $(PYTHON) -m pytest -q notebooks-export/tests Tests/python
+	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens PYTHONPATH=$(CURDIR)/notebooks-export \
+		$(PYTHON) -m pytest -q notebooks-export/tests Tests/python
 
 test: swift-test python-test
 

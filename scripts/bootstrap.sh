@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium renders the HTML reports in the tests (headless).
-DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium time)
+# chromium renders the HTML reports in the tests (headless); librsvg2-bin's rsvg-convert renders
+# every chart to PNG and PDF.
+DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium time librsvg2-bin)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -60,7 +60,7 @@ struct CompareCommand: ParsableCommand {
         }
         try CompareReport.write(result, to: directory)
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: Findings.compare(result))
     }
 }
 

@@ -145,7 +145,9 @@ struct ProbeCommand: ParsableCommand {
                 var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
                                             layer: layer, matrix: matrix.matrix, values: matrix.values)
                 perLayer.rowsPerNumber = matrix.rowsPerNumber
-                results.append(try ProbeRun.run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)"))
+                var result = try ProbeRun.run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)")
+                result.site = site.rawValue
+                results.append(result)
                 bar.update(Double(done + 1) / Double(wanted.count))
             }
         } else {
@@ -157,6 +159,6 @@ struct ProbeCommand: ParsableCommand {
         }
         try ProbeReport.write(results, options: options, to: directory)
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: Findings.probes(results))
     }
 }

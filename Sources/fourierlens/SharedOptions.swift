@@ -107,14 +107,34 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(help: "Write the charts as SVG only (no PNG and PDF copies).")
+    var noFigures = false
+
+    @Flag(help: "Print the run's summary.json on stdout instead of its findings (the report's path goes to stderr).")
+    var json = false
+
     /// The report directory (parents created as needed); `inputs` are the files the run reads,
     /// which the directory may not contain.
     func directory(default name: String, inputs: [String]) throws -> OutputDirectory {
-        try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
+        let directory = try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
+        directory.exportsFigures = !noFigures
+        directory.note = note
+        return directory
     }
 
-    func announce(_ output: OutputDirectory) {
-        if !quiet { print("report: \(output.path)/index.html") }
+    /// After the report is committed: its key findings and its path, or with --json the summary
+    /// (the same bytes as summary.json) alone on stdout.
+    func announce(_ output: OutputDirectory, findings: [String] = []) {
+        let where_ = "report: \(output.path)/index.html"
+        if json {
+            // Every report writes summary.json; were it unreadable the run still succeeded.
+            let summary = (try? String(contentsOfFile: output.path + "/summary.json", encoding: .utf8)) ?? "null\n"
+            print(summary, terminator: "")
+            if !quiet { FileHandle.standardError.write(Data((where_ + "\n").utf8)) }
+        } else if !quiet {
+            for line in findings { print(line) }
+            print(where_)
+        }
     }
 
     /// A note on stderr (not with --quiet): what the run did that the user did not ask for.

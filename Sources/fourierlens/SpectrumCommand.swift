@@ -27,6 +27,6 @@ struct SpectrumCommand: ParsableCommand {
         let result = SpectrumRun.run(matrix, options: options)
         try SpectrumReport.write(result, to: directory)
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: Findings.spectrum(result))
     }
 }

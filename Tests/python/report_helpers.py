@@ -20,3 +20,15 @@ def headless(chromium, *args):
     """Headless Chromium as root (no sandbox there), no GPU."""
     return subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
                           capture_output=True, text=True, timeout=120)
+
+
+FAST_PROBES = ["--probes", "value,mod2,mod10,helix", "--pca-dimensions", "16"]
+
+#: One run of every report kind on the demo dump.
+REPORT_RUNS = {
+    "spectrum": ["spectrum", DEMO],
+    "compare": ["compare", DEMO, "--random", "gaussian", *FAST_PROBES],
+    "probe": ["probe", DEMO, "--site", "resid_post", "--layers", "0-2", *FAST_PROBES],
+    "lens": ["lens", DEMO],
+    "filter": ["filter", DEMO, "--remove", "high", "--tau", "10"],
+}

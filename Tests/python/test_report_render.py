@@ -13,7 +13,7 @@ def test_compare_page_renders_with_its_charts(chromium, tmp_path):
     page = f"file://{out}/index.html"
 
     dom = headless(chromium, "--dump-dom", page).stdout
-    assert dom.count("<figure") == 4 and dom.count("<svg") == 4  # overlay, probes, A, B
+    assert dom.count("<figure") == 5 and dom.count("<svg") == 5  # overlay, probe accuracy, probe R², A, B
     for text in ("FourierLens compare", "Outliers and energy", ">T=2.5<", ">T=10<", "high-frequency share A / B", "Probes side by side",
                  'href="compare.csv"'):
         assert text in dom, text

@@ -47,6 +47,13 @@ public struct ProbeOptions: Sendable, Codable, Equatable {
     public var pcaDimensions = 100
     public init() {}
 
+    /// In summary.json each option is named as its command-line flag (docs/REPORTS.md).
+    enum CodingKeys: String, CodingKey {
+        case probes, folds, seed
+        case innerFolds = "inner_folds", helixPeriods = "periods", fourierPeriods = "fourier_periods"
+        case pcaDimensions = "pca_dimensions"
+    }
+
     public var parsedProbes: [Probe] { probes.compactMap(Probe.init) }
 }
 

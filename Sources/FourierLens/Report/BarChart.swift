@@ -14,6 +14,8 @@ public struct BarChart: Sendable {
     /// Per category, a dashed horizontal mark (nil: none).
     public var reference: [Double?] = []
     public var referenceName = "chance"
+    /// The axis stops here: a bar below it is drawn down to it and its value written under it.
+    public var floor: Double? = nil
     public var width = 960.0
     public var height = 420.0
 
@@ -21,50 +23,121 @@ public struct BarChart: Sendable {
         self.title = title; self.yLabel = yLabel; self.categories = categories; self.series = series
     }
 
+    static let left = 78.0, right = 24.0, top = 48.0
+
     public func svg() -> String {
-        let left = 78.0, right = 24.0, top = 48.0, bottom = 70.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let all = (series.flatMap(\.values) + reference.compactMap { $0 }).filter(\.isFinite)
+        let (left, top) = (BarChart.left, BarChart.top)
+        let plotWidth = width - left - BarChart.right
+        let group = plotWidth / Double(max(categories.count, 1))
+        let categoryLabels = CategoryLabels(categories, slot: group)
+        let legend = legendEntries()
+        // The plot keeps the height a 70 px footer left it; taller category labels and legends add below.
+        let plotHeight = height - top - 70
+        let footer = 10 + categoryLabels.height + 14 + legend.height(width: plotWidth)
+        let fullHeight = top + plotHeight + footer + 8
+        let values = series.flatMap(\.values) + reference.compactMap { $0 }
+        let all = values.filter(\.isFinite).map { v in floor.map { max(v, $0) } ?? v }
         let ticks = SVGText.niceTicks(min(0, all.min() ?? 0), max(all.max() ?? 1, 1e-12) * 1.05)
         let low = ticks.ticks.first ?? 0, high = ticks.ticks.last ?? 1
         func py(_ y: Double) -> Double { top + plotHeight - (y - low) / (high - low) * plotHeight }
         let n = SVGText.n
-        let group = plotWidth / Double(max(categories.count, 1))
         let barWidth = group * 0.8 / Double(max(series.count, 1))
         var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#FFFFFF"/>"##)
+        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(fullHeight))" width="\##(n(width))" height="\##(n(fullHeight))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
+        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(fullHeight))" fill="#FFFFFF"/>"##)
         out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
         for t in ticks.ticks {
             out.append(##"<line x1="\##(n(left))" y1="\##(n(py(t)))" x2="\##(n(left + plotWidth))" y2="\##(n(py(t)))" stroke="#E5E5E5"/>"##)
             out.append(##"<text x="\##(n(left - 8))" y="\##(n(py(t) + 4))" text-anchor="end">\##(SVGText.tick(t, step: ticks.step))</text>"##)
         }
-        for (c, category) in categories.enumerated() {
+        for c in categories.indices {
+            let category = categories[c]
             let x0 = left + Double(c) * group + group * 0.1
             for (s, item) in series.enumerated() where c < item.values.count && item.values[c].isFinite {
                 let v = item.values[c]
-                let y = py(max(v, 0)), base = py(min(v, 0))
-                out.append(##"<rect x="\##(n(x0 + Double(s) * barWidth))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name) \(category): \(v)"))</title></rect>"##)
+                let clipped = floor.map { v < $0 } ?? false
+                let shown = clipped ? floor! : v
+                let y = py(max(shown, 0)), base = py(min(shown, 0))
+                let x = x0 + Double(s) * barWidth
+                out.append(##"<rect class="bar" data-series="\##(s)" x="\##(n(x))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name), \(category): \(SVGText.exact(v))"))</title></rect>"##)
+                if clipped {
+                    // The bar runs past the axis: its true value is written inside its end.
+                    out.append(##"<text class="clipped-value" x="\##(n(x + barWidth * 0.46))" y="\##(n(base - 4))" text-anchor="middle" font-size="10" fill="#FFFFFF">\##(SVGText.escape(format(v)))</text>"##)
+                }
             }
             if c < reference.count, let r = reference[c] {
-                out.append(##"<line x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>"##)
+                out.append(##"<line data-series="reference" x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"><title>\##(SVGText.escape("\(referenceName), \(category): \(SVGText.exact(r))"))</title></line>"##)
             }
-            out.append(##"<text x="\##(n(left + (Double(c) + 0.5) * group))" y="\##(n(top + plotHeight + 20))" text-anchor="middle">\##(SVGText.escape(category))</text>"##)
+            out += categoryLabels.elements(c, x: left + (Double(c) + 0.5) * group, y: top + plotHeight + 10)
         }
         out.append(##"<line x1="\##(n(left))" y1="\##(n(py(0)))" x2="\##(n(left + plotWidth))" y2="\##(n(py(0)))" stroke="#333333"/>"##)
         out.append(##"<rect x="\##(n(left))" y="\##(n(top))" width="\##(n(plotWidth))" height="\##(n(plotHeight))" fill="none" stroke="#333333"/>"##)
         out.append(##"<text transform="translate(18 \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(yLabel))</text>"##)
-        var x = left
-        for (s, item) in series.enumerated() {
-            out.append(##"<rect x="\##(n(x))" y="\##(n(height - 24))" width="14" height="12" fill="\##(SVGText.palette[s % SVGText.palette.count])"/>"##)
-            out.append(##"<text x="\##(n(x + 20))" y="\##(n(height - 14))">\##(SVGText.escape(item.name))</text>"##)
-            x += Double(item.name.count) * 7.5 + 44
-        }
-        if !reference.isEmpty {
-            out.append(##"<line x1="\##(n(x))" y1="\##(n(height - 18))" x2="\##(n(x + 22))" y2="\##(n(height - 18))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>"##)
-            out.append(##"<text x="\##(n(x + 28))" y="\##(n(height - 14))">\##(SVGText.escape(referenceName))</text>"##)
-        }
+        out += legend.elements(x: left, y: top + plotHeight + 10 + categoryLabels.height + 14 + 6, width: plotWidth)
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    private func legendEntries() -> ChartLegend {
+        var entries = series.enumerated().map { s, item in
+            ChartLegend.Entry(name: item.name, swatch: .area(color: SVGText.palette[s % SVGText.palette.count], opacity: 1),
+                              toggles: String(s))
+        }
+        if reference.contains(where: { $0 != nil }) {
+            entries.append(.init(name: referenceName, swatch: .line(color: "#000000", dashed: true), toggles: "reference"))
+        }
+        return ChartLegend(entries: entries)
+    }
+}
+
+/// Category names under a bar chart, each within its own slot: written on one line, else
+/// wrapped at spaces and underscores, else set vertically, so neighbours never collide.
+struct CategoryLabels {
+    static let fontSize = 13.0, lineHeight = 16.0
+    let lines: [[String]]
+    let vertical: Bool
+    /// The room the labels take below the plot.
+    let height: Double
+
+    init(_ categories: [String], slot: Double) {
+        let room = slot - 6
+        let wrapped = categories.map { CategoryLabels.wrap($0, width: room) }
+        let fits = wrapped.allSatisfy { $0.allSatisfy { TextExtent.width($0, fontSize: CategoryLabels.fontSize) <= room } }
+        // One line's height is enough for vertical text when the font fits the slot.
+        if fits || slot < CategoryLabels.lineHeight {
+            lines = wrapped
+            vertical = false
+            height = Double(wrapped.map(\.count).max() ?? 1) * CategoryLabels.lineHeight
+        } else {
+            lines = categories.map { [$0] }
+            vertical = true
+            height = (categories.map { TextExtent.width($0, fontSize: CategoryLabels.fontSize) }.max() ?? 0) + 4
+        }
+    }
+
+    /// Words joined greedily into lines no wider than `width` (a word wider than it stands alone).
+    static func wrap(_ text: String, width: Double) -> [String] {
+        guard TextExtent.width(text, fontSize: fontSize) > width else { return [text] }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "_" }).map(String.init)
+        var lines: [String] = []
+        for word in words {
+            if let last = lines.last, TextExtent.width(last + " " + word, fontSize: fontSize) <= width {
+                lines[lines.count - 1] = last + " " + word
+            } else {
+                lines.append(word)
+            }
+        }
+        return lines.isEmpty ? [text] : lines
+    }
+
+    /// The label of category `index`, centred on x, its top at y.
+    func elements(_ index: Int, x: Double, y: Double) -> [String] {
+        let n = SVGText.n
+        if vertical {
+            return [##"<text class="category" transform="translate(\##(n(x + 4)) \##(n(y))) rotate(-90)" text-anchor="end">\##(SVGText.escape(lines[index][0]))</text>"##]
+        }
+        return lines[index].enumerated().map { row, line in
+            ##"<text class="category" x="\##(n(x))" y="\##(n(y + 11 + Double(row) * CategoryLabels.lineHeight))" text-anchor="middle">\##(SVGText.escape(line))</text>"##
+        }
     }
 }

@@ -31,10 +31,11 @@ public enum CompareReport {
         var probeSections: [ReportPage.Section] = []
         if let probesA = result.probesA, let probesB = result.probesB {
             try output.write(probeCSV(probesA, probesB).render(), to: "probes.csv")
-            let probeChart = probeSVG(probesA, probesB)
-            try output.write(probeChart, to: "probes.svg")
-            probeSections = [
-                .figure(id: "probes", svg: probeChart, caption: "The same probes on both sides (held-out, \(result.probeOptions?.folds ?? 5)-fold cross-validation): accuracy for mod m, R² otherwise; dashed: chance."),
+            for (file, svg, caption) in probeCharts(result, probesA, probesB) {
+                try output.write(svg, to: file)
+                probeSections.append(.figure(id: file, svg: svg, caption: caption))
+            }
+            probeSections += [
                 .table(caption: "Probes side by side", header: ["probe", "metric", "A", "B", "A control", "B control", "chance"],
                        rows: zip(probesA.scores, probesB.scores).map { a, b in
                            [a.probe, a.metric, "\(format(a.mean)) ± \(format(a.std))", "\(format(b.mean)) ± \(format(b.std))",
@@ -106,12 +107,10 @@ public enum CompareReport {
         return table
     }
 
-    static func probeSVG(_ a: ProbeResult, _ b: ProbeResult) -> String {
-        var chart = BarChart(title: "Probes: A vs B", yLabel: "held-out score (accuracy or R²)", categories: a.scores.map(\.probe),
-                             series: [.init(name: "A: \(a.source)", values: a.scores.map(\.mean)),
-                                      .init(name: "B: \(b.source)", values: b.scores.map(\.mean))])
-        chart.reference = a.scores.map(\.chance)
-        return chart.svg()
+    /// The same probes on both sides, one chart per metric, each side named by its input.
+    static func probeCharts(_ result: CompareResult, _ a: ProbeResult, _ b: ProbeResult) -> [(String, String, String)] {
+        ProbeReport.metricBarCharts(title: "Probes, A vs B", sides: [("A: \(result.a.label)", a), ("B: \(result.b.label)", b)])
+            .map { file, svg, caption in ("probes_\(file).svg", svg, caption) }
     }
 
     static func page(_ result: CompareResult, chart: String, spectrumA: String, spectrumB: String,
@@ -141,7 +140,7 @@ public enum CompareReport {
                 .files([("compare.csv", "both spectra, one row per series and k"), ("outliers.csv", "each side's outliers"),
                         ("compare.svg", "the overlay chart"), ("spectrum_a.svg", "A's spectrum"), ("spectrum_b.svg", "B's spectrum"),
                         ("summary.json", "both summaries and the ratio, for scripts")]
-                       + (probes.isEmpty ? [] : [("probes.csv", "both sides' probe scores"), ("probes.svg", "the probe chart")])),
+                       + (probes.isEmpty ? [] : [("probes.csv", "both sides' probe scores"), ("probes_accuracy.svg", "the mod-m probes' accuracy, A beside B"), ("probes_r2.svg", "the other probes' R², A beside B")])),
             ])
     }
 

@@ -1,5 +1,19 @@
+import Foundation
+
 /// A heatmap of a matrix (rows top to bottom) with viridis colours and a colour bar.
 public struct Heatmap: Sendable {
+    /// How values map to colours. A spectrum whose slow trend (k = 1) is four times its
+    /// strongest period leaves every other cell in the darkest quarter of a linear scale; a log
+    /// scale, or a range taken without the trend's columns, shows that structure.
+    public enum ColorScale: Sendable, Equatable {
+        case linear
+        /// log10 of the values; values ≤ 0 take the colour of the smallest positive one.
+        case log
+        /// Linear over the range of the other columns; cells of these columns beyond it are
+        /// drawn at the scale's end, outlined, and the colour bar says so.
+        case excludingColumns(Range<Int>)
+    }
+
     public var title: String
     public var values: Matrix
     public var rowLabels: [String]
@@ -8,6 +22,7 @@ public struct Heatmap: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var colorbarLabel: String
+    public var colorScale = ColorScale.linear
     public var width = 960.0
     public var height = 440.0
 
@@ -20,8 +35,8 @@ public struct Heatmap: Sendable {
     public func svg() -> String {
         let left = 110.0, right = 110.0, top = 48.0, bottom = 62.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let finite = values.values.filter(\.isFinite).map(Double.init)
-        let low = finite.min() ?? 0, high = max(finite.max() ?? 1, (finite.min() ?? 0) + 1e-12)
+        let range = scaleRange()
+        let (low, high) = (range.low, range.high)
         let cellWidth = plotWidth / Double(max(values.cols, 1)), cellHeight = plotHeight / Double(max(values.rows, 1))
         let n = SVGText.n
         var out: [String] = []
@@ -31,8 +46,11 @@ public struct Heatmap: Sendable {
         for r in 0..<values.rows {
             for c in 0..<values.cols {
                 let v = Double(values[r, c])
-                let color = v.isFinite ? SVGText.viridisColor((v - low) / (high - low)) : "#FFFFFF"
-                out.append(##"<rect x="\##(n(left + Double(c) * cellWidth))" y="\##(n(top + Double(r) * cellHeight))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"/>"##)
+                let color = v.isFinite ? SVGText.viridisColor(position(v, low: low, high: high)) : "#FFFFFF"
+                let beyond = v.isFinite && isExcluded(c) && scaled(v) > high
+                let outline = beyond ? ##" stroke="#FFFFFF" stroke-width="1""## : ""
+                let name = r < rowLabels.count ? rowLabels[r] : "row \(r)"
+                out.append(##"<rect class="cell" x="\##(n(left + Double(c) * cellWidth))" y="\##(n(top + Double(r) * cellHeight))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape("\(name), column \(c): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"))</title></rect>"##)
             }
             if r < rowLabels.count {
                 out.append(##"<text x="\##(n(left - 8))" y="\##(n(top + (Double(r) + 0.5) * cellHeight + 4))" text-anchor="end">\##(SVGText.escape(rowLabels[r]))</text>"##)
@@ -52,13 +70,54 @@ public struct Heatmap: Sendable {
             let t = 1 - Double(s) / Double(steps - 1)
             out.append(##"<rect x="\##(n(barX))" y="\##(n(top + Double(s) * plotHeight / Double(steps)))" width="16" height="\##(n(plotHeight / Double(steps) + 0.3))" fill="\##(SVGText.viridisColor(t))"/>"##)
         }
-        let ticks = SVGText.niceTicks(low, high, count: 5)
+        let ticks = SVGText.niceTicks(low, high, count: 5, integer: colorScale == .log && high - low >= 2)
         for t in ticks.ticks where t >= low - 1e-12 && t <= high + 1e-12 {
             let y = top + plotHeight - (t - low) / (high - low) * plotHeight
-            out.append(##"<text x="\##(n(barX + 22))" y="\##(n(y + 4))">\##(SVGText.tick(t, step: ticks.step))</text>"##)
+            // A log scale's ticks are its values (10^t), not their exponents.
+            let text = colorScale == .log ? format(pow(10, t)) : SVGText.tick(t, step: ticks.step)
+            out.append(##"<text x="\##(n(barX + 22))" y="\##(n(y + 4))">\##(text)</text>"##)
         }
-        out.append(##"<text transform="translate(\##(n(width - 14)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel))</text>"##)
+        out.append(##"<text class="colorbar-label" transform="translate(\##(n(width - 14)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel + scaleNote))</text>"##)
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What the colour bar's label adds to say how colours were scaled.
+    var scaleNote: String {
+        switch colorScale {
+        case .linear: return ""
+        case .log: return " (log scale)"
+        case let .excludingColumns(columns):
+            return " (scaled without columns \(columns.lowerBound)–\(columns.upperBound - 1); outlined cells exceed it)"
+        }
+    }
+
+    /// A value as the scale measures it: itself, or its log10.
+    func scaled(_ v: Double) -> Double {
+        colorScale == .log ? log10(v) : v
+    }
+
+    func isExcluded(_ column: Int) -> Bool {
+        if case let .excludingColumns(columns) = colorScale { return columns.contains(column) }
+        return false
+    }
+
+    /// The scaled values' range that spans the colour bar.
+    func scaleRange() -> (low: Double, high: Double) {
+        var chosen: [Double] = []
+        for r in 0..<values.rows {
+            for c in 0..<values.cols where !isExcluded(c) { chosen.append(Double(values[r, c])) }
+        }
+        chosen = chosen.filter(\.isFinite)
+        if colorScale == .log { chosen = chosen.filter { $0 > 0 } }
+        let scaledValues = chosen.map(scaled)
+        let low = scaledValues.min() ?? 0
+        return (low, max(scaledValues.max() ?? 1, low + 1e-12))
+    }
+
+    /// Where a value falls on the colour bar, 0…1 (values past either end are held at it).
+    func position(_ v: Double, low: Double, high: Double) -> Double {
+        let x = colorScale == .log ? (v > 0 ? log10(v) : low) : v
+        return min(max((x - low) / (high - low), 0), 1)
     }
 }

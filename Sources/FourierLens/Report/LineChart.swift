@@ -49,9 +49,12 @@ public struct LineChart: Sendable {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
     }
 
+    /// The plot area's margins; the image grows above for labels and below for the legend.
+    static let left = 78.0, right = 24.0, top = 48.0, bottom = 62.0
+
     public func svg() -> String {
-        let left = 78.0, right = 24.0, top = 48.0, bottom = 62.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let (left, right) = (LineChart.left, LineChart.right)
+        let plotWidth = width - left - right, plotHeight = height - LineChart.top - LineChart.bottom
         let xs = series.flatMap(\.x) + bands.flatMap(\.x)
         let ys = (series.flatMap(\.y) + bands.flatMap(\.upper) + bands.flatMap(\.lower)).filter(\.isFinite)
         let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
@@ -61,12 +64,34 @@ public struct LineChart: Sendable {
         let xIsInteger = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
         let xTicks = SVGText.niceTicks(xMin, xMax, count: 9, integer: xIsInteger)
         func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotWidth }
+
+        // Labels that find no free spot get a taller strip above the plot, one row at a time:
+        // with a row per label every label fits, so none is ever dropped.
+        var extra = 0.0
+        var placements: [LabelPlacer.Placement]? = nil
+        for _ in 0..<max(labels.count, 1) {
+            let top = LineChart.top + extra
+            let py = { (y: Double) in top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight }
+            placements = placeLabels(px: px, py: py, plot: Box(x0: left, y0: top, x1: left + plotWidth, y1: top + plotHeight),
+                                     stemBase: py(max(yMin, 0)))
+            if placements != nil { break }
+            extra += 18
+        }
+        // Still no room: one row per label above the plot, which always fits.
+        if placements == nil { extra = 18 * Double(labels.count) }
+        let top = LineChart.top + extra
         func py(_ y: Double) -> Double { top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight }
+        let placed = placements ?? LabelPlacer.stacked(labels.map(\.text), points: labels.map { (px($0.x), py($0.y)) },
+                                                       top: 32, rowHeight: 18, left: left, right: left + plotWidth,
+                                                       fontSize: LineChart.labelFontSize)
+        let legend = legendEntries()
+        let legendHeight = legend.entries.isEmpty ? 0 : legend.height(width: plotWidth) + 6
+        let fullHeight = height + extra + legendHeight
         let n = SVGText.n
 
         var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#FFFFFF"/>"##)
+        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(fullHeight))" width="\##(n(width))" height="\##(n(fullHeight))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
+        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(fullHeight))" fill="#FFFFFF"/>"##)
         out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
         // Grid and axes.
         for t in yTicks.ticks {
@@ -78,14 +103,15 @@ public struct LineChart: Sendable {
             out.append(##"<text x="\##(n(px(t)))" y="\##(n(top + plotHeight + 20))" text-anchor="middle">\##(SVGText.tick(t, step: xTicks.step))</text>"##)
         }
         out.append(##"<rect x="\##(n(left))" y="\##(n(top))" width="\##(n(plotWidth))" height="\##(n(plotHeight))" fill="none" stroke="#333333"/>"##)
-        out.append(##"<text x="\##(n(left + plotWidth / 2))" y="\##(n(height - 16))" text-anchor="middle">\##(SVGText.escape(xLabel))</text>"##)
+        out.append(##"<text x="\##(n(left + plotWidth / 2))" y="\##(n(top + plotHeight + 46))" text-anchor="middle">\##(SVGText.escape(xLabel))</text>"##)
         out.append(##"<text transform="translate(18 \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(yLabel))</text>"##)
 
-        for band in bands where !band.x.isEmpty {
+        for (b, band) in bands.enumerated() where !band.x.isEmpty {
             let upper = zip(band.x, band.upper).map { "\(n(px($0))),\(n(py($1)))" }
             let lower = zip(band.x, band.lower).reversed().map { "\(n(px($0))),\(n(py($1)))" }
-            out.append(##"<polygon points="\##((upper + lower).joined(separator: " "))" fill="#999999" fill-opacity="0.3" stroke="none"><title>\##(SVGText.escape(band.name))</title></polygon>"##)
+            out.append(##"<polygon data-series="band\##(b)" points="\##((upper + lower).joined(separator: " "))" fill="#999999" fill-opacity="0.3" stroke="none"><title>\##(SVGText.escape(band.name))</title></polygon>"##)
         }
+        var hoverTargets: [String] = []
         for (index, s) in series.enumerated() {
             let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
             let points = zip(s.x, s.y).filter { $0.1.isFinite }
@@ -93,66 +119,73 @@ public struct LineChart: Sendable {
             case .stems:
                 var path = ""
                 for (x, y) in points { path += "M\(n(px(x))) \(n(py(max(yMin, 0))))V\(n(py(y)))" }
-                out.append(##"<path d="\##(path)" stroke="\##(color)" stroke-width="1.4" fill="none"/>"##)
+                out.append(##"<path class="stems" data-series="\##(index)" d="\##(path)" stroke="\##(color)" stroke-width="1.4" fill="none"/>"##)
             case .line, .dashed:
                 let d = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n(px($0.element.0))) \(n(py($0.element.1)))" }.joined()
                 let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""
-                out.append(##"<path d="\##(d)" stroke="\##(color)" stroke-width="1.6" fill="none"\##(dash)/>"##)
+                out.append(##"<path data-series="\##(index)" d="\##(d)" stroke="\##(color)" stroke-width="1.6" fill="none"\##(dash)/>"##)
+            }
+            // Invisible targets that carry each point's exact value (a hover title on the page),
+            // drawn last so that no marker or label covers them.
+            for (x, y) in points {
+                hoverTargets.append(##"<circle class="hover" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="5" fill="#000000" fill-opacity="0"><title>\##(SVGText.escape("\(s.name), \(xLabelShort) \(SVGText.exact(x)): \(SVGText.exact(y))"))</title></circle>"##)
             }
         }
-        out += labelElements(px: px, py: py, plotTop: top, plotLeft: left, plotRight: left + plotWidth)
-        let legendWidth = (series.map(\.name) + bands.map(\.name)).map { Double($0.count) * 7 + 40 }.max() ?? 0
-        out += legendElements(x: left + plotWidth - legendWidth - 8, y: top + 16)
+        for label in labels {
+            let color = SVGText.palette[label.series % SVGText.palette.count]
+            out.append(##"<circle class="point-marker" cx="\##(n(px(label.x)))" cy="\##(n(py(label.y)))" r="3.5" fill="\##(color)"/>"##)
+        }
+        for (label, placement) in zip(labels, placed) {
+            if let end = placement.leaderEnd {
+                out.append(##"<line x1="\##(n(px(label.x)))" y1="\##(n(py(label.y) - 3.5))" x2="\##(n(end.x))" y2="\##(n(end.y))" stroke="#888888" stroke-width="0.8"/>"##)
+            }
+            out.append(##"<text class="point-label" x="\##(n(placement.x))" y="\##(n(placement.y))" text-anchor="middle" font-size="\##(n(LineChart.labelFontSize))" fill="#222222">\##(SVGText.escape(label.text))</text>"##)
+        }
+        out += hoverTargets
+        out += legend.elements(x: left, y: top + plotHeight + 66, width: plotWidth)
         out.append("</svg>")
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Labels placed greedily, largest first, lifted a row when they would overlap one already placed.
-    private func labelElements(px: (Double) -> Double, py: (Double) -> Double, plotTop: Double,
-                               plotLeft: Double, plotRight: Double) -> [String] {
-        var placed: [(x0: Double, x1: Double, y: Double)] = []
-        var out: [String] = []
-        let n = SVGText.n
-        for label in labels.sorted(by: { ($0.y, -$0.x) > ($1.y, -$1.x) }) {
-            let color = SVGText.palette[label.series % SVGText.palette.count]
-            let width = Double(label.text.count) * 7.2 + 4
-            let markerX = px(label.x)
-            // The text stays inside the plot even for a point at its edge.
-            let x = min(max(markerX, plotLeft + width / 2 + 2), plotRight - width / 2 - 2)
-            out.append(##"<circle cx="\##(n(markerX))" cy="\##(n(py(label.y)))" r="3.5" fill="\##(color)"/>"##)
-            var y = max(py(label.y) - 8, plotTop + 12)
-            var level = 0
-            while level < 6, placed.contains(where: { abs($0.y - y) < 14 && $0.x0 < x + width / 2 && x - width / 2 < $0.x1 }) {
-                y -= 14
-                level += 1
-            }
-            guard level < 6, y > 30 else { continue }
-            placed.append((x - width / 2, x + width / 2, y))
-            out.append(##"<text x="\##(n(x))" y="\##(n(y))" text-anchor="middle" font-size="12" fill="#222222">\##(SVGText.escape(label.text))</text>"##)
-        }
-        return out
+    static let labelFontSize = 12.0
+
+    /// The x axis's name for hover titles: its label up to the first parenthesis ("frequency k").
+    var xLabelShort: String {
+        String(xLabel.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces)
     }
 
-    private func legendElements(x: Double, y: Double) -> [String] {
-        guard series.count > 1 || !bands.isEmpty else { return [] }
-        let n = SVGText.n
-        let entries = Double(series.count + bands.count)
-        let widest = (series.map(\.name) + bands.map(\.name)).map { Double($0.count) * 7 + 40 }.max() ?? 0
-        // A light backing keeps the legend readable over the lines it covers.
-        var out = [##"<rect x="\##(n(x - 6))" y="\##(n(y - 12))" width="\##(n(widest + 4))" height="\##(n(entries * 18 + 6))" fill="#FFFFFF" fill-opacity="0.85" stroke="#DDDDDD"/>"##]
-        var row = 0.0
-        for (index, s) in series.enumerated() {
-            let color = SVGText.palette[(s.color ?? index) % SVGText.palette.count]
-            let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""
-            out.append(##"<line x1="\##(n(x))" y1="\##(n(y + row))" x2="\##(n(x + 22))" y2="\##(n(y + row))" stroke="\##(color)" stroke-width="2.5"\##(dash)/>"##)
-            out.append(##"<text x="\##(n(x + 28))" y="\##(n(y + row + 4))">\##(SVGText.escape(s.name))</text>"##)
-            row += 18
+    /// Every label's spot (aligned with `labels`), placed tallest point first, or nil when one
+    /// finds no room. Labels may use the plot and the strip between it and the title.
+    private func placeLabels(px: (Double) -> Double, py: (Double) -> Double, plot: Box, stemBase: Double) -> [LabelPlacer.Placement]? {
+        guard !labels.isEmpty else { return [] }
+        var segments: [((x: Double, y: Double), (x: Double, y: Double))] = [((plot.x0, plot.y0), (plot.x1, plot.y0))]
+        for s in series {
+            let points = zip(s.x, s.y).filter { $0.1.isFinite }.map { (x: px($0.0), y: py($0.1)) }
+            if s.style == .stems {
+                segments += points.map { ((x: $0.x, y: stemBase), $0) }
+            } else {
+                segments += zip(points, points.dropFirst()).map { ($0, $1) }
+            }
         }
-        for band in bands {
-            out.append(##"<rect x="\##(n(x))" y="\##(n(y + row - 6))" width="22" height="12" fill="#999999" fill-opacity="0.3"/>"##)
-            out.append(##"<text x="\##(n(x + 28))" y="\##(n(y + row + 4))">\##(SVGText.escape(band.name))</text>"##)
-            row += 18
+        let markers = labels.map { Box(x0: px($0.x) - 3.5, y0: py($0.y) - 3.5, x1: px($0.x) + 3.5, y1: py($0.y) + 3.5) }
+        var placer = LabelPlacer(region: Box(x0: plot.x0, y0: 32, x1: plot.x1, y1: plot.y1), obstacles: markers,
+                                 segments: segments, fontSize: LineChart.labelFontSize)
+        var result = [LabelPlacer.Placement?](repeating: nil, count: labels.count)
+        for index in labels.indices.sorted(by: { (labels[$0].y, -labels[$0].x) > (labels[$1].y, -labels[$1].x) }) {
+            guard let placement = placer.place(labels[index].text, at: (px(labels[index].x), py(labels[index].y))) else { return nil }
+            result[index] = placement
         }
-        return out
+        return result.map { $0! }
+    }
+
+    private func legendEntries() -> ChartLegend {
+        guard series.count > 1 || !bands.isEmpty else { return ChartLegend(entries: []) }
+        let lines = series.enumerated().map { index, s in
+            ChartLegend.Entry(name: s.name, swatch: .line(color: SVGText.palette[(s.color ?? index) % SVGText.palette.count],
+                                                          dashed: s.style == .dashed), toggles: String(index))
+        }
+        return ChartLegend(entries: lines + bands.enumerated().map {
+            ChartLegend.Entry(name: $1.name, swatch: .area(color: "#999999", opacity: 0.3), toggles: "band\($0)")
+        })
     }
 }

@@ -14,6 +14,10 @@ public final class OutputDirectory {
     private var committed = false
     /// Parents this run created (mkdir -p), removed again when nothing is committed.
     private var createdParents: [String] = []
+    /// Whether `commit()` first renders every chart to PNG and PDF beside its SVG.
+    public var exportsFigures = true
+    /// Where notes for the user go (a missing rsvg-convert), said at most once per run.
+    public var note: (String) -> Void = { _ in }
 
     /// `inputs` are the files the run reads: an output that is or holds one of them (or the
     /// working directory) is refused, since `--force` would delete it.
@@ -87,6 +91,15 @@ public final class OutputDirectory {
     /// one step and deleted afterwards.
     public func commit() throws {
         guard !committed else { return }
+        if exportsFigures {
+            do {
+                if try FigureExport.renderCharts(in: stagingURL.path) == .converterMissing {
+                    note("rsvg-convert (Debian package librsvg2-bin) is missing: the charts are written as SVG only, without PNG and PDF")
+                }
+            } catch let FourierLensError.outputFailure(chart, reason) {
+                throw FourierLensError.outputFailure(output: given, reason: "\(chart): \(reason)")
+            }
+        }
         try TemporaryPaths.withoutInterruption {
             switch AtomicRename.rename(stagingURL.path, path, .noReplace) {
             case 0:

@@ -28,10 +28,11 @@ public enum ProbeReport {
     }
 
     public static func csv(_ results: [ProbeResult]) -> CSVTable {
-        var table = CSVTable(header: ["source", "layer", "probe", "metric", "mean", "std", "chance", "control_mean", "control_std", "folds"])
+        var table = CSVTable(header: ["dataset", "layer", "site", "probe", "metric", "mean", "std", "chance", "control_mean", "control_std", "folds"])
         for result in results {
             for score in result.scores {
-                table.append([.text(result.source), result.layer.map { .integer($0) } ?? .missing, .text(score.probe),
+                table.append([result.dataset.map { .text($0) } ?? .missing, result.layer.map { .integer($0) } ?? .missing,
+                              result.site.map { .text($0) } ?? .missing, .text(score.probe),
                               .text(score.metric), .number(score.mean), .number(score.std), .optional(score.chance),
                               .optional(score.controlMean), .optional(score.controlStd), .integer(score.folds.count)])
             }
@@ -48,39 +49,68 @@ public enum ProbeReport {
         }
     }
 
-    /// Per layer: one line per probe and its shuffled control dashed in the same colour, split
-    /// into accuracy and R² charts. A single source: grouped bars with chance marked.
+    /// The two metrics, each in its own chart: accuracy (mod m) and R² (value, helix, Fourier).
+    static let metrics = [(metric: "accuracy", file: "accuracy", label: "held-out accuracy"),
+                          (metric: "r2", file: "r2", label: "held-out R²")]
+    /// R² of a shuffled control can be far below zero; R² axes stop at −1 (the CSV has the values).
+    static let r2Floor = -1.0
+
+    /// Per layer: one line per probe and its shuffled control dashed in the same colour, one
+    /// chart per metric. Otherwise, per source and metric: grouped bars with chance marked.
     static func charts(_ results: [ProbeResult]) -> [(String, String, String)] {
         let probes = results.first?.scores ?? []
         if results.count > 1, results.allSatisfy({ $0.layer != nil }) {
             var charts: [(String, String, String)] = []
-            for (metric, file, label) in [("accuracy", "probes_accuracy.svg", "held-out accuracy"), ("r2", "probes_r2.svg", "held-out R²")] {
+            for (metric, file, label) in metrics {
                 let chosen = probes.enumerated().filter { $0.element.metric == metric }
                 guard !chosen.isEmpty else { continue }
                 let layers = results.map { Double($0.layer!) }
                 var series: [LineChart.Series] = []
-                // R² of a shuffled control can be far below zero; the chart stops at −1 (the CSV has the values).
-                let floor = metric == "r2" ? -1.0 : -Double.infinity
+                let floor = metric == "r2" ? r2Floor : -Double.infinity
                 for (position, (index, score)) in chosen.enumerated() {
                     series.append(.init(name: score.probe, x: layers, y: results.map { max($0.scores[index].mean, floor) }, color: position))
                     let control = results.map { $0.scores[index].controlMean.map { max($0, floor) } ?? .nan }
                     if control.contains(where: { !$0.isNaN }) {
-                        series.append(.init(name: "\(score.probe) control", x: layers, y: control, style: .dashed, color: position))
+                        series.append(.init(name: "\(score.probe) shuffled control", x: layers, y: control, style: .dashed, color: position))
                     }
                 }
                 let chart = LineChart(title: "Probes per layer: \(label)", xLabel: "layer", yLabel: label, series: series)
-                charts.append((file, chart.svg(), "The \(label) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour). Chance: \(metric == "accuracy" ? "1/m for mod m" : "0; values below −1 are drawn at −1").")) 
+                charts.append(("probes_\(file).svg", chart.svg(), "The \(label) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour). Chance: \(metric == "accuracy" ? "1/m for mod m" : "0; values below −1 are drawn at −1").")) 
             }
             return charts
         }
-        return results.enumerated().map { index, result in
-            var chart = BarChart(title: "Probes of \(result.source)", yLabel: "held-out score (accuracy or R²)",
-                                 categories: result.scores.map(\.probe),
-                                 series: [.init(name: "probe", values: result.scores.map(\.mean)),
-                                          .init(name: "shuffled control", values: result.scores.map { $0.controlMean ?? .nan })])
-            chart.reference = result.scores.map(\.chance)
-            let name = results.count == 1 ? "probes.svg" : "probes_\(index).svg"
-            return (name, chart.svg(), "Mean held-out score of each probe (accuracy for mod m, R² otherwise) beside the same pipeline on shuffled labels; dashed: chance.")
+        return results.enumerated().flatMap { index, result in
+            metricBarCharts(title: "Probes of \(result.source)", sides: [("held-out score", result), ("shuffled-label control", nil)])
+                .map { file, svg, caption in
+                    (results.count == 1 ? "probes_\(file).svg" : "probes_\(index)_\(file).svg", svg, caption)
+                }
+        }
+    }
+
+    /// One bar chart per metric with one bar series per side (a nil result: the previous side's
+    /// shuffled control); chance dashed; R² below −1 drawn at −1 with its value written.
+    static func metricBarCharts(title: String, sides: [(name: String, result: ProbeResult?)]) -> [(String, String, String)] {
+        guard let first = sides.first?.result else { return [] }
+        return metrics.compactMap { metric, file, label in
+            let chosen = first.scores.indices.filter { first.scores[$0].metric == metric }
+            guard !chosen.isEmpty else { return nil }
+            var series: [BarChart.Series] = []
+            var previous = first
+            for side in sides {
+                let values: [Double]
+                if let result = side.result {
+                    values = chosen.map { result.scores[$0].mean }
+                    previous = result
+                } else {
+                    values = chosen.map { previous.scores[$0].controlMean ?? .nan }
+                }
+                series.append(.init(name: side.name, values: values))
+            }
+            var chart = BarChart(title: "\(title): \(label)", yLabel: label, categories: chosen.map { first.scores[$0].probe }, series: series)
+            chart.reference = chosen.map { first.scores[$0].chance }
+            if metric == "r2" { chart.floor = r2Floor }
+            let chance = metric == "accuracy" ? "1/m for mod m" : "0; bars below −1 stop at −1 with their value written"
+            return (file, chart.svg(), "Mean \(label) of each probe, beside the same pipeline on shuffled labels where shown. Dashed: chance (\(chance)).")
         }
     }
 
@@ -92,7 +122,7 @@ public enum ProbeReport {
             let lambdas: [Double]?, control_lambdas: [Double]?
         }
         struct Source: Encodable {
-            let source: String, layer: Int?, rows: Int, columns: Int, scores: [Score]
+            let dataset: String?, layer: Int?, site: String?, rows: Int, columns: Int, scores: [Score]
             /// Rows averaged into each number (numbers ascending), or null.
             let rows_per_number: [Int]?
         }
@@ -103,7 +133,7 @@ public enum ProbeReport {
             self.command = command
             self.options = options
             sources = results.map { r in
-                Source(source: r.source, layer: r.layer, rows: r.rows, columns: r.columns, scores: r.scores.map {
+                Source(dataset: r.dataset, layer: r.layer, site: r.site, rows: r.rows, columns: r.columns, scores: r.scores.map {
                     Score(probe: $0.probe, metric: $0.metric, mean: $0.mean, std: $0.std, folds: $0.folds, chance: $0.chance,
                           control_mean: $0.controlMean, control_std: $0.controlStd, control_folds: $0.control,
                           lambdas: $0.lambdas, control_lambdas: $0.controlLambdas)

@@ -1,5 +1,9 @@
+import Foundation
+
 /// One self-contained HTML page per run: every chart inline (SVG), a caption under each, tables
-/// of the key numbers, and links to the run's CSV and JSON files. No scripts, no external files.
+/// of the key numbers, and links to the run's CSV and JSON files. No external files; one small
+/// inline script (`interaction`) shows each point's, bar's and cell's value on hover and lets a
+/// click on a legend entry hide or show its series.
 public struct ReportPage: Sendable {
     public enum Section: Sendable {
         case figure(id: String, svg: String, caption: String)
@@ -31,6 +35,8 @@ public struct ReportPage: Sendable {
             "table{border-collapse:collapse;margin:12px 0 24px;font-size:14px}",
             "th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}",
             "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:6px 0}",
+            "#fl-tip{position:absolute;background:#222;color:#fff;font-size:13px;padding:3px 8px;border-radius:3px;pointer-events:none;white-space:nowrap}",
+            ".legend-entry{cursor:pointer}.legend-entry.off{opacity:.35}",
             "</style>", "</head>", "<body>",
             "<h1>\(e(title))</h1>", "<p class=\"subtitle\">\(e(subtitle))</p>",
         ]
@@ -61,9 +67,39 @@ public struct ReportPage: Sendable {
                 out.append("<p>\(e(text))</p>")
             }
         }
-        out += ["</body>", "</html>"]
+        out += ["<div id=\"fl-tip\" role=\"tooltip\" hidden></div>", "<script>", ReportPage.interaction, "</script>", "</body>", "</html>"]
         return out.joined(separator: "\n") + "\n"
     }
-}
 
-import Foundation
+    /// Hover: an element's <title> becomes its data-value, shown in #fl-tip beside the pointer
+    /// (the title is removed so the browser's own tooltip does not repeat it). Click on a legend
+    /// entry (data-toggle): hides or shows the elements of that series (data-series).
+    static let interaction = """
+    (function () {
+      var tip = document.getElementById("fl-tip");
+      document.querySelectorAll("figure svg").forEach(function (svg) {
+        svg.querySelectorAll("title").forEach(function (title) {
+          title.parentNode.setAttribute("data-value", title.textContent);
+          title.remove();
+        });
+        svg.addEventListener("mousemove", function (event) {
+          var target = event.target.closest("[data-value]");
+          if (!target) { tip.hidden = true; return; }
+          tip.textContent = target.getAttribute("data-value");
+          tip.style.left = (event.pageX + 12) + "px";
+          tip.style.top = (event.pageY + 12) + "px";
+          tip.hidden = false;
+        });
+        svg.addEventListener("mouseleave", function () { tip.hidden = true; });
+        svg.querySelectorAll("[data-toggle]").forEach(function (entry) {
+          entry.addEventListener("click", function () {
+            var off = entry.classList.toggle("off");
+            svg.querySelectorAll('[data-series="' + entry.getAttribute("data-toggle") + '"]').forEach(function (element) {
+              element.style.display = off ? "none" : "";
+            });
+          });
+        });
+      });
+    })();
+    """
+}

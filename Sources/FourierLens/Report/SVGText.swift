@@ -8,6 +8,13 @@ enum SVGText {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// A value at full precision for hover titles: the shortest text that reads back to the
+    /// same double (as in the CSV files), whole numbers without a decimal point.
+    static func exact(_ x: Double) -> String {
+        if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
+
     /// A coordinate with two decimals.
     static func n(_ x: Double) -> String {
         guard x.isFinite else { return "0" }  // a chart never places anything at ±inf

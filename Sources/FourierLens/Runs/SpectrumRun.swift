@@ -12,6 +12,12 @@ public struct SpectrumOptions: Sendable, Codable, Equatable {
     /// Periods whose share of the energy is reported (the NeurIPS 2024 paper's 2, 2.5, 5, 10).
     public var keyPeriods: [Double] = [2, 2.5, 5, 10]
     public init() {}
+
+    /// In summary.json each option is named as its command-line flag (docs/REPORTS.md).
+    enum CodingKeys: String, CodingKey {
+        case center, null, seed, tau
+        case draws = "permutations", alpha = "fdr", keyPeriods = "key_periods"
+    }
 }
 
 /// What a spectrum run found: the hand-off from the analysis to the report writers.

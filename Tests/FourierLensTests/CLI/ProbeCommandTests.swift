@@ -21,7 +21,9 @@ import Testing
             #expect(pretrained[m]! > random[m]!, "\(m): pretrained \(pretrained[m]!) vs random \(random[m]!)")
         }
         #expect(pretrained["value"]! > 0.8 && random["value"]! < 0)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("probes.svg").path))
+        for chart in ["probes_accuracy.svg", "probes_r2.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(chart).path))
+        }
     }
 
     @Test func probesEveryLayerOfASite() throws {
@@ -29,10 +31,12 @@ import Testing
         let result = try runTool("probe", Self.demo, "--site", "resid_post", "--layers", "0-5", "--out", out.path, "--quiet")
         #expect(result.status == 0, "\(result.stderr)")
         let csv = try String(contentsOf: out.appendingPathComponent("probes.csv"), encoding: .utf8).split(separator: "\r\n")
-        #expect(csv[0] == "source,layer,probe,metric,mean,std,chance,control_mean,control_std,folds")
+        #expect(csv[0] == "dataset,layer,site,probe,metric,mean,std,chance,control_mean,control_std,folds")
+        #expect(csv[1].hasPrefix("/acts/blocks.0.hook_resid_post,0,resid_post,value,r2,"), "\(csv[1])")
         #expect(csv.count == 1 + 6 * 8)
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(files == ["probes.csv", "probes_accuracy.svg", "probes_r2.svg", "summary.json", "index.html"])
+        #expect(files == ["probes.csv", "summary.json", "index.html", "probes_accuracy.svg", "probes_r2.svg",
+                          "probes_accuracy.png", "probes_r2.png", "probes_accuracy.pdf", "probes_r2.pdf"])
         // Same seed, same bytes.
         let again = try TestPaths.scratchDirectory().appendingPathComponent("p")
         _ = try runTool("probe", Self.demo, "--site", "resid_post", "--layers", "0-5", "--out", again.path, "--quiet")

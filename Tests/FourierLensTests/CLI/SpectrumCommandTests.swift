@@ -15,15 +15,18 @@ import Testing
         let out = try TestPaths.scratchDirectory().appendingPathComponent("compare")
         let result = try runTool("compare", Self.demo, "--random", "gaussian", "--out", out.path)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "report: \(out.path)/index.html\n")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.last == "report: \(out.path)/index.html")
+        #expect(lines.contains("B: random gaussian matched to A: 0 outliers"), "\(result.stdout)")
         let json = try summary(out)
         let pretrained = periods(json["a"] as! [String: Any])
         for period in [2.0, 2.5, 5.0, 10.0] { #expect(pretrained.contains(period), "\(period) not in \(pretrained)") }
         let random = periods(json["b"] as! [String: Any])
         #expect(random.isEmpty, "the matched random embedding has outliers \(random)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(files == ["compare.csv", "outliers.csv", "compare.svg", "spectrum_a.svg", "spectrum_b.svg", "summary.json",
-                          "index.html", "probes.csv", "probes.svg"])
+        let charts = ["compare", "spectrum_a", "spectrum_b", "probes_accuracy", "probes_r2"]
+        #expect(files == Set(["compare.csv", "outliers.csv", "summary.json", "index.html", "probes.csv"]
+                             + charts.flatMap { ["\($0).svg", "\($0).png", "\($0).pdf"] }))
     }
 
     @Test func spectrumReportIsCompleteAndDeterministic() throws {

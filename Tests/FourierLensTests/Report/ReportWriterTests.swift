@@ -38,6 +38,8 @@ import Testing
         ]).html()
         #expect(page.contains("<title>R &amp; D</title>") && page.contains("<figcaption>c &lt; d</figcaption>"))
         #expect(page.contains("<a href=\"spectrum.csv\">spectrum.csv</a>") && page.contains("<svg></svg>"))
-        #expect(!page.contains("<script"))
+        // Self-contained: one inline script, nothing loaded from elsewhere.
+        #expect(page.components(separatedBy: "<script").count == 2 && page.contains("<script>\n"))
+        #expect(!page.contains("src=") && !page.contains("http:") && !page.contains("https:"))
     }
 }

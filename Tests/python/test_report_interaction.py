@@ -1,0 +1,81 @@
+"""Every report kind in headless Chromium: the real pointer on a point, bar or cell shows its
+exact value; a click on a legend entry hides its series and a second click shows it again."""
+import csv
+import os
+
+import pytest
+
+from chromium_session import ChromiumSession
+from report_helpers import REPORT_RUNS
+
+# Centre of the first value-carrying element of each kind that is on top at its own centre,
+# scrolled into view: [x, y, its value].
+FIND_TARGET = """
+(function (selector) {
+  for (const element of document.querySelectorAll(selector)) {
+    element.scrollIntoView({block: "center"});
+    const r = element.getBoundingClientRect();
+    const x = r.x + r.width / 2, y = r.y + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit.closest("[data-value]") === element) return [x, y, element.getAttribute("data-value")];
+  }
+  return null;
+})(%s)
+"""
+
+TIP = "(function(){const t=document.getElementById('fl-tip');return t.hidden?null:t.textContent})()"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, tmp_path_factory):
+    session = ChromiumSession(chromium, str(tmp_path_factory.mktemp("chromium-profile")))
+    yield session
+    session.close()
+
+
+def hover(browser, selector):
+    target = browser.evaluate(FIND_TARGET % repr(selector))
+    assert target, f"no {selector} on the page"
+    x, y, value = target
+    browser.move(x, y)
+    return value, browser.evaluate(TIP)
+
+
+@pytest.mark.parametrize("kind", list(REPORT_RUNS))
+def test_hover_shows_the_exact_value(browser, demo_reports, kind):
+    browser.open(f"file://{demo_reports[kind]}/index.html")
+    kinds = {"spectrum": [".hover"], "compare": [".hover", ".bar"], "probe": [".hover"],
+             "lens": [".hover", ".cell"], "filter": [".hover"]}[kind]
+    for selector in kinds:
+        value, shown = hover(browser, f"figure svg {selector}[data-value]")
+        assert shown == value, (kind, selector, shown, value)
+        float(value.rsplit(": ", 1)[1])  # ends in the number itself
+    browser.move(1, 1)
+    assert browser.evaluate(TIP) is None, "the value stays shown off the chart"
+
+
+def test_hovering_a_stem_shows_the_csv_value(browser, demo_reports):
+    directory = demo_reports["spectrum"]
+    with open(os.path.join(directory, "spectrum.csv"), newline="") as f:
+        magnitude = {int(row["k"]): float(row["magnitude"]) for row in csv.DictReader(f)}
+    browser.open(f"file://{directory}/index.html")
+    value, shown = hover(browser, '#spectrum svg .hover[data-series="0"][data-value*=" k 60:"]')
+    assert shown == value and float(shown.rsplit(": ", 1)[1]) == magnitude[60], shown
+
+
+@pytest.mark.parametrize("kind", ["spectrum", "compare", "probe"])
+def test_a_legend_entry_toggles_its_series(browser, demo_reports, kind):
+    browser.open(f"file://{demo_reports[kind]}/index.html")
+    entry = browser.evaluate("""(function(){
+      const e = document.querySelector('figure svg [data-toggle]'); e.scrollIntoView({block: 'center'});
+      const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, e.getAttribute('data-toggle')]; })()""")
+    x, y, key = entry
+    shown = f"""(function(){{
+      const svg = document.querySelector('figure svg [data-toggle]').ownerSVGElement;
+      const parts = [...svg.querySelectorAll('[data-series="{key}"]')];
+      return parts.length ? parts.filter(p => getComputedStyle(p).display !== 'none').length / parts.length : -1; }})()"""
+    assert browser.evaluate(shown) == 1
+    browser.click(x, y)
+    assert browser.evaluate(shown) == 0, "the series stays drawn"
+    browser.click(x, y)
+    assert browser.evaluate(shown) == 1, "the series does not come back"
