@@ -121,7 +121,7 @@ struct LensCommand: ParsableCommand {
         try LensReport.write(summary, tokenStrings: try TokenText.load(file: file, dump: roles), to: directory,
                              extraSections: positionSections)
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: Findings.lens(summary))
         if !output.quiet {
             FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", summary.sgemmFlops / 1e9,
                                                        summary.sgemmSeconds, summary.sgemmFlops / max(summary.sgemmSeconds, 1e-9) / 1e9).utf8))
@@ -187,6 +187,6 @@ struct FilterCommand: ParsableCommand {
         let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, prompts: range, to: directory)
         try FilterReport.write(result, to: directory)
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: Findings.filter(result))
     }
 }

@@ -24,11 +24,12 @@ struct MergeCommand: ParsableCommand {
             throw FourierLensError.badInput(file: other.0, dataset: "-", expected: "a \(kinds[0].rawValue) shard like \(shards[0]), found a \(other.1.rawValue) report")
         }
         let directory = try output.directory(default: "\(stem(shards[0]))-merged", inputs: shards)
+        let findings: [String]
         switch kinds[0] {
-        case .lens: _ = try ShardMerge.mergeLens(shards, to: directory)
-        case .filter: _ = try ShardMerge.mergeFilter(shards, to: directory)
+        case .lens: findings = Findings.lens(try ShardMerge.mergeLens(shards, to: directory))
+        case .filter: findings = Findings.filter(try ShardMerge.mergeFilter(shards, to: directory))
         }
         try directory.commit()
-        output.announce(directory)
+        output.announce(directory, findings: findings)
     }
 }

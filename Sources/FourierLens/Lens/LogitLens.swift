@@ -48,6 +48,12 @@ public struct LensOptions: Sendable, Codable, Equatable {
     public var windowRadius = 10
     public var heatmapPrompt = 0
     public init() {}
+
+    /// summary.json's names: snake_case, as the flags (--top-k, --heatmap-prompt, --norm).
+    enum CodingKeys: String, CodingKey {
+        case norm, topK = "top_k", tileColumns = "tile_columns", promptBlock = "prompt_block",
+             windowRadius = "window_radius", heatmapPrompt = "heatmap_prompt"
+    }
 }
 
 /// Per-prompt readouts of one (site, layer).
