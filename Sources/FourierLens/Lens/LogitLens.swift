@@ -144,11 +144,12 @@ public enum LogitLens {
         var accumulator = LensAccumulator(context: context)
         var prompts = Array(repeating: [LensPromptReadout](), count: task.readouts.count)
         var numberLogits = Array(repeating: [Float](), count: task.readouts.count)
+        let workspace = LensWorkspace()
         for range in blockRanges(0..<n, total: n, block: options.promptBlock) {
             let rows = Array(range)
             let block = LogitLens.block(task.readouts.map { gatherRows($0.activations, rows) },
                                         scale: task.finalScale.map { s in rows.map { s[$0] } },
-                                        answerTokens: rows.map { task.answerTokens[$0] }, context: context)
+                                        answerTokens: rows.map { task.answerTokens[$0] }, context: context, workspace: workspace)
             accumulator.add(block, firstPrompt: range.lowerBound, keep: 0..<range.count,
                             answers: rows.map { task.answerValues[$0] })
             for i in task.readouts.indices {
@@ -173,7 +174,8 @@ public enum LogitLens {
     /// One block of prompts through the lens: `activations[i]` holds readout i's rows of these
     /// prompts [B × d]; `scale` and `answerTokens` one entry per prompt. Memory is bounded by the
     /// block × the vocabulary tile. Pure.
-    public static func block(_ activations: [Matrix], scale: [Float]?, answerTokens: [Int64?], context: LensContext) -> LensBlock {
+    public static func block(_ activations: [Matrix], scale: [Float]?, answerTokens: [Int64?], context: LensContext,
+                             workspace: LensWorkspace = LensWorkspace()) -> LensBlock {
         let readoutCount = activations.count, block = answerTokens.count
         let options = context.options, unembedding = context.unembedding
         let p = context.numberValues.count
@@ -190,19 +192,23 @@ public enum LogitLens {
         var answerColumn = [Int](repeating: -1, count: hMatrix.rows)
         var answerLogit = [Float](repeating: .infinity, count: hMatrix.rows)
         var reference = [Int](repeating: -1, count: hMatrix.rows)
+        // Each answer's W_U column widened once per block: every readout of a prompt shares it.
+        var answerWeights: [Int: [Float]] = [:]
         for i in 0..<readoutCount {
             for j in 0..<block {
                 let row = i * block + j
                 if let ref = context.referenceReadout { reference[row] = ref * block + j }
                 if let token = answerTokens[j], let column = unembedding.column(ofToken: token) {
                     answerColumn[row] = column
-                    answerLogit[row] = logit(hMatrix, row: row, column: column, unembedding: unembedding, bias: biased[row])
+                    if answerWeights[column] == nil { answerWeights[column] = unembedding.columnValues(column) }
+                    answerLogit[row] = logit(hMatrix, row: row, weights: answerWeights[column]!,
+                                             bias: biased[row] ? unembedding.bias?[column] ?? 0 : 0)
                 }
             }
         }
         var stream = VocabularyStream(rows: hMatrix.rows, topK: min(options.topK, unembedding.vocabulary))
         stream.run(hMatrix, unembedding: unembedding, addBias: biased, answerColumn: answerColumn,
-                   answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns)
+                   answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns, workspace: workspace)
         let blockNumbers = numberProduct(hMatrix, context.numberWeights, bias: context.numberBias, biasedRows: biased)
         var readouts = Array(repeating: [LensPromptReadout](), count: readoutCount)
         var numberLogits = Array(repeating: [Float](), count: readoutCount)
@@ -237,9 +243,18 @@ public enum LogitLens {
     }
 
     static func logit(_ h: Matrix, row: Int, column: Int, unembedding: Unembedding, bias: Bool) -> Float {
+        logit(h, row: row, weights: unembedding.columnValues(column), bias: bias ? unembedding.bias?[column] ?? 0 : 0)
+    }
+
+    /// Row `row` of h · a W_U column, summed in order, plus `bias`.
+    static func logit(_ h: Matrix, row: Int, weights: [Float], bias: Float) -> Float {
         var sum: Float = 0
-        for c in 0..<h.cols { sum += h.values[row * h.cols + c] * unembedding.value(row: c, column: column) }
-        return sum + (bias ? unembedding.bias?[column] ?? 0 : 0)
+        h.values.withUnsafeBufferPointer { x in
+            weights.withUnsafeBufferPointer { w in
+                for c in 0..<h.cols { sum += x[row * h.cols + c] * w[c] }
+            }
+        }
+        return sum + bias
     }
 
     /// The final norm's bias and b_U belong to residual-stream readouts under a norm mode: they

@@ -80,6 +80,11 @@ public struct Unembedding: Sendable {
         }
     }
 
+    /// One column of W_U (d values) as float32.
+    func columnValues(_ column: Int) -> [Float] {
+        (0..<dModel).map { value(row: $0, column: column) }
+    }
+
     /// W_U restricted to `columns`, [d × columns.count], as float32.
     func columns(_ columns: [Int]) -> Matrix {
         var values = [Float](repeating: 0, count: dModel * columns.count)

@@ -39,14 +39,19 @@ struct VocabularyStream {
     /// - reference: per row, the row whose distribution is its KL reference (−1: none); a
     ///   reference row refers to itself.
     mutating func run(_ h: Matrix, unembedding: Unembedding, addBias: [Bool], answerColumn: [Int], answerLogit: [Float],
-                      reference: [Int], tileColumns: Int) {
+                      reference: [Int], tileColumns: Int, workspace: LensWorkspace = LensWorkspace()) {
         let d = h.cols, vocabulary = unembedding.vocabulary
         let referenceRows = Array(Set(reference.filter { $0 >= 0 })).sorted()
         let otherRows = (0..<rows).filter { reference[$0] != $0 }
         let widest = min(tileColumns, vocabulary)
-        var tile = [Float](repeating: 0, count: rows * widest)
-        var weights = [Float](repeating: 0, count: referenceRows.isEmpty ? 1 : rows * widest)
-        var widened: [Float] = []
+        // The workspace's buffers, moved out for this call and back at its end (no copy).
+        var tile = workspace.tile, weights = workspace.weights, widened = workspace.widened
+        (workspace.tile, workspace.weights, workspace.widened) = ([], [], [])
+        defer { (workspace.tile, workspace.weights, workspace.widened) = (tile, weights, widened) }
+        if tile.count < rows * widest { tile = [Float](repeating: 0, count: rows * widest) }
+        if weights.count < max(1, referenceRows.isEmpty ? 1 : rows * widest) {
+            weights = [Float](repeating: 0, count: referenceRows.isEmpty ? 1 : rows * widest)
+        }
         var rescale = [Double](repeating: 1, count: rows)
         let bias = addBias.contains(true) ? unembedding.bias : nil
         var start = 0
@@ -102,6 +107,15 @@ struct VocabularyStream {
             }
         }
     }
+}
+
+/// Buffers the lens reuses from block to block (the logit tile, the reference's weights, a
+/// widened W_U tile): allocating them anew for every block costs a page fault per 4 KiB.
+public final class LensWorkspace: @unchecked Sendable {
+    var tile: [Float] = []
+    var weights: [Float] = []
+    var widened: [Float] = []
+    public init() {}
 }
 
 /// The buffers of one tile, shared by the workers; each worker touches only its own rows.

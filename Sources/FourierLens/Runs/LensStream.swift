@@ -9,10 +9,11 @@ public enum LensStream {
                            progress: ((Double) -> Void)? = nil) throws -> LensSummary {
         let context = plan.context(options)
         var accumulator = LensAccumulator(context: context)
+        let workspace = LensWorkspace()
         for block in LogitLens.blockRanges(range, total: plan.prompts, block: options.promptBlock) {
             let activations = try plan.sources.indices.map { try plan.rows($0, block) }
             let computed = LogitLens.block(activations, scale: plan.finalScale.map { Array($0[block]) },
-                                           answerTokens: Array(plan.answerTokens[block]), context: context)
+                                           answerTokens: Array(plan.answerTokens[block]), context: context, workspace: workspace)
             // A shard computes the whole aligned block and keeps its own prompts of it.
             let keep = (max(range.lowerBound, block.lowerBound) - block.lowerBound)..<(min(range.upperBound, block.upperBound) - block.lowerBound)
             let answers = Array(plan.answerValues[block])
