@@ -40,7 +40,7 @@ def test_peak_memory_does_not_grow_with_prompts(tmp_path, command):
         dump = str(tmp_path / f"d{n}.h5")
         make_dump(dump, n)
         out = str(tmp_path / f"{command[0]}{n}")
-        peaks[n] = peak_mib(command[0], dump, *command[1:], "--out", out, "--quiet")
+        peaks[n] = peak_mib(command[0], dump, *command[1:], "--out", out, "--quiet", "--no-figures")
         name = "lens_prompts.h5" if command[0] == "lens" else "filter_prompts.h5"
         with h5py.File(os.path.join(out, name), "r") as f:
             assert len(f["prompts/index"]) == n

@@ -67,7 +67,7 @@ def assert_same_report(full, merged, csvs, h5s):
 @pytest.mark.parametrize("norm", ["none", "cached", "recompute"])
 def test_merged_lens_shards_equal_the_unsharded_lens(dump, tmp_path, norm):
     full = str(tmp_path / "full")
-    fourierlens("lens", dump, "--norm", norm, "--top-k", "7", "--out", full, "--quiet")
+    fourierlens("lens", dump, "--norm", norm, "--top-k", "7", "--out", full, "--quiet", "--no-figures")
     with h5py.File(os.path.join(full, "lens_prompts.h5"), "r") as f:
         assert f["lens/number_logits"].shape == (3 * LAYERS, N, P)
         assert f["lens/top_token"].shape == (3 * LAYERS, N, 7)
@@ -76,33 +76,33 @@ def test_merged_lens_shards_equal_the_unsharded_lens(dump, tmp_path, norm):
         shards = []
         for start, end in reversed(split):  # out of order on purpose
             out = str(tmp_path / f"s{s}-{start}")
-            fourierlens("lens", dump, "--norm", norm, "--top-k", "7", "--prompts", f"{start}:{end}", "--out", out, "--quiet")
+            fourierlens("lens", dump, "--norm", norm, "--top-k", "7", "--prompts", f"{start}:{end}", "--out", out, "--quiet", "--no-figures")
             shards.append(out)
         merged = str(tmp_path / f"merged{s}")
-        fourierlens("merge", *shards, "--out", merged, "--quiet")
+        fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
         assert_same_report(full, merged, ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv"], ["lens_prompts.h5"])
 
 
 @pytest.mark.parametrize("removed,tau", [("high", 6), ("low", 4)])
 def test_merged_filter_shards_equal_the_unsharded_filter(dump, tmp_path, removed, tau):
     full = str(tmp_path / "full")
-    fourierlens("filter", dump, "--remove", removed, "--tau", str(tau), "--out", full, "--quiet")
+    fourierlens("filter", dump, "--remove", removed, "--tau", str(tau), "--out", full, "--quiet", "--no-figures")
     for s, split in enumerate(SPLITS):
         shards = []
         for start, end in split:
             out = str(tmp_path / f"s{s}-{start}")
-            fourierlens("filter", dump, "--remove", removed, "--tau", str(tau), "--prompts", f"{start}:{end}", "--out", out, "--quiet")
+            fourierlens("filter", dump, "--remove", removed, "--tau", str(tau), "--prompts", f"{start}:{end}", "--out", out, "--quiet", "--no-figures")
             shards.append(out)
         merged = str(tmp_path / f"merged{s}")
-        fourierlens("merge", *shards, "--out", merged, "--quiet")
+        fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
         assert_same_report(full, merged, ["filter_effect.csv"], ["filtered.h5", "filter_prompts.h5"])
 
 
 def test_a_shard_holds_its_own_prompts(dump, tmp_path):
     out = str(tmp_path / "shard")
-    fourierlens("lens", dump, "--prompts", "37:100", "--out", out, "--quiet")
+    fourierlens("lens", dump, "--prompts", "37:100", "--out", out, "--quiet", "--no-figures")
     full = str(tmp_path / "full")
-    fourierlens("lens", dump, "--out", full, "--quiet")
+    fourierlens("lens", dump, "--out", full, "--quiet", "--no-figures")
     with h5py.File(os.path.join(out, "lens_prompts.h5"), "r") as s, h5py.File(os.path.join(full, "lens_prompts.h5"), "r") as f:
         assert list(s["prompts/index"][...]) == list(range(37, 100))
         assert np.array_equal(s["lens/number_logits"][...], f["lens/number_logits"][:, 37:100, :])
@@ -119,7 +119,7 @@ def refused(*args):
 def test_merges_that_do_not_fit_together_are_refused(dump, tmp_path):
     def lens(name, prompts, *extra):
         out = str(tmp_path / name)
-        fourierlens("lens", dump, "--prompts", prompts, "--out", out, "--quiet", *extra)
+        fourierlens("lens", dump, "--prompts", prompts, "--out", out, "--quiet", "--no-figures", *extra)
         return out
     a, b, c = lens("a", "0:50"), lens("b", "60:150"), lens("c", "40:150")
     assert "without gap or overlap" in refused("merge", a, b, "--out", str(tmp_path / "gap"))
@@ -127,7 +127,7 @@ def test_merges_that_do_not_fit_together_are_refused(dump, tmp_path):
     other = lens("d", "50:150", "--top-k", "3")
     assert "same run" in refused("merge", a, other, "--out", str(tmp_path / "options"))
     filtered = str(tmp_path / "f")
-    fourierlens("filter", dump, "--remove", "high", "--tau", "6", "--prompts", "50:150", "--out", filtered, "--quiet")
+    fourierlens("filter", dump, "--remove", "high", "--tau", "6", "--prompts", "50:150", "--out", filtered, "--quiet", "--no-figures")
     assert "lens shard" in refused("merge", a, filtered, "--out", str(tmp_path / "kinds"))
     assert "lens or filter report" in refused("merge", str(tmp_path), "--out", str(tmp_path / "none"))
     for bad in ["5", "10:5", "0:151", "-1:5", "a:b", "7:7"]:
