@@ -59,7 +59,7 @@ extension LensSummary {
 public struct LensAccumulator {
     struct Sums {
         var rank = 0.0, rankCount = 0, logprob = 0.0, logprobCount = 0, entropy = 0.0, kl = 0.0, klCount = 0
-        var hits = [0, 0, 0], counted = 0
+        var accuracy = NumberAccuracy()
         var magnitude: [Double], real: [Double], imaginary: [Double]
         init(bins: Int) { magnitude = Array(repeating: 0, count: bins); real = magnitude; imaginary = magnitude }
     }
@@ -128,11 +128,7 @@ public struct LensAccumulator {
         if let logprob = row.logprob { sums[i].logprob += logprob; sums[i].logprobCount += 1 }
         sums[i].entropy += row.entropy
         if let kl = row.kl { sums[i].kl += kl; sums[i].klCount += 1 }
-        if let predicted = row.predictedValue, let answer, known.contains(answer) {
-            let error = distance(predicted, answer)
-            sums[i].counted += 1
-            for (b, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { sums[i].hits[b] += 1 }
-        }
+        if let answer, known.contains(answer) { sums[i].accuracy.add(predicted: row.predictedValue, answer: answer) }
         if prompt == options.heatmapPrompt {
             chosenLogits[i] = Array(numberLogits)
             chosenReadouts[i] = row
@@ -166,14 +162,13 @@ public struct LensAccumulator {
         var out: [LensSummary.Row] = []
         for (i, readout) in readouts.enumerated() {
             let s = sums[i]
-            func share(_ hits: Int) -> Double? { s.counted > 0 ? Double(hits) / Double(s.counted) : nil }
             let spectrum = RowSpectra(rows: rows, p: p, meanMagnitude: s.magnitude.map { $0 / count },
                                       magnitudeOfMean: s.real.indices.map { ((s.real[$0] * s.real[$0] + s.imaginary[$0] * s.imaginary[$0]).squareRoot()) / count })
             spectra.append(spectrum)
             let top = SpectralPeaks.standingOut(spectrum.meanMagnitude, p: p)
             out.append(LensSummary.Row(
-                site: readout.site, layer: readout.layer, accuracyExact: share(s.hits[0]), accuracyWithin2: share(s.hits[1]),
-                accuracyWithin10: share(s.hits[2]), meanRank: s.rankCount > 0 ? s.rank / Double(s.rankCount) : nil,
+                site: readout.site, layer: readout.layer, accuracyExact: s.accuracy.exact, accuracyWithin2: s.accuracy.within2,
+                accuracyWithin10: s.accuracy.within10, meanRank: s.rankCount > 0 ? s.rank / Double(s.rankCount) : nil,
                 meanLogprob: s.logprobCount > 0 ? s.logprob / Double(s.logprobCount) : nil,
                 meanEntropy: rows > 0 ? s.entropy / Double(rows) : .nan, meanKL: s.klCount > 0 ? s.kl / Double(s.klCount) : nil,
                 topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z)))
@@ -187,24 +182,22 @@ public struct LensAccumulator {
     }
 }
 
-/// Share of the prompts whose predicted number equals the answer, is within ±2, within ±10;
-/// prompts without a predicted number or an answer do not count (nil when none counts).
+/// Counts, prompt by prompt, how often the predicted number equals the answer, is within ±2 and
+/// within ±10; prompts without a prediction do not count. Shares are nil when none counted.
 struct NumberAccuracy {
-    var exact: Double?
-    var within2: Double?
-    var within10: Double?
+    private var hits = [0, 0, 0]
+    private var counted = 0
 
-    init(predicted: [Int64?], answers: [Int64?]) {
-        var hits = [0, 0, 0], counted = 0
-        for (prediction, answer) in zip(predicted, answers) {
-            guard let prediction, let answer else { continue }
-            let error = distance(prediction, answer)
-            counted += 1
-            for (i, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { hits[i] += 1 }
-        }
-        guard counted > 0 else { return }
-        (exact, within2, within10) = (Double(hits[0]) / Double(counted), Double(hits[1]) / Double(counted),
-                                      Double(hits[2]) / Double(counted))
+    mutating func add(predicted: Int64?, answer: Int64) {
+        guard let predicted else { return }
+        let error = distance(predicted, answer)
+        counted += 1
+        for (i, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { hits[i] += 1 }
     }
-}
 
+    var exact: Double? { share(0) }
+    var within2: Double? { share(1) }
+    var within10: Double? { share(2) }
+
+    private func share(_ i: Int) -> Double? { counted > 0 ? Double(hits[i]) / Double(counted) : nil }
+}

@@ -106,8 +106,8 @@ public struct FilterAccumulator {
     let numberValues: [Int64]
     let known: Set<Int64>
     private var sums: [[Double]]
-    private var hits: [[Int]]
-    private var counted: [Int]
+    private var before: [NumberAccuracy]
+    private var after: [NumberAccuracy]
     private var prompts = 0
     private var notNumbers = 0
 
@@ -116,8 +116,8 @@ public struct FilterAccumulator {
         self.numberValues = numberValues
         known = Set(numberValues)
         sums = Array(repeating: Array(repeating: 0, count: FilterRun.statistics.count), count: readouts.count)
-        hits = Array(repeating: [0, 0, 0, 0], count: readouts.count)
-        counted = Array(repeating: 0, count: readouts.count)
+        before = Array(repeating: NumberAccuracy(), count: readouts.count)
+        after = before
     }
 
     public mutating func addPrompt(answer: Int64?) {
@@ -129,23 +129,20 @@ public struct FilterAccumulator {
     public mutating func add(readout i: Int, _ statistics: [Double], answer: Int64?) {
         for s in [0, 1, 2, 3, 4, 5, 8] { sums[i][s] += statistics[s] }
         guard let answer, known.contains(answer) else { return }
-        counted[i] += 1
-        for (slot, (index, bound)) in [(6, 0), (6, 2), (7, 0), (7, 2)].enumerated() {
-            let k = Int(statistics[index])
-            if k >= 0, distance(numberValues[k], answer) <= UInt64(bound) { hits[i][slot] += 1 }
-        }
+        func predicted(_ index: Int) -> Int64? { statistics[index] >= 0 ? numberValues[Int(statistics[index])] : nil }
+        before[i].add(predicted: predicted(6), answer: answer)
+        after[i].add(predicted: predicted(7), answer: answer)
     }
 
     public func result(filter: FilterBand) -> FilterResult {
         let effects = readouts.indices.map { i -> FilterEffect in
             let s = sums[i]
             func share(_ x: Double) -> Double? { s[1] > 0 ? x / s[1] : nil }
-            func accuracy(_ slot: Int) -> Double? { counted[i] > 0 ? Double(hits[i][slot]) / Double(counted[i]) : nil }
             let normBefore = s[4].squareRoot()
             return FilterEffect(site: readouts[i].site, layer: readouts[i].layer, bandShareBefore: share(s[0]), bandShareAfter: share(s[2]),
                                 logitEnergyKept: share(s[3]), normKept: normBefore > 0 ? s[5].squareRoot() / normBefore : nil,
-                                accuracyBefore: accuracy(0), accuracyAfter: accuracy(2), accuracyWithin2Before: accuracy(1),
-                                accuracyWithin2After: accuracy(3),
+                                accuracyBefore: before[i].exact, accuracyAfter: after[i].exact, accuracyWithin2Before: before[i].within2,
+                                accuracyWithin2After: after[i].within2,
                                 meanAbsoluteLogitChange: s[8] / Double(max(prompts * numberValues.count, 1)))
         }
         return FilterResult(filter: filter, readouts: readouts, effects: effects, answersNotNumbers: notNumbers, prompts: prompts)

@@ -21,6 +21,8 @@ public struct LensPlan {
     public let prompts: Int
     let position: Int?
     let allowNonFinite: Bool
+    /// Each source's dataset, opened and described once: read block after block.
+    let datasets: [(handle: HDF5Handle, info: DatasetInfo)]
 
     public var readouts: [(site: Site, layer: Int)] { sources.map { ($0.site, $0.layer) } }
     public var answersNotNumbers: Int { answerValues.reduce(0) { $0 + ($1 == nil ? 1 : 0) } }
@@ -28,7 +30,7 @@ public struct LensPlan {
     /// Readout i's activations of the prompts `range`, [range.count × d], NaN/Inf set to 0 when allowed.
     public func rows(_ i: Int, _ range: Range<Int>) throws -> Matrix {
         let source = sources[i]
-        var matrix = try LensInput.readActivation(file, source, position: position, rows: range)
+        var matrix = try LensInput.readActivation(file, source, datasets[i], position: position, rows: range)
         if let bad = matrix.values.firstIndex(where: { !$0.isFinite }) {
             guard allowNonFinite else {
                 throw FourierLensError.badInput(file: file.path, dataset: source.path,
@@ -128,7 +130,8 @@ public enum LensInput {
         return LensPlan(file: file, sources: wanted, referenceReadout: reference, referenceOnlyForKL: referenceOnly,
                         unembedding: unembedding, norm: finalNorm, finalScale: finalScale, answerValues: answerValues,
                         answerTokens: answerTokens, numberTokens: numberTokens, numberValues: numberValues, prompts: n,
-                        position: position, allowNonFinite: allowNonFinite)
+                        position: position, allowNonFinite: allowNonFinite,
+                        datasets: try wanted.map { (try file.openDataset($0.path), try file.datasetInfo($0.path)) })
     }
 
     /// The whole task in memory: every readout's activations of every prompt.
@@ -176,8 +179,9 @@ public enum LensInput {
 
     /// Rows `rows` of one (site, layer) as [rows × d]: per-layer [N, d] or [N, pos, d], stacked
     /// [L, N, d] or [L, N, pos, d] (one position picked).
-    static func readActivation(_ file: HDF5File, _ source: ActivationSource, position: Int?, rows: Range<Int>) throws -> Matrix {
-        let info = try file.datasetInfo(source.path)
+    static func readActivation(_ file: HDF5File, _ source: ActivationSource, _ dataset: (handle: HDF5Handle, info: DatasetInfo),
+                               position: Int?, rows: Range<Int>) throws -> Matrix {
+        let info = dataset.info
         let layerAxis = source.stackedIndex == nil ? 0 : 1
         let shape = Array(info.shape.dropFirst(layerAxis))
         var start = info.shape.map { _ in 0 }, count = info.shape
@@ -188,7 +192,7 @@ public enum LensInput {
             start[layerAxis + 1] = position < 0 ? shape[1] + position : position
             count[layerAxis + 1] = 1
         }
-        let values = try file.readFloats(source.path, start: start, count: count)
+        let values = try file.readFloats(dataset.handle, dataset.info, start: start, count: count)
         return Matrix(rows: rows.count, cols: shape[shape.count - 1], values: values)
     }
 }
