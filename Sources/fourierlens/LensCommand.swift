@@ -141,11 +141,14 @@ struct FilterCommand: ParsableCommand {
 
     @OptionGroup var readouts: ReadoutOptions
 
-    @Option(help: "What to remove: low (1 ≤ k < tau, a high-pass filter), high (tau ≤ k ≤ p/2, a low-pass filter), or a set of frequencies k such as 14,35,41.")
+    @Option(help: "What to remove: low (1 ≤ k < tau, a high-pass filter), high (tau ≤ k ≤ p/2, a low-pass filter), a set of frequencies k such as 14,35,41, or key (the key set of W_U's number columns).")
     var remove: String?
 
-    @Option(help: "Keep only these frequencies k (and k = 0), such as 14,35,41: every other is removed.")
+    @Option(help: "Keep only these frequencies k (and k = 0), such as 14,35,41, or key (the key set of W_U's number columns): every other is removed.")
     var keep: String?
+
+    @Option(help: "With key: the smallest ratio between consecutive sorted energies that counts as the key set's gap.")
+    var keyMinGap = 2.0
 
     @Option(help: "The threshold of low/high as a frequency k.")
     var tau: Int?
@@ -171,7 +174,14 @@ struct FilterCommand: ParsableCommand {
     }
 
     /// What to filter, once p is known.
-    func selection(p: Int) throws -> FrequencySelection {
+    func selection(_ plan: LensPlan) throws -> FrequencySelection {
+        let p = plan.numberValues.count
+        if keep == "key" || remove == "key" {
+            guard keyMinGap > 1 && keyMinGap.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(keyMinGap))") }
+            let set = try FilterRun.keySet(plan, minimumRatio: keyMinGap)
+            output.note("key set of W_U's number columns: \(SpectrumReport.describe(set, p: p))")
+            return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)
+        }
         if let keep { return .keep(try FrequencySelection.parseSet(keep, option: "keep", p: p)) }
         guard isBand else { return .remove(try FrequencySelection.parseSet(remove!, option: "remove", p: p)) }
         let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
@@ -183,7 +193,7 @@ struct FilterCommand: ParsableCommand {
         let (_, roles, plan) = try readouts.plan(dump, norm: .none)
         let range = try readouts.promptRange(plan.prompts)
         output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
-        let (filter, weights) = try FilterRun.prepare(plan, selection: try selection(p: plan.numberValues.count), allowFullRank: allowFullRank)
+        let (filter, weights) = try FilterRun.prepare(plan, selection: try selection(plan), allowFullRank: allowFullRank)
         let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, prompts: range, to: directory)
         try FilterReport.write(result, to: directory)
         try directory.commit()

@@ -62,6 +62,12 @@ struct SpectralOptions: ParsableArguments {
     @Option(help: "Comma-separated key periods whose share of the energy is reported.")
     var keyPeriods = "2,2.5,5,10"
 
+    @Option(help: "Key set by fraction: the fewest strongest frequencies holding this share of the energy at k ≥ 1.")
+    var keyFraction = 0.9
+
+    @Option(help: "Key set by gap: the largest ratio between consecutive sorted energies must reach this to count as a gap.")
+    var keyMinGap = 2.0
+
     func options() throws -> SpectrumOptions {
         guard (2...100_000).contains(permutations) || null == .none else {
             throw ValidationError("--permutations takes 2 to 100000 null draws (found \(permutations))")
@@ -72,7 +78,11 @@ struct SpectralOptions: ParsableArguments {
         guard !periods.isEmpty, periods.allSatisfy({ $0 != nil && $0! > 1 && $0!.isFinite }) else {
             throw ValidationError("--key-periods takes periods greater than 1, such as 2,2.5,5,10 (found \(keyPeriods))")
         }
+        guard keyFraction > 0 && keyFraction <= 1 else { throw ValidationError("--key-fraction must lie in (0, 1] (found \(keyFraction))") }
+        guard keyMinGap > 1 && keyMinGap.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(keyMinGap))") }
         var options = SpectrumOptions()
+        options.keyFraction = keyFraction
+        options.keyMinGap = keyMinGap
         options.center = center
         options.null = null
         options.draws = permutations

@@ -38,7 +38,7 @@ COLUMN_TYPES = {
         acc_exact acc_pm2 acc_pm10 mean_answer_rank mean_answer_logprob mean_entropy mean_kl_to_final
         magnitude_of_mean logit norm_kept band_share_before band_share_after logit_energy_kept
         acc_before acc_after acc_pm2_before acc_pm2_after mean_abs_logit_change"""),
-    **_columns(_BOOL, "outlier"),
+    **_columns(_BOOL, "outlier in_gap_set in_fraction_set"),
     **_columns(_TEXT, "series label dataset site probe metric token removed"),
 }
 

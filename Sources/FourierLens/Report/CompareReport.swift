@@ -118,7 +118,8 @@ public enum CompareReport {
         let rows = [("A", result.a), ("B", result.b)].map { name, side in
             [name, side.label, String(side.test.outlierFrequencies.count),
              side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }.joined(separator: ", "),
-             format(side.keyEnergyFraction), format(side.highFraction)]
+             format(side.keyEnergyFraction), format(side.highFraction),
+             SpectrumReport.describe(side.keySetByGap, p: side.p), SpectrumReport.describe(side.keySetByFraction, p: side.p)]
         }
         return ReportPage(
             title: "FourierLens compare",
@@ -133,7 +134,9 @@ public enum CompareReport {
                     NumberMatrix.describeAveraging(side.rowsPerNumber).map { ("rows averaged (\(name))", $0) }
                 }),
                 .figure(id: "compare", svg: chart, caption: "Each frequency's share of the energy at k ≥ 1 (the real orthonormal Fourier basis; shares sum to 1 per series). Labelled points are each side's outliers against its own null."),
-                .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share"], rows: rows),
+                .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share",
+                                                                 "key set by gap (×\(format(result.a.options.keyMinGap)))",
+                                                                 "key set by fraction (\(format(result.a.options.keyFraction)))"], rows: rows),
             ] + probes + [
                 .figure(id: "spectrum_a", svg: spectrumA, caption: "A's spectrum with its null band."),
                 .figure(id: "spectrum_b", svg: spectrumB, caption: "B's spectrum with its null band."),

@@ -26,7 +26,9 @@ public enum Findings {
         ["spectrum of \(result.label): p = \(result.p) numbers, d = \(result.d) columns",
          "outliers (q ≤ \(format(result.options.alpha)), null: \(SpectrumReport.nullDescription(result))): \(result.test.outlierFrequencies.count)"]
             + outliers(result)
-            + ["key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")): \(format(result.keyEnergyFraction)) of the energy at k ≥ 1"]
+            + ["key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")): \(format(result.keyEnergyFraction)) of the energy at k ≥ 1",
+               "key set by gap: \(SpectrumReport.describe(result.keySetByGap, p: result.p))",
+               "key set by fraction \(format(result.options.keyFraction)): \(SpectrumReport.describe(result.keySetByFraction, p: result.p))"]
     }
 
     /// Per metric, a table of every source's held-out scores, the shuffled-label control in brackets.
@@ -55,6 +57,7 @@ public enum Findings {
         for (name, side) in [("A", result.a), ("B", result.b)] {
             let periods = side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }
             lines.append("\(name): \(side.label): \(periods.count) outliers\(periods.isEmpty ? "" : " (" + periods.joined(separator: ", ") + ")")")
+            lines.append("   key set by gap: \(SpectrumReport.describe(side.keySetByGap, p: side.p))")
         }
         let keyRatio = result.b.keyEnergyFraction > 0 ? result.a.keyEnergyFraction / result.b.keyEnergyFraction : .infinity
         lines.append("key-period share A / B: \(format(keyRatio)); high-frequency share A / B: \(format(result.highFrequencyRatio))")

@@ -16,17 +16,19 @@ public enum SpectrumReport {
     public static func csv(_ result: SpectrumResult) -> CSVTable {
         var table = CSVTable(header: ["k", "period", "magnitude", "energy_fraction", "cos_fraction", "sin_fraction",
                                       "null_mean", "null_sd", "null_lower", "null_upper", "z", "p_value", "q_value",
-                                      "outlier", "top_columns"])
+                                      "outlier", "top_columns", "in_gap_set", "in_fraction_set"])
         let s = result.spectrum
         let fraction = s.nonConstantFraction, cos = s.cosNonConstantFraction, sin = s.sinNonConstantFraction
         let magnitude = s.magnitude
+        let gapSet = Set(result.keySetByGap?.frequencies ?? []), fractionSet = Set(result.keySetByFraction?.frequencies ?? [])
         for k in s.frequencies {
             table.append([.integer(k), .optional(s.period(k)), .number(magnitude[k]), .optional(fraction[k]),
                           .optional(cos[k]), .optional(sin[k]),
                           .optional(result.null?.mean[k]), .optional(result.null?.sd[k]),
                           .optional(result.null?.lower[k]), .optional(result.null?.upper[k]),
                           .optional(result.test.z[k]), .optional(result.test.pValue[k]), .optional(result.test.qValue[k]),
-                          .flag(result.test.outlier[k]), .integer(s.topColumns[k])])
+                          .flag(result.test.outlier[k]), .integer(s.topColumns[k]),
+                          .flag(gapSet.contains(k)), .flag(fractionSet.contains(k))])
         }
         return table
     }
@@ -81,6 +83,10 @@ public enum SpectrumReport {
             ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),
             ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")) (share of the energy at k ≥ 1)",
              format(result.keyEnergyFraction)),
+            ("key set by gap (the strongest frequencies above the largest ratio between sorted energies, if ≥ \(format(result.options.keyMinGap)))",
+             describe(result.keySetByGap, p: result.p)),
+            ("key set by fraction (the fewest strongest frequencies holding \(format(result.options.keyFraction)) of the energy at k ≥ 1)",
+             describe(result.keySetByFraction, p: result.p)),
             ("low (1 ≤ k < \(result.tau)) / high (\(result.tau) ≤ k ≤ \(result.p / 2)) share of the energy at k ≥ 1",
              "\(format(result.lowFraction)) / \(format(result.highFraction))"),
             ("constant (k = 0) share of the total energy", format(result.spectrum.constantFraction)),
@@ -88,6 +94,18 @@ public enum SpectrumReport {
         if let averaged = NumberMatrix.describeAveraging(result.rowsPerNumber) { pairs.append(("rows averaged", averaged)) }
         if result.zeroedNonFinite > 0 { pairs.append(("NaN/Inf set to 0", String(result.zeroedNonFinite))) }
         return pairs
+    }
+
+    /// "k = 4, 14 (T=28.25, T=8.07): 0.93 of the energy at k ≥ 1; gap ×12.5", or "none"; a set of
+    /// more than ten frequencies is named by its size and strongest members (all are in spectrum.csv).
+    public static func describe(_ set: KeyFrequencies?, p: Int) -> String {
+        guard let set else { return "none (no gap large enough)" }
+        let share = "\(format(set.energyFraction)) of the energy at k ≥ 1"
+        let gap = set.rule == .gap ? "; gap ×\(format(set.gapRatio))" : ""
+        guard set.frequencies.count <= 10 else { return "\(set.frequencies.count) frequencies: \(share)\(gap)" }
+        let ks = set.frequencies.map(String.init).joined(separator: ", ")
+        let periods = set.frequencies.map { SpectrumRun.periodLabel($0, p: p) }.joined(separator: ", ")
+        return "k = \(ks) (\(periods)): \(share)\(gap)"
     }
 
     /// "permute, 200 draws, seed 0", or "permute, all 24 orderings (exact p-values)".
@@ -122,7 +140,19 @@ public enum SpectrumReport {
             let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
         }
         let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
+        struct KeySet: Encodable {
+            let frequencies: [Int], periods: [Double], energy_fraction: Double, gap_ratio: Double
+            init?(_ set: KeyFrequencies?, p: Int) {
+                guard let set else { return nil }
+                frequencies = set.frequencies
+                periods = set.frequencies.map { Double(p) / Double($0) }
+                energy_fraction = set.energyFraction
+                gap_ratio = set.gapRatio
+            }
+        }
         let outlier_periods: [Double], key_frequencies: [Int], key_energy_fraction: Double
+        /// The data-driven key sets (null: the gap rule found no gap).
+        let key_set_gap: KeySet?, key_set_fraction: KeySet?
         let tau: Int, low_fraction: Double, high_fraction: Double, constant_fraction: Double, nonfinite_set_to_zero: Int
         let null_draws: Int?, null_exact: Bool?
         /// Rows averaged into each number (aligned with first_value…last_value), or null.
@@ -142,6 +172,7 @@ public enum SpectrumReport {
             },
             outlier_periods: r.test.outlierFrequencies.map { Double(r.p) / Double($0) },
             key_frequencies: r.keyFrequencies, key_energy_fraction: r.keyEnergyFraction,
+            key_set_gap: .init(r.keySetByGap, p: r.p), key_set_fraction: .init(r.keySetByFraction, p: r.p),
             tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction,
             constant_fraction: r.spectrum.constantFraction, nonfinite_set_to_zero: r.zeroedNonFinite,
             null_draws: r.null?.draws, null_exact: r.null?.exact, rows_per_number: r.rowsPerNumber)

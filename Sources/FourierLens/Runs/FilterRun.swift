@@ -71,6 +71,22 @@ public enum FilterRun {
         return (filter, weights)
     }
 
+    /// The key set (by gap, docs/METHODS.md "Key frequencies") of the unembedding's number
+    /// columns W_num, the matrix whose Fourier basis the filter works in: `--keep key` and
+    /// `--remove key`. A spectrum without a gap of `minimumRatio` has no key set: exit 2.
+    public static func keySet(_ plan: LensPlan, minimumRatio: Double) throws -> KeyFrequencies {
+        let columns = plan.numberTokens.compactMap { plan.unembedding.column(ofToken: $0) }
+        guard columns.count == plan.numberValues.count, columns.count >= 4 else {
+            throw FourierLensError.badInput(file: plan.file.path, dataset: "/tokens/ids", expected: "every number token among the columns of W_U (at least 4)")
+        }
+        let energy = SpectralAnalysis.spectrum(of: plan.unembedding.columns(columns).transposed(), center: true).basisEnergy
+        guard let set = KeyFrequencies.byGap(energy, minimumRatio: minimumRatio) else {
+            throw FourierLensError.badInput(file: plan.file.path, dataset: "/weights/W_U",
+                                            expected: "number columns whose spectrum has a key set (a gap of ×\(minimumRatio) between sorted energies); give the frequencies as --keep K,K,… or lower --key-min-gap")
+        }
+        return set
+    }
+
     /// The readouts a filter writes: those asked for (not the KL reference read only for the lens).
     public static func asked(_ plan: LensPlan) -> [Int] {
         plan.sources.indices.filter { !(plan.referenceOnlyForKL && $0 == plan.referenceReadout) }

@@ -11,12 +11,17 @@ public struct SpectrumOptions: Sendable, Codable, Equatable {
     public var tau: Int? = nil
     /// Periods whose share of the energy is reported (the NeurIPS 2024 paper's 2, 2.5, 5, 10).
     public var keyPeriods: [Double] = [2, 2.5, 5, 10]
+    /// The data-driven key sets (docs/METHODS.md, "Key frequencies"): the share the fraction rule
+    /// must reach, and the smallest energy ratio the gap rule accepts as a gap.
+    public var keyFraction = 0.9
+    public var keyMinGap = 2.0
     public init() {}
 
     /// In summary.json each option is named as its command-line flag (docs/REPORTS.md).
     enum CodingKeys: String, CodingKey {
         case center, null, seed, tau
         case draws = "permutations", alpha = "fdr", keyPeriods = "key_periods"
+        case keyFraction = "key_fraction", keyMinGap = "key_min_gap"
     }
 }
 
@@ -35,6 +40,10 @@ public struct SpectrumResult: Sendable {
     public let test: OutlierTest
     public let keyFrequencies: [Int]
     public let keyEnergyFraction: Double
+    /// The key set above the largest gap in sorted energy (nil: no ratio reaches key_min_gap),
+    /// and the smallest set holding key_fraction of the energy at k ≥ 1.
+    public var keySetByGap: KeyFrequencies? = nil
+    public var keySetByFraction: KeyFrequencies? = nil
     public let tau: Int
     public let lowFraction: Double
     public let highFraction: Double
@@ -65,6 +74,9 @@ public enum SpectrumRun {
                               keyEnergyFraction: spectrum.energyFraction(in: Set(keys)), tau: tau,
                               lowFraction: split.low, highFraction: split.high, zeroedNonFinite: input.zeroedNonFinite)
         result.rowsPerNumber = input.rowsPerNumber
+        let energy = spectrum.basisEnergy
+        result.keySetByGap = KeyFrequencies.byGap(energy, minimumRatio: options.keyMinGap)
+        result.keySetByFraction = KeyFrequencies.byFraction(energy, fraction: options.keyFraction)
         return result
     }
 
