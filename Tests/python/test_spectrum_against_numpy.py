@@ -63,3 +63,17 @@ def test_key_share_and_split_are_sums_of_the_table(tmp_path):
     assert summary["low_fraction"] == pytest.approx(table[: tau - 1].sum(), rel=1e-9)
     assert summary["high_fraction"] == pytest.approx(table[tau - 1:].sum(), rel=1e-6)
     assert summary["constant_fraction"] == pytest.approx(energy[0] / energy.sum(), rel=1e-4)
+
+
+def test_unembedding_spectrum_reads_the_number_columns(tmp_path):
+    """--dataset /weights/W_U: the number tokens' columns of W_U [d × V], as rows, in number order."""
+    out = tmp_path / "unembedding"
+    fourierlens("spectrum", DEMO, "--dataset", "/weights/W_U", "--null", "none", "--out", str(out), "--quiet")
+    rows = read_csv(out / "spectrum.csv")
+    with h5py.File(DEMO) as f:
+        values, ids = f["tokens/values"][...], f["tokens/ids"][...]
+        w_u = f["weights/W_U"][...]
+        # The demo keeps only the number tokens' columns, in /tokens order.
+        columns = (w_u if w_u.shape[1] == len(ids) else w_u[:, ids]).T.astype(np.float64)[np.argsort(values)]
+    magnitude = np.linalg.norm(np.fft.rfft(columns, axis=0), axis=1)
+    np.testing.assert_allclose([float(r["magnitude"]) for r in rows], magnitude, rtol=1e-5)

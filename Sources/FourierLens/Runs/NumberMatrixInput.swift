@@ -36,6 +36,25 @@ public struct NumberMatrix: Sendable {
     /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
     /// `average`: the mean of the rows of each number (nil: only when numbers repeat; false: never,
     /// so that repeated numbers are refused where one row per number is required).
+    /// The unembedding [d × V] read along its number tokens: their columns as rows [p × d]
+    /// (through /vocabulary/ids when W_U keeps only some of the vocabulary's columns).
+    static func numberColumns(ofUnembedding weights: Matrix, file: HDF5File, dump: Dump, count: Int) throws -> Matrix {
+        let rows = weights.transposed()
+        guard rows.rows != count, let ids = dump.tokenIDs else { return rows }
+        let tokenIDs = try file.readIntegers(ids.path)
+        let columnIDs = try dump.vocabularyIDs.map { try file.readIntegers($0.path) }
+        var chosen: [Int] = []
+        for (row, id) in tokenIDs.enumerated() {
+            let column: Int? = columnIDs != nil ? columnIDs!.firstIndex(of: id) : (id >= 0 && id < rows.rows ? Int(id) : nil)
+            guard let column else {
+                throw FourierLensError.badInput(file: file.path, dataset: ids.path,
+                                                expected: "number tokens among the \(rows.rows) columns of \(dump.unembedding!.path), found token \(id) at row \(row)")
+            }
+            chosen.append(column)
+        }
+        return gatherRows(rows, chosen)
+    }
+
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
                             allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true,
                             average: Bool? = nil) throws -> NumberMatrix {
@@ -70,6 +89,8 @@ public struct NumberMatrix: Sendable {
                 throw bad(ids.path, "token ids within the \(matrix.rows) rows of \(datasetPath), found \(tokenIDs[row]) at row \(row)")
             }
             matrix = gatherRows(matrix, tokenIDs.map { Int($0) })
+        } else if datasetPath == dump.unembedding?.path, info.rank == 2 {
+            matrix = try numberColumns(ofUnembedding: matrix, file: file, dump: dump, count: numbers.count)
         }
         guard matrix.rows == numbers.count else {
             throw bad(valuesPath, "one number per row of \(datasetPath) (\(matrix.rows)), found \(numbers.count)")
