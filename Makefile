@@ -4,6 +4,8 @@
 
 PYTHON    := $(CURDIR)/.venv/bin/python
 DEMO_DUMP := probes/data/minilm_demo.h5
+# The causal demo's dump is made from the committed model (probes/modular) in seconds.
+MODULAR_DUMP := probes/data/modular_demo.h5
 REPORTS   := reports
 FIXTURES  := Tests/Fixtures/generated
 
@@ -15,13 +17,22 @@ setup:
 build: setup
 	swift build -c release --product fourierlens
 
-demo: build
+demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
 	.build/release/fourierlens spectrum $(DEMO_DUMP) --out $(REPORTS)/demo-spectrum --force
 	.build/release/fourierlens compare $(DEMO_DUMP) --random gaussian --out $(REPORTS)/demo-compare --force
 	.build/release/fourierlens lens $(DEMO_DUMP) --out $(REPORTS)/demo-lens --force
+	.build/release/fourierlens spectrum $(MODULAR_DUMP) --out $(REPORTS)/modular-spectrum --force
+	.build/release/fourierlens lens $(MODULAR_DUMP) --norm cached --out $(REPORTS)/modular-lens --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --fold-final-norm --out $(REPORTS)/modular-keep-key --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --fold-final-norm --out $(REPORTS)/modular-remove-key --force
 	@echo "Open $(REPORTS)/demo-spectrum/index.html (the spectrum), $(REPORTS)/demo-compare/index.html"
 	@echo "(pretrained vs random: spectra and probes) and $(REPORTS)/demo-lens/index.html (the logit lens) in a browser."
+	@echo "The causal demo (modular addition, key frequencies): $(REPORTS)/modular-spectrum, modular-lens,"
+	@echo "modular-keep-key and modular-remove-key; notebooks-export/modular_ablation.ipynb patches them back."
+
+$(MODULAR_DUMP): probes/modular/model/model.safetensors probes/modular/export_dump.py | setup
+	$(PYTHON) probes/modular/export_dump.py --out $@ --overwrite
 
 fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_fixtures.py $(FIXTURES)

@@ -150,6 +150,9 @@ struct FilterCommand: ParsableCommand {
     @Option(help: "With key: the smallest ratio between consecutive sorted energies that counts as the key set's gap.")
     var keyMinGap = 2.0
 
+    @Flag(help: "Filter in the Fourier basis of W_U as read through the final norm (diag(w)·W_U, centred for a LayerNorm): for residual sites of a model with a final norm.")
+    var foldFinalNorm = false
+
     @Option(help: "The threshold of low/high as a frequency k.")
     var tau: Int?
 
@@ -174,12 +177,12 @@ struct FilterCommand: ParsableCommand {
     }
 
     /// What to filter, once p is known.
-    func selection(_ plan: LensPlan) throws -> FrequencySelection {
+    func selection(_ plan: LensPlan, weights: Matrix) throws -> FrequencySelection {
         let p = plan.numberValues.count
         if keep == "key" || remove == "key" {
             guard keyMinGap > 1 && keyMinGap.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(keyMinGap))") }
-            let set = try FilterRun.keySet(plan, minimumRatio: keyMinGap)
-            output.note("key set of W_U's number columns: \(SpectrumReport.describe(set, p: p))")
+            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap)
+            output.note("key set of W_U's number columns\(foldFinalNorm ? " (folded into the final norm)" : ""): \(SpectrumReport.describe(set, p: p))")
             return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)
         }
         if let keep { return .keep(try FrequencySelection.parseSet(keep, option: "keep", p: p)) }
@@ -193,8 +196,10 @@ struct FilterCommand: ParsableCommand {
         let (_, roles, plan) = try readouts.plan(dump, norm: .none)
         let range = try readouts.promptRange(plan.prompts)
         output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
-        let (filter, weights) = try FilterRun.prepare(plan, selection: try selection(plan), allowFullRank: allowFullRank)
-        let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, prompts: range, to: directory)
+        let weights = try FilterRun.numberWeights(plan, foldFinalNorm: foldFinalNorm)
+        let filter = try FilterRun.prepare(plan, weights: weights, selection: try selection(plan, weights: weights), allowFullRank: allowFullRank)
+        let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, foldFinalNorm: foldFinalNorm,
+                                          prompts: range, to: directory)
         try FilterReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory, findings: Findings.filter(result))

@@ -38,6 +38,7 @@ public enum FilterReport {
             sections: [
                 .keyValues(caption: "Key numbers", pairs: [
                     ("removed subspace", "rank \(result.filter.rank) of d_model = \(result.filter.dModel)"),
+                    ("Fourier basis of", result.filter.foldFinalNorm ? "W_U read through the final norm (diag(w)·W_U, centred for a LayerNorm)" : "W_U as stored"),
                     ("prompts whose answer is not a number token (left out of the accuracies)", String(result.answersNotNumbers)),
                 ]),
                 .figure(id: "effect", svg: chartSVG, caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
@@ -56,6 +57,7 @@ public enum FilterReport {
 
     struct Summary: Encodable {
         let tool: String, command: String, removed: String, tau: Int?, removed_frequencies: [Int], rank: Int, d_model: Int
+        let fold_final_norm: Bool
         let answers_not_numbers: Int, prompts: Int
         init(_ result: FilterResult) {
             tool = "fourierlens \(SpectrumReport.version)"
@@ -65,6 +67,7 @@ public enum FilterReport {
             removed_frequencies = result.filter.removedFrequencies
             rank = result.filter.rank
             d_model = result.filter.dModel
+            fold_final_norm = result.filter.foldFinalNorm
             answers_not_numbers = result.answersNotNumbers
             prompts = result.prompts
         }

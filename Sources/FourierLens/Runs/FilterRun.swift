@@ -24,6 +24,8 @@ public struct FilterBand: Sendable, Equatable {
     public let removedFrequencies: [Int]
     public let rank: Int
     public let dModel: Int
+    /// Whether W_num was folded into the final norm (`--fold-final-norm`).
+    public var foldFinalNorm = false
 }
 
 extension FourierFilter {
@@ -44,11 +46,12 @@ public enum FilterRun {
     public static let statistics = ["band_before", "energy_before", "band_after", "energy_after", "norm2_before", "norm2_after",
                                     "predicted_before", "predicted_after", "abs_logit_change"]
 
-    /// The filter for the lens inputs of `plan` (read with norm none), after checking that the
-    /// numbers are contiguous and in W_U and that τ is a frequency. A removed subspace as large as
-    /// d_model takes the activations away entirely; it is refused unless `allowFullRank`.
-    public static func prepare(_ plan: LensPlan, selection: FrequencySelection, allowFullRank: Bool) throws
-        -> (filter: FourierFilter, weights: Matrix) {
+    /// W_num [d × p], the unembedding's number columns in number order, after checking that the
+    /// numbers are contiguous and in W_U. With `foldFinalNorm`, as the model reads a residual
+    /// through its final norm: diag(w)·W_num, and for a LayerNorm each column centred over d_model
+    /// (the norm subtracts each activation's mean) — TransformerLens's fold_ln. The norm's
+    /// positive scale 1/σ changes no frequency's presence, and its bias adds one fixed logit vector.
+    public static func numberWeights(_ plan: LensPlan, foldFinalNorm: Bool) throws -> Matrix {
         let values = plan.numberValues, file = plan.file.path
         guard values.count >= 4, zip(values, values.dropFirst()).allSatisfy({ $1 > $0 && distance($1, $0) == 1 }) else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values",
@@ -58,28 +61,53 @@ public enum FilterRun {
         guard columns.count == values.count else {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/ids", expected: "every number token among the columns of W_U")
         }
+        let weights = plan.unembedding.columns(columns)
+        guard foldFinalNorm else { return weights }
+        guard let norm = plan.norm else {
+            throw FourierLensError.badInput(file: file, dataset: "/weights/ln_final.w", expected: "the final norm's weight for --fold-final-norm (the dump has none)")
+        }
+        return folded(weights, into: norm)
+    }
+
+    /// diag(w)·W, each column centred over the rows for a LayerNorm. W is [d × p].
+    public static func folded(_ weights: Matrix, into norm: FinalNorm) -> Matrix {
+        let d = weights.rows, p = weights.cols
+        var result = weights
+        for i in 0..<d {
+            for j in 0..<p { result.values[i * p + j] = Float(Double(weights.values[i * p + j]) * Double(norm.weight[i])) }
+        }
+        guard norm.kind == .layerNorm else { return result }
+        for j in 0..<p {
+            var mean = 0.0
+            for i in 0..<d { mean += Double(result.values[i * p + j]) }
+            mean /= Double(d)
+            for i in 0..<d { result.values[i * p + j] = Float(Double(result.values[i * p + j]) - mean) }
+        }
+        return result
+    }
+
+    /// The filter over `weights` (from `numberWeights`), after checking that τ is a frequency. A
+    /// removed subspace as large as d_model takes the activations away entirely; it is refused
+    /// unless `allowFullRank`.
+    public static func prepare(_ plan: LensPlan, weights: Matrix, selection: FrequencySelection, allowFullRank: Bool) throws -> FourierFilter {
+        let values = plan.numberValues, file = plan.file.path
         if let tau = selection.tau, !(tau >= 1 && tau <= values.count / 2) {
             throw FourierLensError.badInput(file: file, dataset: "/tokens/values", expected: "--tau within \(numberRange(1, values.count / 2)) (p = \(values.count)), found \(tau)")
         }
-        let weights = plan.unembedding.columns(columns)
         let filter = try FourierFilter(numberUnembedding: weights, selection: selection)
         if filter.rank >= filter.dModel && !allowFullRank {
             let band = selection.describe(p: values.count)
             throw FourierLensError.badInput(file: file, dataset: "/weights/W_U",
                                             expected: "a removed subspace of rank below d_model = \(filter.dModel), found rank \(filter.rank) (removing \(band) would leave the activations empty); pass --allow-full-rank to filter anyway")
         }
-        return (filter, weights)
+        return filter
     }
 
-    /// The key set (by gap, docs/METHODS.md "Key frequencies") of the unembedding's number
-    /// columns W_num, the matrix whose Fourier basis the filter works in: `--keep key` and
-    /// `--remove key`. A spectrum without a gap of `minimumRatio` has no key set: exit 2.
-    public static func keySet(_ plan: LensPlan, minimumRatio: Double) throws -> KeyFrequencies {
-        let columns = plan.numberTokens.compactMap { plan.unembedding.column(ofToken: $0) }
-        guard columns.count == plan.numberValues.count, columns.count >= 4 else {
-            throw FourierLensError.badInput(file: plan.file.path, dataset: "/tokens/ids", expected: "every number token among the columns of W_U (at least 4)")
-        }
-        let energy = SpectralAnalysis.spectrum(of: plan.unembedding.columns(columns).transposed(), center: true).basisEnergy
+    /// The key set (by gap, docs/METHODS.md "Key frequencies") of `weights` [d × p], the matrix
+    /// whose Fourier basis the filter works in: `--keep key` and `--remove key`. A spectrum
+    /// without a gap of `minimumRatio` has no key set: exit 2.
+    public static func keySet(_ plan: LensPlan, weights: Matrix, minimumRatio: Double) throws -> KeyFrequencies {
+        let energy = SpectralAnalysis.spectrum(of: weights.transposed(), center: true).basisEnergy
         guard let set = KeyFrequencies.byGap(energy, minimumRatio: minimumRatio) else {
             throw FourierLensError.badInput(file: plan.file.path, dataset: "/weights/W_U",
                                             expected: "number columns whose spectrum has a key set (a gap of ×\(minimumRatio) between sorted energies); give the frequencies as --keep K,K,… or lower --key-min-gap")

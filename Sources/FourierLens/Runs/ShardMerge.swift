@@ -143,8 +143,8 @@ public enum ShardMerge {
         try filtered.finish()
         try statistics.finish()
         let p = header.numberValues.count
-        let result = accumulator.result(filter: FilterBand(selection: header.selection, p: p, removedFrequencies: header.selection.frequencies(p: p),
-                                                           rank: header.rank, dModel: header.dModel))
+        let result = accumulator.result(filter: header.band(FilterBand(selection: header.selection, p: p, removedFrequencies: header.selection.frequencies(p: p),
+                                                                       rank: header.rank, dModel: header.dModel)))
         try FilterReport.write(result, to: output)
         return result
     }
