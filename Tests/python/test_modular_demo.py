@@ -133,3 +133,29 @@ def test_filter_folded_into_the_final_norm_equals_numpy(dump, tmp_path):
         got = f["acts/blocks.0.hook_resid_post"][...].astype(np.float64)
         assert f.attrs["filter_fold_final_norm"] == 1
     np.testing.assert_allclose(got, expected, atol=2e-4 * np.abs(x).max())
+
+
+def test_a_restricted_unembedding_is_read_through_its_vocab_ids(dump, tmp_path):
+    """W_U keeping only the p number columns, shuffled (/weights/vocab_ids): the spectrum of its
+    number columns is the full W_U's (columns are found by id, never taken in stored order)."""
+    import shutil
+
+    import h5py
+
+    restricted = str(tmp_path / "restricted.h5")
+    shutil.copy(dump, restricted)
+    with h5py.File(restricted, "r+") as f:
+        ids = f["tokens/ids"][...]
+        order = np.random.default_rng(0).permutation(ids)  # exactly the p number columns, shuffled
+        w_u = f["weights/W_U"][...][:, order]
+        del f["weights/W_U"]
+        f["weights/W_U"] = w_u
+        f["weights/W_U"].attrs["restricted"] = 1
+        f["weights/vocab_ids"] = order
+    spectra = []
+    for name, path in (("full", dump), ("restricted", restricted)):
+        out = str(tmp_path / name)
+        fourierlens("spectrum", path, "--dataset", "/weights/W_U", "--null", "none", "--out", out, "--quiet")
+        with open(os.path.join(out, "spectrum.csv"), newline="") as f:
+            spectra.append([float(r["magnitude"]) for r in csv.DictReader(f)])
+    np.testing.assert_allclose(spectra[1], spectra[0], rtol=1e-6)

@@ -36,11 +36,11 @@ public struct NumberMatrix: Sendable {
     /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
     /// `average`: the mean of the rows of each number (nil: only when numbers repeat; false: never,
     /// so that repeated numbers are refused where one row per number is required).
-    /// The unembedding [d × V] read along its number tokens: their columns as rows [p × d]
-    /// (through /vocabulary/ids when W_U keeps only some of the vocabulary's columns).
+    /// The unembedding [d × V] read along its number tokens: their columns as rows [p × d], in
+    /// /tokens order (through /weights/vocab_ids when W_U keeps only part of the vocabulary).
     static func numberColumns(ofUnembedding weights: Matrix, file: HDF5File, dump: Dump, count: Int) throws -> Matrix {
         let rows = weights.transposed()
-        guard rows.rows != count, let ids = dump.tokenIDs else { return rows }
+        guard let ids = dump.tokenIDs else { return rows }  // no ids: the columns must be the numbers (checked by the caller)
         let tokenIDs = try file.readIntegers(ids.path)
         let columnIDs = try dump.vocabularyIDs.map { try file.readIntegers($0.path) }
         var chosen: [Int] = []
