@@ -110,11 +110,12 @@ public enum LensReport {
 
     static func accuracyChart(_ site: Site, _ indices: [Int], _ summaries: [LensSummary.Row]) -> String {
         let layers = indices.map { Double(summaries[$0].layer) }
-        let chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
+        var chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
             .init(name: "exact", x: layers, y: indices.map { summaries[$0].accuracyExact ?? .nan }),
             .init(name: "within ±2", x: layers, y: indices.map { summaries[$0].accuracyWithin2 ?? .nan }),
             .init(name: "within ±10", x: layers, y: indices.map { summaries[$0].accuracyWithin10 ?? .nan }),
         ])
+        chart.yCeiling = 1
         return chart.svg()
     }
 
