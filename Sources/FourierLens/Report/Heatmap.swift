@@ -45,10 +45,7 @@ public struct Heatmap: Sendable {
         let (low, high) = (range.low, range.high)
         let cellWidth = plotWidth / Double(max(values.cols, 1)), cellHeight = plotHeight / Double(max(values.rows, 1))
         let n = SVGText.n
-        var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#FFFFFF"/>"##)
-        out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
+        var out = SVGText.start(width: width, height: height, title: title)
         for r in 0..<values.rows {
             for c in 0..<values.cols {
                 let v = Double(values[r, c])
@@ -93,8 +90,7 @@ public struct Heatmap: Sendable {
             out.append(##"<text x="\##(n(barX + 22))" y="\##(n(y + 4))">\##(text)</text>"##)
         }
         out.append(##"<text class="colorbar-label" transform="translate(\##(n(width - 14)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel + scaleNote))</text>"##)
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return SVGText.end(out)
     }
 
     static let cellFontSize = 11.0

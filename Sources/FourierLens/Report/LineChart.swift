@@ -93,10 +93,7 @@ public struct LineChart: Sendable {
         let fullHeight = height + extra + legendHeight
         let n = SVGText.n
 
-        var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(fullHeight))" width="\##(n(width))" height="\##(n(fullHeight))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(fullHeight))" fill="#FFFFFF"/>"##)
-        out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
+        var out = SVGText.start(width: width, height: fullHeight, title: title)
         // Grid and axes.
         for t in yTicks.ticks {
             out.append(##"<line x1="\##(n(left))" y1="\##(n(py(t)))" x2="\##(n(left + plotWidth))" y2="\##(n(py(t)))" stroke="#E5E5E5"/>"##)
@@ -147,8 +144,7 @@ public struct LineChart: Sendable {
         }
         out += hoverTargets
         out += legend.elements(x: left, y: top + plotHeight + 66, width: plotWidth)
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return SVGText.end(out)
     }
 
     static let labelFontSize = 12.0
