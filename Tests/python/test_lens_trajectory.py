@@ -115,3 +115,21 @@ def test_hovering_a_grid_cell_shows_its_probability(chromium, report, tmp_path):
     first = next(r for r in table if r["site"] == "resid_post" and r["layer"] == "0" and r["position"] == "0")
     assert float(shown.rsplit(": ", 1)[1]) == float(first["top_prob"])
     assert f"answer rank {first['answer_rank']}, p {float(first['answer_prob'])!r}" in shown
+
+
+def test_a_long_value_stays_inside_the_window(chromium, report, tmp_path):
+    # The rightmost cell's value is longer than the room right of the pointer.
+    browser = ChromiumSession(chromium, str(tmp_path / "profile"), width=1000, height=800)
+    try:
+        browser.open(f"file://{report}/index.html")
+        x, y = browser.evaluate("""(function(){
+          const cells = document.querySelectorAll('#trajectory_resid_post svg .cell[data-value]');
+          const cell = cells[cells.length - 1]; cell.scrollIntoView({block: 'center'});
+          const r = cell.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()""")
+        browser.move(x, y)
+        tip, width = browser.evaluate("""(function(){const t = document.getElementById('fl-tip').getBoundingClientRect();
+          return [[t.left, t.right, t.width], document.documentElement.clientWidth]})()""")
+    finally:
+        browser.close()
+    assert tip[2] > width - x, "the value is short enough to fit anyway: the test would not test"
+    assert 0 <= tip[0] and tip[1] <= width, (tip, width)

@@ -29,6 +29,8 @@ public struct Heatmap: Sendable {
     public var cellText: [String]? = nil
     /// Each cell's hover text (row-major), in place of "row, column: value".
     public var cellTitles: [String]? = nil
+    /// What each column is, for the hover text ("k 14 (T=21.43)"); by default "column c".
+    public var columnNames: [String]? = nil
     public var width = 960.0
     public var height = 440.0
 
@@ -53,7 +55,8 @@ public struct Heatmap: Sendable {
                 let beyond = v.isFinite && isExcluded(c) && scaled(v) > high
                 let outline = beyond ? ##" stroke="#FFFFFF" stroke-width="1""## : ""
                 let name = r < rowLabels.count ? rowLabels[r] : "row \(r)"
-                let hover = cellTitles?[r * values.cols + c] ?? "\(name), column \(c): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"
+                let column = columnNames.map { c < $0.count ? $0[c] : "column \(c)" } ?? "column \(c)"
+                let hover = cellTitles?[r * values.cols + c] ?? "\(name), \(column): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"
                 let x = left + Double(c) * cellWidth, y = top + Double(r) * cellHeight
                 out.append(##"<rect class="cell" x="\##(n(x))" y="\##(n(y))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape(hover))</title></rect>"##)
                 if let text = cellText?[r * values.cols + c] {

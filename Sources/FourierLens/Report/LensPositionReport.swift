@@ -32,11 +32,12 @@ public enum LensPositionReport {
                 }
             }
             let step = max(1, rows.count / 16)
-            let heatmap = Heatmap(title: "Number accuracy per layer and position (\(site.rawValue), norm \(norm.rawValue))",
+            var heatmap = Heatmap(title: "Number accuracy per layer and position (\(site.rawValue), norm \(norm.rawValue))",
                                   values: Matrix(rows: layers.count, cols: rows.count, values: values),
                                   rowLabels: layers.map { "layer \($0)" },
                                   columnTicks: stride(from: 0, to: rows.count, by: step).map { ($0, "\(rows[$0].position) \(rows[$0].token)") },
                                   xLabel: "position (its most common token)", yLabel: "layer", colorbarLabel: "exact accuracy")
+            heatmap.columnNames = rows.map { "position \($0.position)\($0.token.isEmpty ? "" : " “\($0.token)”")" }
             try output.write(heatmap.svg(), to: "lens_positions_\(site.rawValue).svg")
             sections.append(.figure(id: "positions_\(site.rawValue)", svg: heatmap.svg(),
                                     caption: "Exact number accuracy of each layer's \(site.rawValue) at every position (prompts padded at a position are left out there)."))
@@ -103,7 +104,8 @@ public enum LensPositionReport {
         grid.cellText = text
         grid.cellTitles = titles
         grid.width = max(960, 220 + columnWidth * Double(positions.count))
-        grid.height = 110 + rowHeight * Double(layers.count)
+        // Tall enough for the colour bar's ticks and label however few the layers.
+        grid.height = max(300, 110 + rowHeight * Double(layers.count))
         return grid.svg()
     }
 

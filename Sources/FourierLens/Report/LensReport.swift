@@ -135,11 +135,16 @@ public enum LensReport {
                 }
             }
         }
-        let heatmap = Heatmap(title: "Number logits around the answer\(answer.map { " \($0)" } ?? "") of prompt \(prompt) (\(site.rawValue))",
+        var heatmap = Heatmap(title: "Number logits around the answer\(answer.map { " \($0)" } ?? "") of prompt \(prompt) (\(site.rawValue))",
                               values: Matrix(rows: indices.count, cols: 2 * radius + 1, values: values),
                               rowLabels: indices.map { "layer \(result.readouts[$0].layer)" },
                               columnTicks: stride(from: 0, through: 2 * radius, by: max(1, radius / 2)).map { ($0, $0 == radius ? "answer" : "\($0 - radius > 0 ? "+" : "")\($0 - radius)") },
                               xLabel: "number − answer", yLabel: "layer", colorbarLabel: "logit")
+        heatmap.columnNames = (-radius...radius).map { offset in
+            let relative = offset == 0 ? "the answer" : "answer \(offset > 0 ? "+" : "−") \(abs(offset))"
+            guard let answer, case let (number, false) = answer.addingReportingOverflow(Int64(offset)) else { return relative }
+            return "number \(number) (\(relative))"
+        }
         return heatmap.svg()
     }
 
@@ -159,6 +164,7 @@ public enum LensReport {
         // The slow trend's k = 1, 2, 3 hold several times the energy of any period: on a log scale
         // the periods still show.
         heatmap.colorScale = .log
+        heatmap.columnNames = (1...max(bins, 1)).map { "k \($0) (\(SpectrumRun.periodLabel($0, p: p)))" }
         return heatmap.svg()
     }
 
