@@ -74,7 +74,7 @@ struct LensCommand: ParsableCommand {
     @Option(help: "Top tokens kept per prompt, layer and site.")
     var topK = 10
 
-    @Option(help: "The prompt whose number logits around the answer are drawn (default: the middle one).")
+    @Option(help: "The prompt read on its own: the number logits around its answer, its top tokens layer by layer and, with --every-position, its prediction trajectory (default: the middle one).")
     var heatmapPrompt: Int?
 
     @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site, and the --heatmap-prompt prompt's top token per layer and position (lens_trajectory.csv and a grid per site); the main report reads --position, default the last.")
