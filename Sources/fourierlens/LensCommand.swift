@@ -74,10 +74,10 @@ struct LensCommand: ParsableCommand {
     @Option(help: "Top tokens kept per prompt, layer and site.")
     var topK = 10
 
-    @Option(help: "The prompt whose number logits around the answer are drawn (default: the middle one).")
+    @Option(help: "The prompt read on its own: the number logits around its answer, its top tokens layer by layer and, with --every-position, its prediction trajectory (default: the middle one).")
     var heatmapPrompt: Int?
 
-    @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site (the main report reads --position, default the last).")
+    @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site, and the --heatmap-prompt prompt's top token per layer and position (lens_trajectory.csv and a grid per site); the main report reads --position, default the last.")
     var everyPosition = false
 
     @OptionGroup var output: OutputOptions
@@ -111,14 +111,15 @@ struct LensCommand: ParsableCommand {
             _ in try LensStream.run(plan, options: options, prompts: range, store: store, progress: bar.update)
         }
         bar.finish()
+        let tokenStrings = try TokenText.load(file: file, dump: roles)
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
-            let rows = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
-                                             layers: try readouts.layers.map { try parseLayers($0) }, options: options,
-                                             allowNonFinite: readouts.allowNonfinite)
-            positionSections = try LensPositionReport.write(rows, norm: norm, to: directory)
+            let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
+                                                  layers: try readouts.layers.map { try parseLayers($0) }, options: options,
+                                                  allowNonFinite: readouts.allowNonfinite)
+            positionSections = try LensPositionReport.write(positions, tokenStrings: tokenStrings, norm: norm, to: directory)
         }
-        try LensReport.write(summary, tokenStrings: try TokenText.load(file: file, dump: roles), to: directory,
+        try LensReport.write(summary, tokenStrings: tokenStrings, to: directory,
                              extraSections: positionSections)
         try directory.commit()
         output.announce(directory, findings: Findings.lens(summary))

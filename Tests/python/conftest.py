@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 
+from positions_dump import write_positions_dump
 from report_helpers import REPORT_RUNS, fourierlens
 
 
@@ -16,8 +17,13 @@ def chromium():
 def demo_reports(tmp_path_factory):
     """{kind: directory} of every report kind, made once from the demo dump."""
     root = tmp_path_factory.mktemp("reports")
+    positions = str(root / "positions.h5")
+    write_positions_dump(positions)
     dirs = {}
-    for kind, arguments in REPORT_RUNS.items():
+    for kind, steps in REPORT_RUNS.items():
         dirs[kind] = str(root / kind)
-        fourierlens(*arguments, "--out", dirs[kind], "--quiet")
+        work = tmp_path_factory.mktemp(f"{kind}-work")
+        for i, step in enumerate(steps):
+            arguments = [a.format(work=work, positions=positions) for a in step]
+            fourierlens(*arguments, *(["--out", dirs[kind], "--quiet"] if i == len(steps) - 1 else []))
     return dirs

@@ -24,11 +24,18 @@ def headless(chromium, *args):
 
 FAST_PROBES = ["--probes", "value,mod2,mod10,helix", "--pca-dimensions", "16"]
 
-#: One run of every report kind on the demo dump.
+#: One run of every report kind: the commands, in order; the last writes the report (conftest
+#: adds --out). {work} is a scratch directory of the kind, {positions} a dump with [N, pos, d]
+#: activations (positions_dump.py): the lens's every-position views and a merge of shards are
+#: report kinds like the others.
 REPORT_RUNS = {
-    "spectrum": ["spectrum", DEMO],
-    "compare": ["compare", DEMO, "--random", "gaussian", *FAST_PROBES],
-    "probe": ["probe", DEMO, "--site", "resid_post", "--layers", "0-2", *FAST_PROBES],
-    "lens": ["lens", DEMO],
-    "filter": ["filter", DEMO, "--remove", "high", "--tau", "10"],
+    "spectrum": [["spectrum", DEMO]],
+    "compare": [["compare", DEMO, "--random", "gaussian", *FAST_PROBES]],
+    "probe": [["probe", DEMO, "--site", "resid_post", "--layers", "0-2", *FAST_PROBES]],
+    "lens": [["lens", DEMO]],
+    "lens_positions": [["lens", "{positions}", "--every-position", "--heatmap-prompt", "5"]],
+    "filter": [["filter", DEMO, "--remove", "high", "--tau", "10"]],
+    "merge": [["lens", DEMO, "--prompts", "0:150", "--out", "{work}/a", "--quiet"],
+              ["lens", DEMO, "--prompts", "150:", "--out", "{work}/b", "--quiet"],
+              ["merge", "{work}/a", "{work}/b"]],
 }

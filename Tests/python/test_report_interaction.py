@@ -45,11 +45,14 @@ def hover(browser, selector):
 def test_hover_shows_the_exact_value(browser, demo_reports, kind):
     browser.open(f"file://{demo_reports[kind]}/index.html")
     kinds = {"spectrum": [".hover"], "compare": [".hover", ".bar"], "probe": [".hover"],
-             "lens": [".hover", ".cell"], "filter": [".hover"]}[kind]
+             "lens": [".hover", ".cell"], "lens_positions": [".hover", ".cell"], "filter": [".hover"],
+             "merge": [".hover", ".cell"]}[kind]
     for selector in kinds:
         value, shown = hover(browser, f"figure svg {selector}[data-value]")
         assert shown == value, (kind, selector, shown, value)
         float(value.rsplit(": ", 1)[1])  # ends in the number itself
+        if selector == ".cell":  # a cell says what its column is, not its index
+            assert ", column " not in value, value
     browser.move(1, 1)
     assert browser.evaluate(TIP) is None, "the value stays shown off the chart"
 

@@ -42,10 +42,7 @@ public struct BarChart: Sendable {
         func py(_ y: Double) -> Double { top + plotHeight - (y - low) / (high - low) * plotHeight }
         let n = SVGText.n
         let barWidth = group * 0.8 / Double(max(series.count, 1))
-        var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(fullHeight))" width="\##(n(width))" height="\##(n(fullHeight))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(fullHeight))" fill="#FFFFFF"/>"##)
-        out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
+        var out = SVGText.start(width: width, height: fullHeight, title: title)
         for t in ticks.ticks {
             out.append(##"<line x1="\##(n(left))" y1="\##(n(py(t)))" x2="\##(n(left + plotWidth))" y2="\##(n(py(t)))" stroke="#E5E5E5"/>"##)
             out.append(##"<text x="\##(n(left - 8))" y="\##(n(py(t) + 4))" text-anchor="end">\##(SVGText.tick(t, step: ticks.step))</text>"##)
@@ -74,8 +71,7 @@ public struct BarChart: Sendable {
         out.append(##"<rect x="\##(n(left))" y="\##(n(top))" width="\##(n(plotWidth))" height="\##(n(plotHeight))" fill="none" stroke="#333333"/>"##)
         out.append(##"<text transform="translate(18 \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(yLabel))</text>"##)
         out += legend.elements(x: left, y: top + plotHeight + 10 + categoryLabels.height + 14 + 6, width: plotWidth)
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return SVGText.end(out)
     }
 
     private func legendEntries() -> ChartLegend {

@@ -23,6 +23,14 @@ public struct Heatmap: Sendable {
     public var yLabel: String
     public var colorbarLabel: String
     public var colorScale = ColorScale.linear
+    /// The values the colour bar spans (default: the values' own range), e.g. 0…1 for probabilities.
+    public var range: ClosedRange<Double>? = nil
+    /// Text written in each cell (row-major, as `values`), cut with "…" to fit its cell.
+    public var cellText: [String]? = nil
+    /// Each cell's hover text (row-major), in place of "row, column: value".
+    public var cellTitles: [String]? = nil
+    /// What each column is, for the hover text ("k 14 (T=21.43)"); by default "column c".
+    public var columnNames: [String]? = nil
     public var width = 960.0
     public var height = 440.0
 
@@ -39,10 +47,7 @@ public struct Heatmap: Sendable {
         let (low, high) = (range.low, range.high)
         let cellWidth = plotWidth / Double(max(values.cols, 1)), cellHeight = plotHeight / Double(max(values.rows, 1))
         let n = SVGText.n
-        var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#FFFFFF"/>"##)
-        out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
+        var out = SVGText.start(width: width, height: height, title: title)
         for r in 0..<values.rows {
             for c in 0..<values.cols {
                 let v = Double(values[r, c])
@@ -50,7 +55,17 @@ public struct Heatmap: Sendable {
                 let beyond = v.isFinite && isExcluded(c) && scaled(v) > high
                 let outline = beyond ? ##" stroke="#FFFFFF" stroke-width="1""## : ""
                 let name = r < rowLabels.count ? rowLabels[r] : "row \(r)"
-                out.append(##"<rect class="cell" x="\##(n(left + Double(c) * cellWidth))" y="\##(n(top + Double(r) * cellHeight))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape("\(name), column \(c): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"))</title></rect>"##)
+                let column = columnNames.map { c < $0.count ? $0[c] : "column \(c)" } ?? "column \(c)"
+                let hover = cellTitles?[r * values.cols + c] ?? "\(name), \(column): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"
+                let x = left + Double(c) * cellWidth, y = top + Double(r) * cellHeight
+                out.append(##"<rect class="cell" x="\##(n(x))" y="\##(n(y))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape(hover))</title></rect>"##)
+                if let text = cellText?[r * values.cols + c] {
+                    // Dark text on the light end of viridis, white on the dark end; the text
+                    // lets the pointer through to its cell.
+                    let ink = v.isFinite && position(v, low: low, high: high) > 0.6 ? "#000000" : "#FFFFFF"
+                    let fitted = TextExtent.fitted(text, width: cellWidth - 4, fontSize: Heatmap.cellFontSize)
+                    out.append(##"<text class="cell-text" x="\##(n(x + cellWidth / 2))" y="\##(n(y + cellHeight / 2 + 4))" text-anchor="middle" font-size="\##(n(Heatmap.cellFontSize))" fill="\##(ink)" pointer-events="none">\##(SVGText.escape(fitted))</text>"##)
+                }
             }
             if r < rowLabels.count {
                 out.append(##"<text x="\##(n(left - 8))" y="\##(n(top + (Double(r) + 0.5) * cellHeight + 4))" text-anchor="end">\##(SVGText.escape(rowLabels[r]))</text>"##)
@@ -78,9 +93,10 @@ public struct Heatmap: Sendable {
             out.append(##"<text x="\##(n(barX + 22))" y="\##(n(y + 4))">\##(text)</text>"##)
         }
         out.append(##"<text class="colorbar-label" transform="translate(\##(n(width - 14)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel + scaleNote))</text>"##)
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return SVGText.end(out)
     }
+
+    static let cellFontSize = 11.0
 
     /// What the colour bar's label adds to say how colours were scaled.
     var scaleNote: String {
@@ -104,6 +120,7 @@ public struct Heatmap: Sendable {
 
     /// The scaled values' range that spans the colour bar.
     func scaleRange() -> (low: Double, high: Double) {
+        if let range { return (scaled(range.lowerBound), max(scaled(range.upperBound), scaled(range.lowerBound) + 1e-12)) }
         var chosen: [Double] = []
         for r in 0..<values.rows {
             for c in 0..<values.cols where !isExcluded(c) { chosen.append(Double(values[r, c])) }

@@ -110,11 +110,12 @@ public enum LensReport {
 
     static func accuracyChart(_ site: Site, _ indices: [Int], _ summaries: [LensSummary.Row]) -> String {
         let layers = indices.map { Double(summaries[$0].layer) }
-        let chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
+        var chart = LineChart(title: "Number accuracy per layer (\(site.rawValue))", xLabel: "layer", yLabel: "accuracy", series: [
             .init(name: "exact", x: layers, y: indices.map { summaries[$0].accuracyExact ?? .nan }),
             .init(name: "within ±2", x: layers, y: indices.map { summaries[$0].accuracyWithin2 ?? .nan }),
             .init(name: "within ±10", x: layers, y: indices.map { summaries[$0].accuracyWithin10 ?? .nan }),
         ])
+        chart.yCeiling = 1
         return chart.svg()
     }
 
@@ -134,11 +135,16 @@ public enum LensReport {
                 }
             }
         }
-        let heatmap = Heatmap(title: "Number logits around the answer\(answer.map { " \($0)" } ?? "") of prompt \(prompt) (\(site.rawValue))",
+        var heatmap = Heatmap(title: "Number logits around the answer\(answer.map { " \($0)" } ?? "") of prompt \(prompt) (\(site.rawValue))",
                               values: Matrix(rows: indices.count, cols: 2 * radius + 1, values: values),
                               rowLabels: indices.map { "layer \(result.readouts[$0].layer)" },
                               columnTicks: stride(from: 0, through: 2 * radius, by: max(1, radius / 2)).map { ($0, $0 == radius ? "answer" : "\($0 - radius > 0 ? "+" : "")\($0 - radius)") },
                               xLabel: "number − answer", yLabel: "layer", colorbarLabel: "logit")
+        heatmap.columnNames = (-radius...radius).map { offset in
+            let relative = offset == 0 ? "the answer" : "answer \(offset > 0 ? "+" : "−") \(abs(offset))"
+            guard let answer, case let (number, false) = answer.addingReportingOverflow(Int64(offset)) else { return relative }
+            return "number \(number) (\(relative))"
+        }
         return heatmap.svg()
     }
 
@@ -158,6 +164,7 @@ public enum LensReport {
         // The slow trend's k = 1, 2, 3 hold several times the energy of any period: on a log scale
         // the periods still show.
         heatmap.colorScale = .log
+        heatmap.columnNames = (1...max(bins, 1)).map { "k \($0) (\(SpectrumRun.periodLabel($0, p: p)))" }
         return heatmap.svg()
     }
 

@@ -42,6 +42,9 @@ public struct LineChart: Sendable {
     public var series: [Series]
     public var bands: [Band] = []
     public var labels: [PointLabel] = []
+    /// The most the y axis reaches for (1 for accuracies, which cannot exceed it); by default
+    /// 10% above the highest value.
+    public var yCeiling: Double? = nil
     public var width = 960.0
     public var height = 440.0
 
@@ -58,7 +61,8 @@ public struct LineChart: Sendable {
         let xs = series.flatMap(\.x) + bands.flatMap(\.x)
         let ys = (series.flatMap(\.y) + bands.flatMap(\.upper) + bands.flatMap(\.lower)).filter(\.isFinite)
         let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
-        let yTicks = SVGText.niceTicks(min(0, ys.min() ?? 0), max((ys.max() ?? 1) * 1.1, 1e-12))
+        let headroom = max((ys.max() ?? 1) * 1.1, 1e-12)
+        let yTicks = SVGText.niceTicks(min(0, ys.min() ?? 0), yCeiling.map { max(min(headroom, $0), ys.max() ?? 0) } ?? headroom)
         let yMin = yTicks.ticks.first ?? 0, yMax = max(yTicks.ticks.last ?? 1, (ys.max() ?? 1))
         // An axis whose points are all whole numbers (layers, frequencies) takes integer ticks only.
         let xIsInteger = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
@@ -89,10 +93,7 @@ public struct LineChart: Sendable {
         let fullHeight = height + extra + legendHeight
         let n = SVGText.n
 
-        var out: [String] = []
-        out.append(##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(fullHeight))" width="\##(n(width))" height="\##(n(fullHeight))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##)
-        out.append(##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(fullHeight))" fill="#FFFFFF"/>"##)
-        out.append(##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(SVGText.escape(title))</text>"##)
+        var out = SVGText.start(width: width, height: fullHeight, title: title)
         // Grid and axes.
         for t in yTicks.ticks {
             out.append(##"<line x1="\##(n(left))" y1="\##(n(py(t)))" x2="\##(n(left + plotWidth))" y2="\##(n(py(t)))" stroke="#E5E5E5"/>"##)
@@ -143,8 +144,7 @@ public struct LineChart: Sendable {
         }
         out += hoverTargets
         out += legend.elements(x: left, y: top + plotHeight + 66, width: plotWidth)
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return SVGText.end(out)
     }
 
     static let labelFontSize = 12.0

@@ -86,9 +86,11 @@ public struct ReportPage: Sendable {
           var target = event.target.closest("[data-value]");
           if (!target) { tip.hidden = true; return; }
           tip.textContent = target.getAttribute("data-value");
-          tip.style.left = (event.pageX + 12) + "px";
-          tip.style.top = (event.pageY + 12) + "px";
           tip.hidden = false;
+          // Beside the pointer, but never past the window's right edge (a long value near it).
+          var right = window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4;
+          tip.style.left = Math.max(window.scrollX, Math.min(event.pageX + 12, right)) + "px";
+          tip.style.top = (event.pageY + 12) + "px";
         });
         svg.addEventListener("mouseleave", function () { tip.hidden = true; });
         svg.querySelectorAll("[data-toggle]").forEach(function (entry) {

@@ -1,11 +1,29 @@
 import Foundation
 
-/// Small helpers shared by the SVG charts: escaping, fixed number formatting (so the same
-/// input gives the same bytes), nice axis ticks, the colour-blind-safe palettes.
+/// Small helpers shared by the SVG charts and the page: the one escaping rule, the charts'
+/// common frame, fixed number formatting (so the same input gives the same bytes), nice axis
+/// ticks, the colour-blind-safe palettes.
 enum SVGText {
+    /// The one escaping rule of every report: text put into HTML or SVG, as element content or
+    /// as an attribute value, passes through here (& < > ").
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The start of every chart: the <svg> element (its size, the charts' font), a white
+    /// background and the bold title centred on top. `end` closes it.
+    static func start(width: Double, height: Double, title: String) -> [String] {
+        [
+            ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \##(n(width)) \##(n(height))" width="\##(n(width))" height="\##(n(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">"##,
+            ##"<rect x="0" y="0" width="\##(n(width))" height="\##(n(height))" fill="#FFFFFF"/>"##,
+            ##"<text x="\##(n(width / 2))" y="24" text-anchor="middle" font-size="16" font-weight="bold">\##(escape(title))</text>"##,
+        ]
+    }
+
+    /// A chart's lines as the SVG file's text.
+    static func end(_ lines: [String]) -> String {
+        (lines + ["</svg>"]).joined(separator: "\n") + "\n"
     }
 
     /// A value at full precision for hover titles: the shortest text that reads back to the

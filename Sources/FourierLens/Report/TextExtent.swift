@@ -22,6 +22,18 @@ public enum TextExtent {
         return units / 1000 * fontSize
     }
 
+    /// `text`, or its longest start followed by "…" that fits `width` at `fontSize` ("" when
+    /// not even "…" does).
+    public static func fitted(_ text: String, width limit: Double, fontSize: Double) -> String {
+        if width(text, fontSize: fontSize) <= limit { return text }
+        var kept = Substring(text)
+        while !kept.isEmpty {
+            kept = kept.dropLast()
+            if width(String(kept) + "…", fontSize: fontSize) <= limit { return String(kept) + "…" }
+        }
+        return width("…", fontSize: fontSize) <= limit ? "…" : ""
+    }
+
     /// The box of a text drawn at (x, baseline y) with this anchor: ascenders reach 0.8 of the
     /// font size above the baseline, descenders 0.25 below.
     public static func box(_ text: String, x: Double, y: Double, fontSize: Double, anchor: Anchor) -> Box {

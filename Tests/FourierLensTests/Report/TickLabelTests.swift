@@ -30,4 +30,18 @@ import Testing
         #expect(!labels.isEmpty)
         #expect(labels.allSatisfy { $0 == $0.rounded() }, "\(labels)")
     }
+
+    /// Accuracies reach 1 at most: with yCeiling 1 the axis stops at 1.00 (not 1.25), and a value
+    /// above the ceiling still gets room (the ceiling never hides data).
+    @Test func aCeilingStopsTheYAxisAtOne() throws {
+        var chart = LineChart(title: "t", xLabel: "layer", yLabel: "accuracy",
+                              series: [.init(name: "exact", x: [0, 1, 2], y: [1, 0.99, 0.6])])
+        let regex = try Regex(#"text-anchor="end">([^<]+)</text>"#)
+        func yLabels(_ svg: String) -> [Double] { svg.matches(of: regex).compactMap { Double(String($0.output[1].substring ?? "")) } }
+        #expect(yLabels(chart.svg()).max() == 1.25)
+        chart.yCeiling = 1
+        #expect(yLabels(chart.svg()).max() == 1 && yLabels(chart.svg()).min() == 0)
+        chart.series[0].y = [1.5, 1, 0.5]
+        #expect(yLabels(chart.svg()).max()! >= 1.5)
+    }
 }
