@@ -2,6 +2,7 @@
 #define FL_KERNELS_H
 
 #include <stddef.h>
+#include "fl_walsh_hadamard.h"
 
 /// Running softmax statistics of one row of a logit tile (see VocabularyStream.swift):
 /// updates *max, *sum (Σe^{z−max}), *weighted (Σe^{z−max}·z) and *above (#{z > answer});

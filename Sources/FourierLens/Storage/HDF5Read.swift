@@ -91,6 +91,12 @@ extension HDF5File {
         try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_double(), zero: 0.0)
     }
 
+    /// A hyperslab of an integer dataset as signed bytes: HDF5 clamps wider values into
+    /// −128…127, so a value that is not a small integer never reads as one (bit strings).
+    public func readExactBytes(_ path: String, start: [Int], count: [Int]) throws -> [Int8] {
+        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_schar(), zero: Int8(0))
+    }
+
     private func readHyperslab<T>(_ path: String, start: [Int], count: [Int], memType: hid_t, zero: T) throws -> [T] {
         let ds = try openDataset(path)
         let info = try datasetInfo(path)

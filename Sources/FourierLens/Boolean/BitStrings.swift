@@ -1,0 +1,86 @@
+import Foundation
+
+/// The cube index of each row of boolean/inputs, read a block of rows at a time so the [M, n]
+/// bits are never whole in memory.
+public enum BitStrings {
+    /// Rows per block of inputs (n ≤ 64 bytes each).
+    public static let blockRows = 1 << 16
+
+    /// Calls `body` with each block's first row and the cube indices of its rows. Refuses any
+    /// value other than 0 or 1, naming its row and column.
+    public static func forEachBlock(_ dump: BooleanDump, _ body: (Int, [UInt64]) throws -> Void) throws {
+        let n = dump.n
+        var first = 0
+        while first < dump.rows {
+            let count = min(blockRows, dump.rows - first)
+            let bits = try dump.file.readExactBytes(BooleanDump.inputsPath, start: [first, 0], count: [count, n])
+            var indices = [UInt64](repeating: 0, count: count)
+            var bad = -1
+            bits.withUnsafeBufferPointer { b in
+                for r in 0..<count {
+                    var index: UInt64 = 0, seen: Int8 = 0
+                    let row = r * n
+                    for i in 0..<n {
+                        let v = b[row + i]
+                        seen |= v
+                        index |= UInt64(UInt8(bitPattern: v) & 1) << UInt64(i)
+                    }
+                    if seen & ~1 != 0 { bad = r; break }
+                    indices[r] = index
+                }
+            }
+            if bad >= 0 {
+                let row = Array(bits[(bad * n)..<(bad * n + n)])
+                let column = row.firstIndex { $0 != 0 && $0 != 1 }!
+                throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                    expected: "bits 0 or 1, found \(describe(row[column])) at row \(first + bad), column \(column) (for ±1 inputs store (1 − x)/2)")
+            }
+            try body(first, indices)
+            first += count
+        }
+    }
+
+    static func describe(_ value: Int8) -> String {
+        value == 127 ? "127 or more" : value == -128 ? "−128 or less" : String(value)
+    }
+
+    /// Where each row goes in a full cube: nil when row r already holds string r (no table is
+    /// kept then). Refuses a string that appears twice.
+    public static func cubeOrder(_ dump: BooleanDump) throws -> [UInt32]? {
+        try dump.requireCube()
+        var seen = [UInt64](repeating: 0, count: max(1, dump.rows / 64))
+        var order: [UInt32]? = nil
+        try forEachBlock(dump) { first, indices in
+            for (r, index) in indices.enumerated() {
+                let word = Int(index >> 6), bit = UInt64(1) << (index & 63)
+                if seen[word] & bit != 0 {
+                    throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                        expected: "each of the 2^\(dump.n) strings once in a full cube, found \(bitString(index, n: dump.n)) twice (again at row \(first + r))")
+                }
+                seen[word] |= bit
+                if order == nil, index != UInt64(first + r) {
+                    order = (0..<dump.rows).map { UInt32(truncatingIfNeeded: $0) }  // rows so far were in place
+                }
+                order?[first + r] = UInt32(index)
+            }
+        }
+        return order
+    }
+
+    /// The cube index of every row (a sample).
+    public static func sampleIndices(_ dump: BooleanDump) throws -> [UInt64] {
+        guard MemoryBudget.fits(dump.rows, bytesEach: 8) else {
+            throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                                            expected: "a sample that fits in memory; \(MemoryBudget.shortfall(dump.rows, bytesEach: 8))")
+        }
+        var all: [UInt64] = []
+        all.reserveCapacity(dump.rows)
+        try forEachBlock(dump) { _, indices in all += indices }
+        return all
+    }
+
+    /// "0110…" with bit 0 first, as the row is stored.
+    public static func bitString(_ index: UInt64, n: Int) -> String {
+        String((0..<n).map { (index >> UInt64($0)) & 1 == 1 ? "1" : "0" })
+    }
+}

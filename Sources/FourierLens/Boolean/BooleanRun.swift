@@ -1,0 +1,242 @@
+import Foundation
+
+/// The options of a boolean run, named as their command-line flags in summary.json.
+public struct BooleanOptions: Sendable, Codable, Equatable {
+    /// Coefficients listed per function.
+    public var top = 20
+    /// Noise-stability correlations ρ.
+    public var rho: [Double] = [0.5, 0.9]
+    /// Samples: the largest degree whose coefficients are estimated.
+    public var maxDegree = 2
+    /// The target, as given (TargetFunction.syntax).
+    public var target: String? = nil
+    /// Outputs above it are decisions +1, the rest −1 (0 for logits and ±1 labels; 0.5 for probabilities).
+    public var threshold = 0.0
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case top, rho, target, threshold
+        case maxDegree = "max_degree"
+    }
+}
+
+/// What was measured on one function (an output column, its decisions, the target) or, summed
+/// over its columns, one activation dataset.
+public struct FunctionSummary: Sendable {
+    public enum Role: String, Sendable, Codable { case output, decision, target, activation }
+    public let name: String
+    public let role: Role
+    /// Columns summed (activations), else 1.
+    public var columns = 1
+    /// W_0 … W_n exactly (cube), or W_0 … W_K estimated (sample).
+    public let degreeEnergy: [Estimate]
+    /// E[f²].
+    public let total: Estimate
+    /// as(f): exact on the cube; on a sample its low-degree part Σ_{|S| ≤ K} |S| f̂(S)².
+    public let sensitivity: Estimate
+    /// Samples: the upper bound on as(f) (see SampledSpectrum).
+    public var sensitivityUpperBound: Estimate? = nil
+    /// Samples with flip pairs: as(f) over all degrees from the pairs.
+    public var flipSensitivity: Estimate? = nil
+    /// Σ ρ^|S| f̂(S)² per option ρ (on a sample: over |S| ≤ K).
+    public let stability: [Double]
+    public let top: [Coefficient]
+
+    /// Σ_{k≥1} k W_k / Σ_{k≥1} W_k from the point values.
+    public var meanDegree: Double? { BooleanMeasures.meanDegree(degreeEnergy.map(\.value)) }
+    /// W_k over the non-constant energy, k = 1, 2, …; on a sample over the estimated variance.
+    public var profile: [Double] {
+        let variance = total.value - (degreeEnergy.first?.value ?? 0)
+        return degreeEnergy.dropFirst().map { variance > 0 ? $0.value / variance : 0 }
+    }
+}
+
+/// How an output column's decisions agree with the target.
+public struct TargetComparison: Sendable {
+    public let output: String
+    /// The share of strings where the decision equals the target (on a sample: with its interval).
+    public let agreement: Estimate
+}
+
+/// What a boolean run found: the hand-off from the analysis to the report writers.
+public struct BooleanResult: Sendable {
+    public let file: String
+    public let n: Int
+    public let rows: Int
+    public let design: BooleanDump.Design
+    public let options: BooleanOptions
+    public let target: TargetFunction?
+    public var functions: [FunctionSummary] = []
+    public var activations: [FunctionSummary] = []
+    public var comparisons: [TargetComparison] = []
+    /// Samples: the rows the estimates use (partners of flip pairs left out) and the pairs.
+    public var sampleRows: Int? = nil
+    public var flipPairs: Int? = nil
+    public var influence: [String: [Estimate]] = [:]
+
+    public var exact: Bool { design == .cube }
+}
+
+public enum BooleanRun {
+    public static func run(_ dump: BooleanDump, options: BooleanOptions) throws -> BooleanResult {
+        let target = try options.target.map { try TargetFunction.parse($0, n: dump.n, columns: dump.outputs.names) }
+        var result = BooleanResult(file: dump.path, n: dump.n, rows: dump.rows, design: dump.design, options: options, target: target)
+        switch dump.design {
+        case .cube: try runCube(dump, into: &result)
+        case .sample: try runSample(dump, into: &result)
+        }
+        return result
+    }
+
+    static func decision(_ value: Double, threshold: Double) -> Double { value > threshold ? 1 : -1 }
+
+    // MARK: - The full cube: exact
+
+    static func runCube(_ dump: BooleanDump, into result: inout BooleanResult) throws {
+        let order = try BitStrings.cubeOrder(dump)
+        let options = result.options, n = dump.n, size = 1 << n
+        var targetColumn: Int? = nil
+        var targetValues: [Double]? = nil
+        if let target = result.target {
+            if case let .column(c) = target {
+                targetColumn = c
+                targetValues = try CubeColumns.column(c, of: dump.outputs, in: dump, order: order).map { decision($0, threshold: options.threshold) }
+            } else {
+                targetValues = (0..<size).map { target.value(UInt64($0))! }
+            }
+        }
+        var decisions = targetValues.map { _ in [Double](repeating: 0, count: size) }
+        var outputs: [FunctionSummary] = [], derived: [FunctionSummary] = []
+        try CubeColumns.forEach(dump.outputs, in: dump, order: order) { c, values in
+            let name = dump.outputs.names[c]
+            if let targetValues, c != targetColumn {
+                var agree = 0
+                for s in 0..<size {
+                    let d = decision(values[s], threshold: options.threshold)
+                    decisions![s] = d
+                    if d == targetValues[s] { agree += 1 }
+                }
+                result.comparisons.append(TargetComparison(output: name, agreement: .exact(Double(agree) / Double(size))))
+                let summary = try decisions!.withUnsafeMutableBufferPointer { try WalshSpectrum.transform($0, n: n, top: options.top) }
+                derived.append(exactSummary(summary, name: "sign(\(name))", role: .decision, options: options))
+            }
+            outputs.append(exactSummary(try WalshSpectrum.transform(values, n: n, top: options.top), name: name, role: .output, options: options))
+        }
+        result.functions = outputs + derived
+        if var targetValues, let target = result.target {
+            let name = targetColumn.map { "sign(\(dump.outputs.names[$0]))" } ?? target.description
+            let spectrum = try targetValues.withUnsafeMutableBufferPointer { try WalshSpectrum.transform($0, n: n, top: options.top) }
+            result.functions.append(exactSummary(spectrum, name: name, role: .target, options: options))
+        }
+        for source in dump.activations {
+            var energy = [Double](repeating: 0, count: n + 1)
+            try CubeColumns.forEach(source, in: dump, order: order) { _, values in
+                let spectrum = try WalshSpectrum.transform(values, n: n, top: 0)
+                for k in 0...n { energy[k] += spectrum.degreeEnergy[k] }
+            }
+            var summary = exactSummary(WalshSpectrum(n: n, degreeEnergy: energy, top: [], mean: .nan), name: source.label,
+                                       role: .activation, options: options)
+            summary.columns = source.width
+            result.activations.append(summary)
+        }
+    }
+
+    static func exactSummary(_ s: WalshSpectrum, name: String, role: FunctionSummary.Role, options: BooleanOptions) -> FunctionSummary {
+        FunctionSummary(name: name, role: role, degreeEnergy: s.degreeEnergy.map(Estimate.exact), total: .exact(s.total),
+                        sensitivity: .exact(s.averageSensitivity), stability: options.rho.map(s.noiseStability), top: s.top)
+    }
+
+    // MARK: - A sample: estimates with intervals
+
+    static func runSample(_ dump: BooleanDump, into result: inout BooleanResult) throws {
+        let options = result.options, n = dump.n
+        let count = SampledSpectrum.setCount(n: n, maxDegree: options.maxDegree)
+        guard count <= 1_000_000 else {
+            throw FourierLensError.badInput(file: dump.path, dataset: "--max-degree",
+                expected: "at most 10^6 sets of degree ≤ \(options.maxDegree) among n = \(n) bits, found \(count); lower --max-degree")
+        }
+        let indices = try BitStrings.sampleIndices(dump)
+        let pairs = dump.hasFlipPairs ? try FlipPairs.read(dump, indices: indices) : nil
+        let partners = pairs?.partners ?? []
+        let kept = (0..<dump.rows).filter { !partners.contains($0) }
+        guard kept.count >= SampledSpectrum.minimumRows else {
+            throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                expected: "a sample of at least \(SampledSpectrum.minimumRows) strings (flip partners aside), found \(kept.count)")
+        }
+        result.sampleRows = kept.count
+        result.flipPairs = pairs?.first.count
+        let sets = SampledSpectrum.lowDegreeSets(n: n, maxDegree: options.maxDegree)
+        let keptIndices = kept.map { indices[$0] }
+
+        func summarise(_ values: [Double], name: String, role: FunctionSummary.Role) -> FunctionSummary {
+            let s = SampledSpectrum.estimate(indices: keptIndices, values: kept.map { values[$0] }, n: n, sets: sets)
+            var summary = FunctionSummary(name: name, role: role, degreeEnergy: s.degreeEnergy, total: s.total,
+                                          sensitivity: s.lowDegreeSensitivity,
+                                          stability: options.rho.map { BooleanMeasures.noiseStability(s.degreeEnergy.map(\.value), rho: $0) },
+                                          top: s.top(options.top))
+            summary.sensitivityUpperBound = s.sensitivityUpperBound
+            if let pairs {
+                let flips = pairs.sensitivity(values, n: n)
+                summary.flipSensitivity = flips.total
+                result.influence[name] = flips.influence
+            }
+            return summary
+        }
+
+        let outputs = try readColumns(dump.outputs, dump: dump)
+        var targetColumn: Int? = nil
+        var targetValues: [Double]? = nil
+        if let target = result.target {
+            if case let .column(c) = target {
+                targetColumn = c
+                targetValues = outputs[c].map { decision($0, threshold: options.threshold) }
+            } else {
+                targetValues = indices.map { target.value($0)! }
+            }
+        }
+        var derived: [FunctionSummary] = []
+        for (c, values) in outputs.enumerated() {
+            let name = dump.outputs.names[c]
+            result.functions.append(summarise(values, name: name, role: .output))
+            guard let targetValues, c != targetColumn else { continue }
+            let decisions = values.map { decision($0, threshold: options.threshold) }
+            let agree = kept.reduce(0.0) { $0 + (decisions[$1] == targetValues[$1] ? 1 : 0) } / Double(kept.count)
+            let se = (agree * (1 - agree) / Double(kept.count)).squareRoot()
+            result.comparisons.append(TargetComparison(output: name, agreement: .interval(agree, standardError: se, quantile: SampledSpectrum.zQuantile)))
+            derived.append(summarise(decisions, name: "sign(\(name))", role: .decision))
+        }
+        result.functions += derived
+        if let targetValues, let target = result.target {
+            let name = targetColumn.map { "sign(\(dump.outputs.names[$0]))" } ?? target.description
+            result.functions.append(summarise(targetValues, name: name, role: .target))
+        }
+        for source in dump.activations {
+            let columns = try readColumns(source, dump: dump)
+            var energy = [Double](repeating: 0, count: min(options.maxDegree, n) + 1), total = 0.0
+            for values in columns {
+                let s = SampledSpectrum.estimate(indices: keptIndices, values: kept.map { values[$0] }, n: n, sets: sets)
+                for k in energy.indices { energy[k] += s.degreeEnergy[k].value }
+                total += s.total.value
+            }
+            var summary = FunctionSummary(name: source.label, role: .activation, degreeEnergy: energy.map(Estimate.exact),
+                                          total: .exact(total), sensitivity: .exact(BooleanMeasures.averageSensitivity(energy)),
+                                          stability: options.rho.map { BooleanMeasures.noiseStability(energy, rho: $0) }, top: [])
+            summary.columns = source.width
+            result.activations.append(summary)
+        }
+    }
+
+    /// Every column of a sample's dataset, as float64 arrays.
+    static func readColumns(_ source: ColumnSource, dump: BooleanDump) throws -> [[Double]] {
+        guard MemoryBudget.fits(saturatingMultiply(dump.rows, source.width), bytesEach: 8) else {
+            throw FourierLensError.badInput(file: dump.path, dataset: source.path,
+                expected: "a sample that fits in memory; \(MemoryBudget.shortfall(saturatingMultiply(dump.rows, source.width), bytesEach: 8))")
+        }
+        var columns = [[Double]](repeating: [], count: source.width)
+        try source.forEachBlock(dump.file, columns: 0..<source.width, blockRows: 1 << 14, rows: dump.rows) { _, values in
+            let g = source.width
+            for r in 0..<(values.count / g) { for c in 0..<g { columns[c].append(values[r * g + c]) } }
+        }
+        return columns
+    }
+}

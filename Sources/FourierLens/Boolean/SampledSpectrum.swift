@@ -1,0 +1,126 @@
+import Foundation
+
+/// A value with its 95% confidence interval (nil bounds: exact, no interval).
+public struct Estimate: Sendable, Codable, Equatable {
+    public let value: Double
+    public var low: Double? = nil
+    public var high: Double? = nil
+
+    public init(value: Double, low: Double? = nil, high: Double? = nil) {
+        self.value = value; self.low = low; self.high = high
+    }
+
+    public static func exact(_ value: Double) -> Estimate { Estimate(value: value) }
+
+    /// mean ± quantile · standard error.
+    static func interval(_ value: Double, standardError: Double, quantile: Double) -> Estimate {
+        Estimate(value: value, low: value - quantile * standardError, high: value + quantile * standardError)
+    }
+
+    /// The mean of independent unbiased estimates, with Student's t interval over them.
+    static func mean(of draws: [Double]) -> Estimate {
+        let m = Double(draws.count)
+        let mean = draws.reduce(0, +) / m
+        let variance = draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (m - 1)
+        return interval(mean, standardError: (variance / m).squareRoot(), quantile: SampledSpectrum.tQuantile)
+    }
+}
+
+/// Estimates from strings drawn uniformly at random (with replacement) from {−1, 1}ⁿ:
+/// every coefficient f̂(S) with |S| ≤ K as the sample mean of f(x)χ_S(x) (normal 95% interval),
+/// and the energies W_k (k ≤ K), E[f²] and the sensitivity bounds as the mean of unbiased
+/// estimates on B disjoint batches (Student's t interval over the batches). A batch's W_k is the
+/// U-statistic Σ_{|S|=k} Σ_{i≠j} a_i a_j / (m(m − 1)) with a = f·χ_S, unbiased for Σ f̂(S)².
+public struct SampledSpectrum: Sendable {
+    public static let batches = 20
+    /// t_{0.975} with batches − 1 = 19 degrees of freedom.
+    public static let tQuantile = 2.093024054408263
+    /// The standard normal's 0.975 quantile.
+    public static let zQuantile = 1.959963984540054
+    public static var minimumRows: Int { 2 * batches }
+
+    public let n: Int
+    public let maxDegree: Int
+    public let rows: Int
+    /// Every S with |S| ≤ maxDegree, in the order of `lowDegreeSets`.
+    public let coefficients: [Coefficient]
+    /// W_0 … W_K.
+    public let degreeEnergy: [Estimate]
+    /// E[f²] = Σ_S f̂(S)².
+    public let total: Estimate
+    /// Σ_{|S| ≤ K} |S| f̂(S)²: as(f) less the energy above degree K, a lower bound.
+    public let lowDegreeSensitivity: Estimate
+    /// Σ_{|S| ≤ K} |S| f̂(S)² + n·(E[f²] − Σ_{|S| ≤ K} f̂(S)²): an upper bound on as(f).
+    public let sensitivityUpperBound: Estimate
+
+    /// The number of sets with |S| ≤ k among n coordinates (saturating).
+    public static func setCount(n: Int, maxDegree k: Int) -> Int {
+        var total = 0.0, binomial = 1.0
+        for j in 0...min(k, n) {
+            total += binomial
+            binomial = binomial * Double(n - j) / Double(j + 1)
+        }
+        return total >= Double(Int.max) ? Int.max : Int(total.rounded())
+    }
+
+    /// ∅, then every set of one coordinate, then of two, … up to k, each degree in lexicographic order.
+    public static func lowDegreeSets(n: Int, maxDegree k: Int) -> [UInt64] {
+        var sets: [UInt64] = []
+        func extend(_ set: UInt64, from start: Int, remaining: Int) {
+            if remaining == 0 { sets.append(set); return }
+            guard start < n else { return }
+            for i in start..<n { extend(set | UInt64(1) << UInt64(i), from: i + 1, remaining: remaining - 1) }
+        }
+        for degree in 0...min(k, n) { extend(0, from: 0, remaining: degree) }
+        return sets
+    }
+
+    /// Estimates from `values[j]` = f(x_j) at cube indices `indices[j]`; `sets` from lowDegreeSets.
+    public static func estimate(indices: [UInt64], values: [Double], n: Int, sets: [UInt64]) -> SampledSpectrum {
+        precondition(indices.count == values.count && values.count >= minimumRows)
+        let m = values.count, b = batches
+        let batchOf = (0..<m).map { $0 * b / m }
+        var batchRows = [Double](repeating: 0, count: b), batchSquares = [Double](repeating: 0, count: b)
+        for j in 0..<m { batchRows[batchOf[j]] += 1; batchSquares[batchOf[j]] += values[j] * values[j] }
+        let squares = batchSquares.reduce(0, +)
+        let maxDegree = sets.map(\.nonzeroBitCount).max() ?? 0
+        var batchEnergy = [[Double]](repeating: [Double](repeating: 0, count: b), count: maxDegree + 1)
+        var coefficients: [Coefficient] = []
+        coefficients.reserveCapacity(sets.count)
+        var sums = [Double](repeating: 0, count: b)
+        for set in sets {
+            for i in 0..<b { sums[i] = 0 }
+            indices.withUnsafeBufferPointer { x in
+                values.withUnsafeBufferPointer { y in
+                    for j in 0..<m {
+                        let odd = (x[j] & set).nonzeroBitCount & 1
+                        sums[batchOf[j]] += odd == 0 ? y[j] : -y[j]
+                    }
+                }
+            }
+            let sum = sums.reduce(0, +), mean = sum / Double(m)
+            // Σ a_j² = Σ f(x_j)², whatever S: the sample variance of a needs no second pass.
+            let variance = max(0, (squares - Double(m) * mean * mean) / Double(m - 1))
+            let estimate = Estimate.interval(mean, standardError: (variance / Double(m)).squareRoot(), quantile: zQuantile)
+            coefficients.append(Coefficient(set: set, value: mean, interval: estimate.low!...estimate.high!))
+            let degree = set.nonzeroBitCount
+            for i in 0..<b {
+                let rows = batchRows[i]
+                batchEnergy[degree][i] += (sums[i] * sums[i] - batchSquares[i]) / (rows * (rows - 1))
+            }
+        }
+        let batchTotal = (0..<b).map { batchSquares[$0] / batchRows[$0] }
+        let batchLow = (0..<b).map { i in (0...maxDegree).reduce(0.0) { $0 + Double($1) * batchEnergy[$1][i] } }
+        let batchUpper = (0..<b).map { i in
+            batchLow[i] + Double(n) * (batchTotal[i] - (0...maxDegree).reduce(0.0) { $0 + batchEnergy[$1][i] })
+        }
+        return SampledSpectrum(n: n, maxDegree: maxDegree, rows: m, coefficients: coefficients,
+                               degreeEnergy: batchEnergy.map { Estimate.mean(of: $0) }, total: Estimate.mean(of: batchTotal),
+                               lowDegreeSensitivity: Estimate.mean(of: batchLow), sensitivityUpperBound: Estimate.mean(of: batchUpper))
+    }
+
+    /// The largest |f̂(S)| estimates over S ≠ ∅.
+    public func top(_ k: Int) -> [Coefficient] {
+        Array(WalshSpectrum.ranked(coefficients.filter { $0.set != 0 }).prefix(k))
+    }
+}
