@@ -26,10 +26,13 @@ demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens lens $(MODULAR_DUMP) --norm cached --out $(REPORTS)/modular-lens --force
 	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --fold-final-norm --out $(REPORTS)/modular-keep-key --force
 	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --fold-final-norm --out $(REPORTS)/modular-remove-key --force
+	.build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --out $(REPORTS)/demo-boolean-majority --force
+	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --out $(REPORTS)/demo-boolean-parity --force
 	@echo "Open $(REPORTS)/demo-spectrum/index.html (the spectrum), $(REPORTS)/demo-compare/index.html"
 	@echo "(pretrained vs random: spectra and probes) and $(REPORTS)/demo-lens/index.html (the logit lens) in a browser."
 	@echo "The causal demo (modular addition, key frequencies): $(REPORTS)/modular-spectrum, modular-lens,"
 	@echo "modular-keep-key and modular-remove-key; notebooks-export/modular_ablation.ipynb patches them back."
+	@echo "Functions on bit strings (a small transformer's majority and parity): $(REPORTS)/demo-boolean-*."
 
 $(MODULAR_DUMP): probes/modular/model/model.safetensors probes/modular/export_dump.py | setup
 	$(PYTHON) probes/modular/export_dump.py --out $@ --overwrite
@@ -54,6 +57,7 @@ bench: build
 	$(PYTHON) benchmarks/probe_benchmark.py
 	$(PYTHON) benchmarks/lens_benchmark.py
 	$(PYTHON) benchmarks/lens_scale_benchmark.py
+	$(PYTHON) benchmarks/boolean_benchmark.py
 
 # Coverage-guided fuzzing (libFuzzer) of the HDF5 reader and the dump validator, seeded from
 # Tests/Fuzz/corpus. Crashing inputs land in $(FUZZ_DIR)/crashes: copy each one to

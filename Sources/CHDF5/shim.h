@@ -23,6 +23,7 @@ static inline hid_t fl_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t fl_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t fl_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
 static inline hid_t fl_h5t_native_schar(void) { return H5T_NATIVE_SCHAR; }
+static inline hid_t fl_h5t_native_uchar(void) { return H5T_NATIVE_UCHAR; }
 static inline hid_t fl_h5t_std_i64le(void) { return H5T_STD_I64LE; }
 static inline hid_t fl_h5t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t fl_h5t_ieee_f64le(void) { return H5T_IEEE_F64LE; }

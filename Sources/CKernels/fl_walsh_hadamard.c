@@ -1,4 +1,5 @@
 #include "fl_walsh_hadamard.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,31 +96,91 @@ static inline void summarise(const double *v, size_t stride, size_t count, size_
     }
 }
 
+// One thread's share of the sweeps: low blocks [block_begin, block_end) of `width` values, then
+// strips [strip_begin, strip_end) of the high stages, with its own summaries.
+typedef struct {
+    double *a;
+    size_t width, rows, block_begin, block_end, strip_begin, strip_end;
+    double scale;
+    double energy[65];
+    top_heap top;
+    int failed;
+} share;
+
+static void low_sweep(share *s) {
+    for (size_t b = s->block_begin; b < s->block_end; b++) fwht_items(s->a + b * s->width, s->width, 1);
+}
+
+static void high_sweep(share *s) {
+    size_t rows = s->rows, width = s->width;
+    if (rows == 1) {  // one block: the summaries alone
+        if (s->strip_begin == 0 && s->strip_end > 0) summarise(s->a, 1, width, 0, 1, s->scale, s->energy, &s->top);
+        return;
+    }
+    double *buffer = malloc(sizeof(double) * rows * STRIP);
+    if (!buffer) { s->failed = 1; return; }
+    for (size_t strip = s->strip_begin; strip < s->strip_end; strip++) {
+        size_t c0 = strip * STRIP;
+        double *a = s->a;
+        for (size_t r = 0; r < rows; r++) memcpy(buffer + r * STRIP, a + r * width + c0, sizeof(double) * STRIP);
+        fwht_items(buffer, rows, STRIP);
+        for (size_t r = 0; r < rows; r++) memcpy(a + r * width + c0, buffer + r * STRIP, sizeof(double) * STRIP);
+        // The final index of row r, column c is r·width + c: its degree is popcount(r) + popcount(c).
+        for (size_t c = 0; c < STRIP; c++) summarise(buffer + c, STRIP, rows, c0 + c, width, s->scale, s->energy, &s->top);
+    }
+    free(buffer);
+}
+
+static void *second_thread(void *argument) {
+    share *s = argument;
+    low_sweep(s);
+    return NULL;
+}
+
+static void *second_thread_high(void *argument) {
+    high_sweep(argument);
+    return NULL;
+}
+
 int fl_walsh_hadamard(double *a, int n, double scale, double *energy, long top_k, long *top_index,
                       double *top_value, long *top_count) {
     if (n < 0 || n > 40) return -1;
     size_t len = (size_t)1 << n;
-    memset(energy, 0, sizeof(double) * (size_t)(n + 1));
-    top_heap top = {top_k < 0 ? 0 : top_k, 0, top_index, top_value};
+    long k = top_k < 0 ? 0 : top_k;
     int low = n <= LOW_BITS + HIGH_BITS ? (n < LOW_BITS ? n : LOW_BITS) : n - HIGH_BITS;
     size_t width = (size_t)1 << low, rows = len >> low;
-    if (n > 0) {
-        for (size_t i = 0; i < len; i += width) fwht_items(a + i, width, 1);
+    size_t blocks = rows, strips = rows == 1 ? 1 : width / STRIP;
+    // Two threads from 2^18 values on (the machine has two cores), each with its own summaries.
+    int threads = n >= 18 ? 2 : 1;
+    long *index2 = NULL;
+    double *value2 = NULL;
+    if (threads == 2) {
+        index2 = malloc(sizeof(long) * (size_t)(k + 1));
+        value2 = malloc(sizeof(double) * (size_t)(k + 1));
+        if (!index2 || !value2) threads = 1;
     }
-    if (rows == 1) {
-        summarise(a, 1, len, 0, 1, scale, energy, &top);
-    } else {
-        double *buffer = malloc(sizeof(double) * rows * STRIP);
-        if (!buffer) return -2;
-        // Per strip, each row's summaries use popcount(row · width + column) = popcount(row) + popcount(column).
-        for (size_t c0 = 0; c0 < width; c0 += STRIP) {
-            for (size_t r = 0; r < rows; r++) memcpy(buffer + r * STRIP, a + r * width + c0, sizeof(double) * STRIP);
-            fwht_items(buffer, rows, STRIP);
-            for (size_t r = 0; r < rows; r++) memcpy(a + r * width + c0, buffer + r * STRIP, sizeof(double) * STRIP);
-            for (size_t c = 0; c < STRIP; c++) summarise(buffer + c, STRIP, rows, c0 + c, width, scale, energy, &top);
-        }
-        free(buffer);
+    share parts[2];
+    memset(parts, 0, sizeof parts);
+    for (int t = 0; t < threads; t++) {
+        parts[t] = (share){a, width, rows, blocks * t / threads, blocks * (t + 1) / threads,
+                           strips * t / threads, strips * (t + 1) / threads, scale, {0}, {k, 0, t ? index2 : top_index, t ? value2 : top_value}, 0};
     }
-    *top_count = top.count;
-    return 0;
+    pthread_t helper;
+    int helped = threads == 2 && pthread_create(&helper, NULL, second_thread, &parts[1]) == 0;
+    if (!helped) { parts[0].block_end = blocks; parts[0].strip_end = strips; threads = 1; }
+    low_sweep(&parts[0]);
+    if (helped) pthread_join(helper, NULL);
+    helped = threads == 2 && pthread_create(&helper, NULL, second_thread_high, &parts[1]) == 0;
+    if (threads == 2 && !helped) { high_sweep(&parts[1]); }
+    high_sweep(&parts[0]);
+    if (helped) pthread_join(helper, NULL);
+    int failed = parts[0].failed || (threads == 2 && parts[1].failed);
+    for (int d = 0; d <= n; d++) energy[d] = parts[0].energy[d] + (threads == 2 ? parts[1].energy[d] : 0);
+    if (threads == 2) {
+        for (long i = 0; i < parts[1].top.count; i++) heap_offer(&parts[0].top, parts[1].top.index[i], parts[1].top.value[i]);
+    }
+    free(index2);
+    free(value2);
+    *top_count = parts[0].top.count;
+    return failed ? -2 : 0;
 }

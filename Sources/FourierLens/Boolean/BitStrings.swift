@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The cube index of each row of boolean/inputs, read a block of rows at a time so the [M, n]
@@ -10,37 +11,28 @@ public enum BitStrings {
     /// value other than 0 or 1, naming its row and column.
     public static func forEachBlock(_ dump: BooleanDump, _ body: (Int, [UInt64]) throws -> Void) throws {
         let n = dump.n
+        let unsigned = dump.inputType == .integer(bits: 8, signed: false)
         var first = 0
+        var bits: [UInt8] = [], indices: [UInt64] = []  // reused from block to block
         while first < dump.rows {
             let count = min(blockRows, dump.rows - first)
-            let bits = try dump.file.readExactBytes(BooleanDump.inputsPath, start: [first, 0], count: [count, n])
-            var indices = [UInt64](repeating: 0, count: count)
-            var bad = -1
-            bits.withUnsafeBufferPointer { b in
-                for r in 0..<count {
-                    var index: UInt64 = 0, seen: Int8 = 0
-                    let row = r * n
-                    for i in 0..<n {
-                        let v = b[row + i]
-                        seen |= v
-                        index |= UInt64(UInt8(bitPattern: v) & 1) << UInt64(i)
-                    }
-                    if seen & ~1 != 0 { bad = r; break }
-                    indices[r] = index
-                }
-            }
+            try dump.file.readExactBytes(BooleanDump.inputsPath, start: [first, 0], count: [count, n], unsigned: unsigned, into: &bits)
+            if indices.count != count { indices = [UInt64](repeating: 0, count: count) }
+            let bad = fl_bit_indices(bits, count, Int32(n), &indices)
             if bad >= 0 {
-                let row = Array(bits[(bad * n)..<(bad * n + n)])
-                let column = row.firstIndex { $0 != 0 && $0 != 1 }!
+                let row = bits[(bad * n)..<(bad * n + n)]
+                let column = row.firstIndex { $0 > 1 }! - bad * n
+                let value = row[bad * n + column]
                 throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
-                    expected: "bits 0 or 1, found \(describe(row[column])) at row \(first + bad), column \(column) (for ±1 inputs store (1 − x)/2)")
+                    expected: "bits 0 or 1, found \(unsigned ? String(value) : BitStrings.shown(Int8(bitPattern: value))) at row \(first + bad), column \(column) (for ±1 inputs store (1 − x)/2)")
             }
             try body(first, indices)
             first += count
         }
     }
 
-    static func describe(_ value: Int8) -> String {
+    /// A signed byte as read: HDF5 clamped wider values to −128…127.
+    static func shown(_ value: Int8) -> String {
         value == 127 ? "127 or more" : value == -128 ? "−128 or less" : String(value)
     }
 
@@ -51,17 +43,14 @@ public enum BitStrings {
         var seen = [UInt64](repeating: 0, count: max(1, dump.rows / 64))
         var order: [UInt32]? = nil
         try forEachBlock(dump) { first, indices in
-            for (r, index) in indices.enumerated() {
-                let word = Int(index >> 6), bit = UInt64(1) << (index & 63)
-                if seen[word] & bit != 0 {
-                    throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
-                        expected: "each of the 2^\(dump.n) strings once in a full cube, found \(bitString(index, n: dump.n)) twice (again at row \(first + r))")
-                }
-                seen[word] |= bit
-                if order == nil, index != UInt64(first + r) {
-                    order = (0..<dump.rows).map { UInt32(truncatingIfNeeded: $0) }  // rows so far were in place
-                }
-                order?[first + r] = UInt32(index)
+            if order == nil, fl_first_out_of_place(indices, indices.count, first) >= 0 {
+                order = (0..<dump.rows).map { UInt32(truncatingIfNeeded: $0) }  // the rows so far were in place
+            }
+            let repeated = order == nil ? fl_place_strings(indices, indices.count, first, &seen, nil)
+                : fl_place_strings(indices, indices.count, first, &seen, &order!)
+            if repeated >= 0 {
+                throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                    expected: "each of the 2^\(dump.n) strings once in a full cube, found \(bitString(indices[repeated], n: dump.n)) twice (again at row \(first + repeated))")
             }
         }
         return order

@@ -26,6 +26,7 @@ public struct BooleanDump {
     public let path: String
     public let n: Int
     public let rows: Int
+    public let inputType: ElementType
     public let design: Design
     public let outputs: ColumnSource
     public let activations: [ColumnSource]
@@ -49,6 +50,7 @@ public struct BooleanDump {
         }
         rows = inputs.shape[0]
         n = inputs.shape[1]
+        inputType = inputs.elementType
         guard n <= Self.maxBits else {
             throw FourierLensError.badInput(file: path, dataset: inputs.path,
                                             expected: "at most \(Self.maxBits) bits per string, found n = \(n)")
@@ -144,11 +146,14 @@ public struct ColumnSource: Sendable {
     public func forEachBlock(_ file: HDF5File, columns: Range<Int>, blockRows: Int, rows: Int,
                              _ body: (Int, [Double]) throws -> Void) throws {
         var first = 0
+        var values: [Double] = []  // reused from block to block
         while first < rows {
             let count = min(blockRows, rows - first)
-            let values = rank == 1
-                ? try file.readExactDoubles(path, start: [first], count: [count])
-                : try file.readExactDoubles(path, start: [first, columns.lowerBound], count: [count, columns.count])
+            if rank == 1 {
+                try file.readExactDoubles(path, start: [first], count: [count], into: &values)
+            } else {
+                try file.readExactDoubles(path, start: [first, columns.lowerBound], count: [count, columns.count], into: &values)
+            }
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw FourierLensError.badInput(file: self.file, dataset: path,
                     expected: "finite values, found \(values[bad]) at row \(first + bad / columns.count), column \(columns.lowerBound + bad % columns.count)")

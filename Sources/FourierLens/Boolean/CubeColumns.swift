@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Puts the columns of a dataset measured on a full cube in cube order: each row's value goes to
@@ -13,16 +14,22 @@ public enum CubeColumns {
                                _ body: (Int, UnsafeMutableBufferPointer<Double>) throws -> Void) throws {
         let size = 1 << dump.n
         let group = max(1, min(source.width, budget / (8 * size)))
-        let buffers = UnsafeMutableBufferPointer<Double>.allocate(capacity: group * size)
-        defer { buffers.deallocate() }
+        guard let memory = fl_alloc_cube(group * size) else {
+            throw FourierLensError.internalFailure("could not allocate \(group) × 2^\(dump.n) values")
+        }
+        defer { fl_free_cube(memory, group * size) }
+        let buffers = UnsafeMutableBufferPointer(start: memory, count: group * size)
         for start in stride(from: 0, to: source.width, by: group) {
             let columns = start..<min(source.width, start + group)
             let g = columns.count
             try source.forEachBlock(dump.file, columns: columns, blockRows: max(1, blockValues / g), rows: dump.rows) { first, values in
                 let rows = values.count / g
-                for r in 0..<rows {
-                    let target = order.map { Int($0[first + r]) } ?? first + r
-                    for c in 0..<g { buffers[c * size + target] = values[r * g + c] }
+                values.withUnsafeBufferPointer { block in
+                    for c in 0..<g {
+                        let column = buffers.baseAddress! + c * size
+                        if let order { fl_scatter(block.baseAddress! + c, rows, g, order, first, column) }
+                        else { fl_scatter(block.baseAddress! + c, rows, g, nil, first, column) }
+                    }
                 }
             }
             for c in 0..<g {

@@ -88,16 +88,31 @@ extension HDF5File {
     }
 
     public func readExactDoubles(_ path: String, start: [Int], count: [Int]) throws -> [Double] {
-        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_double(), zero: 0.0)
+        var values: [Double] = []
+        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_double(), zero: 0.0, into: &values)
+        return values
     }
 
-    /// A hyperslab of an integer dataset as signed bytes: HDF5 clamps wider values into
-    /// −128…127, so a value that is not a small integer never reads as one (bit strings).
-    public func readExactBytes(_ path: String, start: [Int], count: [Int]) throws -> [Int8] {
-        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_schar(), zero: Int8(0))
+    /// The same into `values`, whose storage is reused from call to call (blocks of a stream).
+    public func readExactDoubles(_ path: String, start: [Int], count: [Int], into values: inout [Double]) throws {
+        try readHyperslab(path, start: start, count: count, memType: fl_h5t_native_double(), zero: 0.0, into: &values)
+    }
+
+    /// A hyperslab of an integer dataset as bytes, unsigned for uint8 (read without conversion),
+    /// signed otherwise: HDF5 clamps wider values into −128…127, so a value that is not a small
+    /// integer never reads as one (bit strings). `values`' storage is reused from call to call.
+    public func readExactBytes(_ path: String, start: [Int], count: [Int], unsigned: Bool, into values: inout [UInt8]) throws {
+        try readHyperslab(path, start: start, count: count, memType: unsigned ? fl_h5t_native_uchar() : fl_h5t_native_schar(),
+                          zero: UInt8(0), into: &values)
     }
 
     private func readHyperslab<T>(_ path: String, start: [Int], count: [Int], memType: hid_t, zero: T) throws -> [T] {
+        var values: [T] = []
+        try readHyperslab(path, start: start, count: count, memType: memType, zero: zero, into: &values)
+        return values
+    }
+
+    private func readHyperslab<T>(_ path: String, start: [Int], count: [Int], memType: hid_t, zero: T, into values: inout [T]) throws {
         let ds = try openDataset(path)
         let info = try datasetInfo(path)
         guard start.count == info.rank, count.count == info.rank,
@@ -106,8 +121,8 @@ extension HDF5File {
         }
         let n = saturatingProduct(count)
         try requireMemory(info, elements: n, bytesEach: MemoryLayout<T>.size)
-        var values = [T](repeating: zero, count: n)
-        guard n > 0 else { return values }
+        if values.count > n { values.removeLast(values.count - n) } else { values += repeatElement(zero, count: n - values.count) }
+        guard n > 0 else { return }
         let fileSpace = HDF5Handle(H5Dget_space(ds.id), .dataspace)
         let hStart = start.map { hsize_t($0) }, hCount = count.map { hsize_t($0) }
         H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, hStart, nil, hCount, nil)
@@ -115,7 +130,6 @@ extension HDF5File {
         guard values.withUnsafeMutableBytes({ H5Dread(ds.id, memType, memSpace.id, fileSpace.id, h5Default, $0.baseAddress!) }) >= 0 else {
             throw unreadable(info.path)
         }
-        return values
     }
 
     /// A 1-D string dataset, fixed or variable length (`anyRank`: any rank, flattened row-major).

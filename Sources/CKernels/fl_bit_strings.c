@@ -1,0 +1,68 @@
+#include "fl_bit_strings.h"
+#include <string.h>
+#include <sys/mman.h>
+
+// The per-row loops of reading bit strings and putting a full cube in order, which run once per
+// string (2^26 of them at most): kept in C, free of bounds and overflow checks.
+
+long fl_bit_indices(const unsigned char *bits, long rows, int n, uint64_t *index) {
+    for (long r = 0; r < rows; r++) {
+        const unsigned char *row = bits + r * n;
+        uint64_t x = 0, seen = 0;
+        int i = 0;
+        // Eight bytes at a time: a word of 0/1 bytes packs into one byte of bits by one multiply
+        // (byte j lands on bit 56 + j), and any other byte value shows in its upper seven bits.
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, row + i, 8);
+            seen |= w;
+            x |= (((w & 0x0101010101010101ULL) * 0x0102040810204080ULL) >> 56) << i;
+        }
+        for (; i < n; i++) {
+            seen |= row[i];
+            x |= (uint64_t)(row[i] & 1) << i;
+        }
+        if (seen & 0xFEFEFEFEFEFEFEFEULL) return r;
+        index[r] = x;
+    }
+    return -1;
+}
+
+long fl_place_strings(const uint64_t *index, long count, long first, uint64_t *seen, uint32_t *order) {
+    for (long r = 0; r < count; r++) {
+        uint64_t x = index[r], bit = (uint64_t)1 << (x & 63);
+        if (seen[x >> 6] & bit) return r;
+        seen[x >> 6] |= bit;
+        if (order) order[first + r] = (uint32_t)x;
+    }
+    return -1;
+}
+
+long fl_first_out_of_place(const uint64_t *index, long count, long first) {
+    for (long r = 0; r < count; r++) {
+        if (index[r] != (uint64_t)(first + r)) return r;
+    }
+    return -1;
+}
+
+void fl_scatter(const double *block, long rows, long stride, const uint32_t *order, long first, double *values) {
+    if (order) {
+        for (long r = 0; r < rows; r++) values[order[first + r]] = block[r * stride];
+    } else {
+        for (long r = 0; r < rows; r++) values[first + r] = block[r * stride];
+    }
+}
+
+double *fl_alloc_cube(size_t count) {
+    size_t bytes = count * sizeof(double);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void fl_free_cube(double *values, size_t count) {
+    if (values) munmap(values, count * sizeof(double));
+}
