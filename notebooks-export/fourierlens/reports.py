@@ -40,16 +40,27 @@ COLUMN_TYPES = {
         acc_before acc_after acc_pm2_before acc_pm2_after mean_abs_logit_change top_prob answer_prob"""),
     **_columns(_BOOL, "outlier in_gap_set in_fraction_set"),
     **_columns(_TEXT, "series label dataset site probe metric token removed input_token top_token"),
+    # boolean
+    **_columns(_INT, "columns degree"),
+    **_columns(_FLOAT, """mean_square variance average_sensitivity sensitivity_low sensitivity_high
+        sensitivity_upper_bound flip_sensitivity flip_sensitivity_low flip_sensitivity_high mean_degree
+        energy energy_low energy_high share_of_variance coefficient low high"""),
+    **_columns(_TEXT, "function role set"),
 }
 
 #: Numbered columns (the lens's top_period_1, top_period_z_1, …): the type of the name without its number.
 _NUMBERED = {"top_period": _FLOAT, "top_period_z": _FLOAT}
+#: Columns named by an option's value (boolean's stability_rho_0.5, …): the type of their prefix.
+_PREFIXED = {"stability_rho_": _FLOAT}
 
 
 def column_type(name):
     """The type of a column the reports write, or None for a name this module does not know."""
     if name in COLUMN_TYPES:
         return COLUMN_TYPES[name]
+    for prefix, kind in _PREFIXED.items():
+        if name.startswith(prefix):
+            return kind
     stem, _, number = name.rpartition("_")
     return _NUMBERED.get(stem) if number.isdigit() else None
 

@@ -38,23 +38,23 @@ def tokenizer():
     return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="[PAD]")
 
 
-def model(seed):
+def model(seed, width=32, layers=2, heads=2):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(seed)
-    config = GPT2Config(vocab_size=4, n_positions=N + 1, n_embd=32, n_layer=2, n_head=2, n_inner=128,
+    config = GPT2Config(vocab_size=4, n_positions=N + 1, n_embd=width, n_layer=layers, n_head=heads, n_inner=4 * width,
                         resid_pdrop=0, embd_pdrop=0, attn_pdrop=0, bos_token_id=3, eos_token_id=3)
     return GPT2LMHeadModel(config)
 
 
-def train(name, steps, lr, seed=0):
+def train(name, steps, lr, seed=0, fraction=0.75, **shape):
     bits = cube(N)
     labels = TARGETS[name](bits).astype(np.int64)
     tok = tokenizer()
     ids = torch.tensor([tok.encode(render(row)) for row in bits])
     rng = np.random.default_rng(seed)
-    train_rows = rng.permutation(len(bits))[: 3 * len(bits) // 4]
-    net = model(seed)
+    train_rows = rng.permutation(len(bits))[: int(fraction * len(bits))]
+    net = model(seed, **shape)
     answers = [tok.convert_tokens_to_ids("0"), tok.convert_tokens_to_ids("1")]
     optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
     target = torch.tensor(labels)
@@ -71,8 +71,9 @@ def train(name, steps, lr, seed=0):
     with torch.no_grad():
         predicted = net(input_ids=ids).logits[:, -1, answers].argmax(dim=1).numpy()
     held_out = np.setdiff1d(np.arange(len(bits)), train_rows)
+    held = f", held out {np.mean(predicted[held_out] == labels[held_out]):.3f}" if len(held_out) else ""
     print(f"{name}: {steps} steps in {time.perf_counter() - start:.0f} s, loss {loss.item():.4f}, accuracy "
-          f"train {np.mean(predicted[train_rows] == labels[train_rows]):.3f}, held out {np.mean(predicted[held_out] == labels[held_out]):.3f}")
+          f"train {np.mean(predicted[train_rows] == labels[train_rows]):.3f}{held}", flush=True)
     return net, tok, bits
 
 
@@ -81,11 +82,15 @@ def main():
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--train-fraction", type=float, default=0.75)
+    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--heads", type=int, default=2)
     parser.add_argument("--out-dir", default=HERE)
     args = parser.parse_args()
     torch.set_num_threads(1)
     for name in args.targets.split(","):
-        net, tok, bits = train(name, args.steps, args.lr)
+        net, tok, bits = train(name, args.steps, args.lr, fraction=args.train_fraction, width=args.width, layers=args.layers, heads=args.heads)
         export_boolean(net, tok, os.path.join(args.out_dir, f"{name}.h5"), bits, design="cube", overwrite=True)
 
 

@@ -61,7 +61,7 @@ public enum BooleanReport {
     static func degreesSVG(_ r: BooleanResult) -> String {
         let degrees = (r.functions.map { $0.degreeEnergy.count }.max() ?? 1) - 1
         let chart = BarChart(title: "Energy by degree |S|" + (r.exact ? "" : " (estimated, |S| ≤ \(degrees))"),
-                             yLabel: "share of the variance Σ_{S≠∅} f̂(S)²",
+                             yLabel: "share of the variance (the energy at |S| ≥ 1)",
                              categories: (1...max(1, degrees)).map { "|S| = \($0)" },
                              series: r.functions.map { BarChart.Series(name: $0.name, values: $0.profile) })
         return chart.svg()
