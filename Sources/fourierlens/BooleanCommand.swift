@@ -1,5 +1,6 @@
 import ArgumentParser
 import FourierLens
+import Foundation
 
 struct BooleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,9 @@ struct BooleanCommand: ParsableCommand {
 
     @Option(help: "Outputs above it are the decision +1, the rest −1 (0 for logits and ±1 labels, 0.5 for probabilities).")
     var threshold = 0.0
+
+    @Option(help: "Comma-separated output columns to analyse, by name or index (default: all).")
+    var columns: String?
 
     @Option(help: "Comma-separated noise-stability correlations ρ in [−1, 1].")
     var rho = "0.5,0.9"
@@ -47,6 +51,7 @@ struct BooleanCommand: ParsableCommand {
         options.maxDegree = maxDegree
         options.target = target
         options.threshold = threshold
+        options.columns = columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         return options
     }
 

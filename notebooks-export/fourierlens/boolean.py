@@ -128,6 +128,9 @@ def write_boolean(out, bits, outputs, names=None, acts=None, design=None, flip_p
                 f[f"boolean/acts/{name}"] = values
             if flip_pairs is not None:
                 f["boolean/flip_pairs"] = np.asarray(flip_pairs, dtype=np.int64)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's file is private; the dump is not
         os.replace(temporary, out)
     finally:
         if os.path.exists(temporary):

@@ -12,10 +12,12 @@ public struct BooleanOptions: Sendable, Codable, Equatable {
     public var target: String? = nil
     /// Outputs above it are decisions +1, the rest −1 (0 for logits and ±1 labels; 0.5 for probabilities).
     public var threshold = 0.0
+    /// The output columns analysed, by name or index (nil: all).
+    public var columns: [String]? = nil
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case top, rho, target, threshold
+        case top, rho, target, threshold, columns
         case maxDegree = "max_degree"
     }
 }
@@ -42,8 +44,16 @@ public struct FunctionSummary: Sendable {
     public let stability: [Double]
     public let top: [Coefficient]
 
-    /// Σ_{k≥1} k W_k / Σ_{k≥1} W_k from the point values.
-    public var meanDegree: Double? { BooleanMeasures.meanDegree(degreeEnergy.map(\.value)) }
+    /// Whether degreeEnergy covers every degree (false on a sample: degrees ≤ K only).
+    public var complete = true
+
+    /// as(f) / Var f: from every degree's energy, or on a sample from the flip pairs' as (nil without them).
+    public var meanDegree: Double? {
+        if complete { return BooleanMeasures.meanDegree(degreeEnergy.map(\.value)) }
+        let variance = total.value - (degreeEnergy.first?.value ?? 0)
+        guard let flips = flipSensitivity, variance > 0 else { return nil }
+        return flips.value / variance
+    }
     /// W_k over the non-constant energy, k = 1, 2, …; on a sample over the estimated variance.
     public var profile: [Double] {
         let variance = total.value - (degreeEnergy.first?.value ?? 0)
@@ -73,6 +83,8 @@ public struct BooleanResult: Sendable {
     public var sampleRows: Int? = nil
     public var flipPairs: Int? = nil
     public var influence: [String: [Estimate]] = [:]
+    /// The output columns analysed.
+    public var selected: Set<Int> = []
 
     public var exact: Bool { design == .cube }
 }
@@ -81,6 +93,7 @@ public enum BooleanRun {
     public static func run(_ dump: BooleanDump, options: BooleanOptions) throws -> BooleanResult {
         let target = try options.target.map { try TargetFunction.parse($0, n: dump.n, columns: dump.outputs.names) }
         var result = BooleanResult(file: dump.path, n: dump.n, rows: dump.rows, design: dump.design, options: options, target: target)
+        result.selected = try selectedColumns(options.columns, names: dump.outputs.names)
         switch dump.design {
         case .cube: try runCube(dump, into: &result)
         case .sample: try runSample(dump, into: &result)
@@ -89,6 +102,19 @@ public enum BooleanRun {
     }
 
     static func decision(_ value: Double, threshold: Double) -> Double { value > threshold ? 1 : -1 }
+
+    /// Output columns by name or index; all when none are given.
+    static func selectedColumns(_ given: [String]?, names: [String]) throws -> Set<Int> {
+        guard let given else { return Set(names.indices) }
+        return Set(try given.map { item in
+            if let index = names.firstIndex(of: item) { return index }
+            guard let index = Int(item), names.indices.contains(index) else {
+                throw FourierLensError.badInput(file: "--columns", dataset: "-",
+                    expected: "output columns among \(names.joined(separator: ", ")) or indices within \(indexRange(names.count)) (found \(item))")
+            }
+            return index
+        })
+    }
 
     // MARK: - The full cube: exact
 
@@ -108,6 +134,7 @@ public enum BooleanRun {
         var decisions = targetValues.map { _ in [Double](repeating: 0, count: size) }
         var outputs: [FunctionSummary] = [], derived: [FunctionSummary] = []
         try CubeColumns.forEach(dump.outputs, in: dump, order: order) { c, values in
+            guard result.selected.contains(c) else { return }
             let name = dump.outputs.names[c]
             if let targetValues, c != targetColumn {
                 var agree = 0
@@ -175,6 +202,7 @@ public enum BooleanRun {
                                           stability: options.rho.map { BooleanMeasures.noiseStability(s.degreeEnergy.map(\.value), rho: $0) },
                                           top: s.top(options.top))
             summary.sensitivityUpperBound = s.sensitivityUpperBound
+            summary.complete = false
             if let pairs {
                 let flips = pairs.sensitivity(values, n: n)
                 summary.flipSensitivity = flips.total
@@ -195,7 +223,7 @@ public enum BooleanRun {
             }
         }
         var derived: [FunctionSummary] = []
-        for (c, values) in outputs.enumerated() {
+        for (c, values) in outputs.enumerated() where result.selected.contains(c) {
             let name = dump.outputs.names[c]
             result.functions.append(summarise(values, name: name, role: .output))
             guard let targetValues, c != targetColumn else { continue }
@@ -222,6 +250,7 @@ public enum BooleanRun {
                                           total: .exact(total), sensitivity: .exact(BooleanMeasures.averageSensitivity(energy)),
                                           stability: options.rho.map { BooleanMeasures.noiseStability(energy, rho: $0) }, top: [])
             summary.columns = source.width
+            summary.complete = false
             result.activations.append(summary)
         }
     }

@@ -96,6 +96,13 @@ public enum BooleanReport {
             : "sample of \(r.sampleRows ?? r.rows) strings (of 2^\(r.n)): estimates with 95% intervals" + (r.flipPairs.map { ", \($0) flip pairs" } ?? "")
     }
 
+    /// "97.5%", or "97.5% [96.1%, 98.9%]".
+    static func percent(_ e: Estimate) -> String {
+        func p(_ x: Double) -> String { format(100 * x) + "%" }
+        guard let low = e.low, let high = e.high else { return p(e.value) }
+        return "\(p(e.value)) [\(p(max(0, low))), \(p(min(1, high)))]"
+    }
+
     static func interval(_ e: Estimate) -> String {
         guard let low = e.low, let high = e.high else { return format(e.value) }
         return "\(format(e.value)) [\(format(low)), \(format(high))]"
@@ -104,7 +111,7 @@ public enum BooleanReport {
     static func page(_ r: BooleanResult, charts: [String: String]) -> ReportPage {
         var pairs: [(String, String)] = [("input", r.file), ("design", designDescription(r)), ("bits n", String(r.n))]
         if let target = r.target { pairs.append(("target", target.description + " (compared as ±1; decisions: output > \(format(r.options.threshold)))")) }
-        for c in r.comparisons { pairs.append(("agreement of sign(\(c.output)) with the target", interval(c.agreement))) }
+        for c in r.comparisons { pairs.append(("agreement of sign(\(c.output)) with the target", percent(c.agreement))) }
         var header: [String] = ["function", "role", r.exact ? "as(f)" : "as, |S| ≤ \(r.options.maxDegree) (lower bound)"]
         if !r.exact { header.append("as upper bound") }
         if r.flipPairs != nil { header.append("as from flip pairs") }
@@ -193,8 +200,9 @@ extension Findings {
             for c in r.comparisons {
                 guard let decisions = r.functions.first(where: { $0.name == "sign(\(c.output))" }) else { continue }
                 let measure = { (f: FunctionSummary) in f.flipSensitivity ?? f.sensitivity }
-                lines.append("sign(\(c.output)) agrees with \(target.name) on \(BooleanReport.interval(c.agreement)) of strings; "
-                             + "as \(format(measure(decisions).value)) against the target's \(format(measure(target).value))")
+                lines.append("sign(\(c.output)) agrees with \(target.name) on \(BooleanReport.percent(c.agreement)) of strings; "
+                             + "as \(format(measure(decisions).value)) against the target's \(format(measure(target).value)), "
+                             + "mean degree \(decisions.meanDegree.map(format) ?? "–") against \(target.meanDegree.map(format) ?? "–")")
             }
         }
         return lines
