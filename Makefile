@@ -26,8 +26,8 @@ demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens lens $(MODULAR_DUMP) --norm cached --out $(REPORTS)/modular-lens --force
 	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --fold-final-norm --out $(REPORTS)/modular-keep-key --force
 	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --fold-final-norm --out $(REPORTS)/modular-remove-key --force
-	.build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --out $(REPORTS)/demo-boolean-majority --force
-	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --out $(REPORTS)/demo-boolean-parity --force
+	.build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --columns logit_diff --out $(REPORTS)/demo-boolean-majority --force
+	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --columns logit_diff --out $(REPORTS)/demo-boolean-parity --force
 	@echo "Open $(REPORTS)/demo-spectrum/index.html (the spectrum), $(REPORTS)/demo-compare/index.html"
 	@echo "(pretrained vs random: spectra and probes) and $(REPORTS)/demo-lens/index.html (the logit lens) in a browser."
 	@echo "The causal demo (modular addition, key frequencies): $(REPORTS)/modular-spectrum, modular-lens,"

@@ -3,8 +3,8 @@ target (majority of 10 bits) and a high-sensitivity one (parity of bits {1, 4, 7
 well under a CPU minute, then evaluated on all 2^10 strings and written as boolean/ dumps:
 
     .venv/bin/python probes/boolean/train_boolean_demo.py        (writes probes/boolean/*.h5)
-    .build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority
-    .build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7
+    .build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --columns logit_diff
+    .build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --columns logit_diff
 
 Training uses a seeded random three quarters of the cube; the dumps hold the whole cube, so the
 report measures the function the model computes everywhere, held-out strings included.
