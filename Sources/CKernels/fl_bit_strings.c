@@ -1,11 +1,12 @@
 #include "fl_bit_strings.h"
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 // The per-row loops of reading bit strings and putting a full cube in order, which run once per
 // string (2^26 of them at most): kept in C, free of bounds and overflow checks.
 
-long fl_bit_indices(const unsigned char *bits, long rows, int n, uint64_t *index) {
+static long bit_indices(const unsigned char *bits, long rows, int n, uint64_t *index) {
     for (long r = 0; r < rows; r++) {
         const unsigned char *row = bits + r * n;
         uint64_t x = 0, seen = 0;
@@ -45,7 +46,7 @@ long fl_first_out_of_place(const uint64_t *index, long count, long first) {
     return -1;
 }
 
-void fl_scatter(const double *block, long rows, long stride, const uint32_t *order, long first, double *values) {
+static void scatter(const double *block, long rows, long stride, const uint32_t *order, long first, double *values) {
     if (order) {
         for (long r = 0; r < rows; r++) values[order[first + r]] = block[r * stride];
     } else {
@@ -65,4 +66,53 @@ double *fl_alloc_cube(size_t count) {
 
 void fl_free_cube(double *values, size_t count) {
     if (values) munmap(values, count * sizeof(double));
+}
+
+// A block of many rows is split between two threads (the machine has two cores): the second
+// half on a helper thread, the first here. Each half touches its own rows only.
+enum { SPLIT_ROWS = 1 << 14 };
+
+typedef struct {
+    const unsigned char *bits;
+    const double *block;
+    const uint32_t *order;
+    uint64_t *index;
+    double *values;
+    long rows, stride, first, result;
+    int n;
+} half;
+
+static void *indices_half(void *argument) {
+    half *h = argument;
+    h->result = bit_indices(h->bits, h->rows, h->n, h->index);
+    return NULL;
+}
+
+static void *scatter_half(void *argument) {
+    half *h = argument;
+    scatter(h->block, h->rows, h->stride, h->order, h->first, h->values);
+    return NULL;
+}
+
+long fl_bit_indices(const unsigned char *bits, long rows, int n, uint64_t *index) {
+    long mid = rows / 2;
+    half second = {bits + mid * n, NULL, NULL, index + mid, NULL, rows - mid, 0, 0, -1, n};
+    pthread_t helper;
+    if (rows < SPLIT_ROWS || pthread_create(&helper, NULL, indices_half, &second) != 0) return bit_indices(bits, rows, n, index);
+    long bad = bit_indices(bits, mid, n, index);
+    pthread_join(helper, NULL);
+    if (bad >= 0) return bad;
+    return second.result >= 0 ? mid + second.result : -1;
+}
+
+void fl_scatter(const double *block, long rows, long stride, const uint32_t *order, long first, double *values) {
+    long mid = rows / 2;
+    half second = {NULL, block + mid * stride, order, NULL, values, rows - mid, stride, first + mid, 0, 0};
+    pthread_t helper;
+    if (rows < SPLIT_ROWS || pthread_create(&helper, NULL, scatter_half, &second) != 0) {
+        scatter(block, rows, stride, order, first, values);
+        return;
+    }
+    scatter(block, mid, stride, order, first, values);
+    pthread_join(helper, NULL);
 }
