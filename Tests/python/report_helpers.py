@@ -35,6 +35,7 @@ REPORT_RUNS = {
     "lens": [["lens", DEMO]],
     "lens_positions": [["lens", "{positions}", "--every-position", "--heatmap-prompt", "5"]],
     "filter": [["filter", DEMO, "--remove", "high", "--tau", "10"]],
+    "boolean": [["boolean", os.path.join(REPO, "probes", "boolean", "majority10.h5"), "--target", "majority"]],
     "merge": [["lens", DEMO, "--prompts", "0:150", "--out", "{work}/a", "--quiet"],
               ["lens", DEMO, "--prompts", "150:", "--out", "{work}/b", "--quiet"],
               ["merge", "{work}/a", "{work}/b"]],

@@ -46,7 +46,7 @@ def test_hover_shows_the_exact_value(browser, demo_reports, kind):
     browser.open(f"file://{demo_reports[kind]}/index.html")
     kinds = {"spectrum": [".hover"], "compare": [".hover", ".bar"], "probe": [".hover"],
              "lens": [".hover", ".cell"], "lens_positions": [".hover", ".cell"], "filter": [".hover"],
-             "merge": [".hover", ".cell"]}[kind]
+             "merge": [".hover", ".cell"], "boolean": [".bar"]}[kind]
     for selector in kinds:
         value, shown = hover(browser, f"figure svg {selector}[data-value]")
         assert shown == value, (kind, selector, shown, value)
