@@ -181,7 +181,7 @@ struct FilterCommand: ParsableCommand {
     func selection(_ plan: LensPlan, weights: Matrix) throws -> FrequencySelection {
         let p = plan.numberValues.count
         if keep == "key" || remove == "key" {
-            guard keyMinGap > 1 && keyMinGap.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(keyMinGap))") }
+            try requireKeyMinGap(keyMinGap)
             let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap)
             output.note("key set of W_U's number columns\(foldFinalNorm ? " (folded into the final norm)" : ""): \(SpectrumReport.describe(set, p: p))")
             return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)

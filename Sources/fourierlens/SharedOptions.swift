@@ -79,7 +79,7 @@ struct SpectralOptions: ParsableArguments {
             throw ValidationError("--key-periods takes periods greater than 1, such as 2,2.5,5,10 (found \(keyPeriods))")
         }
         guard keyFraction > 0 && keyFraction <= 1 else { throw ValidationError("--key-fraction must lie in (0, 1] (found \(keyFraction))") }
-        guard keyMinGap > 1 && keyMinGap.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(keyMinGap))") }
+        try requireKeyMinGap(keyMinGap)
         var options = SpectrumOptions()
         options.keyFraction = keyFraction
         options.keyMinGap = keyMinGap
@@ -104,6 +104,11 @@ struct SpectralOptions: ParsableArguments {
             throw ValidationError("--permutations \(permutations) for p = \(p) numbers \(MemoryBudget.shortfall(permutations, bytesEach: saturatingMultiply(p, 24)))")
         }
     }
+}
+
+/// `--key-min-gap` (spectrum, compare, filter's key set): a ratio greater than 1.
+func requireKeyMinGap(_ ratio: Double) throws {
+    guard ratio > 1 && ratio.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(ratio))") }
 }
 
 /// Where a report goes.

@@ -31,30 +31,29 @@ public struct NumberMatrix: Sendable {
         return layer.map { base + "[layer \($0)]" } ?? base
     }
 
+    /// The unembedding [d × V] read along its number tokens: their columns as rows [p × d], in
+    /// /tokens order, each found by its token id as the lens finds it (`Unembedding.column(ofToken:)`,
+    /// through /weights/vocab_ids when W_U keeps only part of the vocabulary).
+    static func numberColumns(ofUnembedding weights: Matrix, file: HDF5File, dump: Dump) throws -> Matrix {
+        guard let ids = dump.tokenIDs else { return weights.transposed() }  // no ids: the columns must be the numbers (checked by the caller)
+        let unembedding = Unembedding(weights: weights, bias: nil,
+                                      columnTokens: try dump.vocabularyIDs.map { try file.readIntegers($0.path) })
+        let tokenIDs = try file.readIntegers(ids.path)
+        let chosen = try tokenIDs.enumerated().map { row, id in
+            guard let column = unembedding.column(ofToken: id) else {
+                throw FourierLensError.badInput(file: file.path, dataset: ids.path,
+                                                expected: "number tokens among the \(weights.cols) columns of \(dump.unembedding!.path), found token \(id) at row \(row)")
+            }
+            return column
+        }
+        return unembedding.columns(chosen).transposed()
+    }
+
     /// Loads `dataset` (default: the embeddings role) with the number of each row from
     /// `valuesDataset` (default: /tokens/values for weights, /prompts/values for activations).
     /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
     /// `average`: the mean of the rows of each number (nil: only when numbers repeat; false: never,
     /// so that repeated numbers are refused where one row per number is required).
-    /// The unembedding [d × V] read along its number tokens: their columns as rows [p × d], in
-    /// /tokens order (through /weights/vocab_ids when W_U keeps only part of the vocabulary).
-    static func numberColumns(ofUnembedding weights: Matrix, file: HDF5File, dump: Dump, count: Int) throws -> Matrix {
-        let rows = weights.transposed()
-        guard let ids = dump.tokenIDs else { return rows }  // no ids: the columns must be the numbers (checked by the caller)
-        let tokenIDs = try file.readIntegers(ids.path)
-        let columnIDs = try dump.vocabularyIDs.map { try file.readIntegers($0.path) }
-        var chosen: [Int] = []
-        for (row, id) in tokenIDs.enumerated() {
-            let column: Int? = columnIDs != nil ? columnIDs!.firstIndex(of: id) : (id >= 0 && id < rows.rows ? Int(id) : nil)
-            guard let column else {
-                throw FourierLensError.badInput(file: file.path, dataset: ids.path,
-                                                expected: "number tokens among the \(rows.rows) columns of \(dump.unembedding!.path), found token \(id) at row \(row)")
-            }
-            chosen.append(column)
-        }
-        return gatherRows(rows, chosen)
-    }
-
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
                             allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true,
                             average: Bool? = nil) throws -> NumberMatrix {
@@ -90,7 +89,7 @@ public struct NumberMatrix: Sendable {
             }
             matrix = gatherRows(matrix, tokenIDs.map { Int($0) })
         } else if datasetPath == dump.unembedding?.path, info.rank == 2 {
-            matrix = try numberColumns(ofUnembedding: matrix, file: file, dump: dump, count: numbers.count)
+            matrix = try numberColumns(ofUnembedding: matrix, file: file, dump: dump)
         }
         guard matrix.rows == numbers.count else {
             throw bad(valuesPath, "one number per row of \(datasetPath) (\(matrix.rows)), found \(numbers.count)")
