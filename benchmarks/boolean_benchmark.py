@@ -16,7 +16,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from bench_common import numpy_environment, run
+from bench_common import numpy_environment, print_best, run
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
@@ -91,11 +91,7 @@ def main():
     np.testing.assert_allclose([e["value"] for e in got["degree_energy"]], expected["energy"], rtol=1e-9, atol=1e-15)
     assert abs(got["average_sensitivity"]["value"] - expected["average_sensitivity"]) < 1e-9 * expected["average_sensitivity"]
     print(f"boolean: exact transform of one column on the full cube, n = {n} ({1 << n} values), best of {args.repeats}")
-    best = {name: (min(t for t, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
-    for name, (seconds, memory) in best.items():
-        print(f"  {name:15s} {seconds:8.3f} s   peak RSS {memory:8.1f} MiB")
-    (t_ref, m_ref), (t_ours, m_ours) = best["numpy pipeline"], best["fourierlens"]
-    print(f"  speed-up: {t_ref / t_ours:.1f}x   memory ratio (ours / pipeline): {m_ours / m_ref:.2f}")
+    print_best(results, "numpy pipeline")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from bench_common import numpy_environment, run
+from bench_common import numpy_environment, print_best, run
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOOL = os.environ.get("FOURIERLENS_BIN", os.path.join(REPO, ".build", "release", "fourierlens"))
@@ -73,11 +73,7 @@ def main():
         results["scipy pipeline"].append(run(reference, env))
         results["fourierlens"].append(run(ours))
     print(f"spectrum of float16 [{args.rows} x {args.cols}], {args.permutations} permutations, best of {args.repeats}")
-    best = {name: (min(t for t, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
-    for name, (seconds, memory) in best.items():
-        print(f"  {name:15s} {seconds:8.3f} s   peak RSS {memory:8.1f} MiB")
-    (t_ref, m_ref), (t_ours, m_ours) = best["scipy pipeline"], best["fourierlens"]
-    print(f"  speed-up: {t_ref / t_ours:.1f}x   memory ratio (ours / pipeline): {m_ours / m_ref:.2f}")
+    print_best(results, "scipy pipeline")
 
 
 if __name__ == "__main__":
