@@ -159,3 +159,20 @@ def test_a_restricted_unembedding_is_read_through_its_vocab_ids(dump, tmp_path):
         with open(os.path.join(out, "spectrum.csv"), newline="") as f:
             spectra.append([float(r["magnitude"]) for r in csv.DictReader(f)])
     np.testing.assert_allclose(spectra[1], spectra[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["spectrum", "{dump}", "--key-fraction", "0"], "--key-fraction must lie in (0, 1]"),
+    (["spectrum", "{dump}", "--key-fraction", "nan"], "--key-fraction must lie in (0, 1]"),
+    (["spectrum", "{dump}", "--key-min-gap", "1"], "--key-min-gap must be a ratio greater than 1"),
+    (["filter", "{dump}", "--keep", "key", "--key-min-gap", "inf"], "--key-min-gap must be a ratio greater than 1"),
+    (["filter", "{dump}", "--keep", "key", "--key-min-gap", "50"], "/weights/W_U: expected number columns whose spectrum has a key set"),
+    (["filter", "{demo}", "--remove", "key", "--fold-final-norm"], "/weights/ln_final.w: expected the final norm's weight"),
+])
+def test_bad_key_set_options_exit_2_with_one_line(dump, tmp_path, arguments, fragment):
+    from report_helpers import DEMO, tool
+
+    command = [a.format(dump=dump, demo=DEMO) for a in arguments]
+    result = subprocess.run([tool(), *command, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 2 and fragment in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
