@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian packages; shim.h exposes HDF5's macro constants as functions.
@@ -23,10 +24,15 @@ let package = Package(
             name: "FourierLens",
             dependencies: ["CHDF5", "CFFTW", "CLAPACK", "CKernels", "CIsolatedRead"]
         ),
+        // Studies: a YAML spec expanded into fourierlens commands, run here or by another executor.
+        .target(
+            name: "FourierLensStudy",
+            dependencies: ["FourierLens", "CKernels", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "fourierlens",
             dependencies: [
-                "FourierLens", "CLAPACK", "CKernels",
+                "FourierLens", "FourierLensStudy", "CLAPACK", "CKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,7 +41,7 @@ let package = Package(
         .executableTarget(name: "fourierlens-fuzz", dependencies: ["FourierLens"]),
         .testTarget(
             name: "FourierLensTests",
-            dependencies: ["FourierLens", "fourierlens", "fourierlens-fuzz"]
+            dependencies: ["FourierLens", "FourierLensStudy", "fourierlens", "fourierlens-fuzz"]
         ),
     ],
     swiftLanguageModes: [.v6]

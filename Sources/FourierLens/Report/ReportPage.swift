@@ -11,6 +11,11 @@ public struct ReportPage: Sendable {
         case keyValues(caption: String, pairs: [(String, String)])
         case files([(name: String, description: String)])
         case paragraph(String)
+        /// A chart kept in its own file (another report's), shown as an image linking to `href`.
+        case linkedImage(src: String, href: String, caption: String)
+        /// Links to other pages, each with a description.
+        case links(heading: String, [(href: String, text: String, description: String)])
+        case heading(String)
     }
 
     public var title: String
@@ -65,6 +70,16 @@ public struct ReportPage: Sendable {
                 out.append("</ul>")
             case let .paragraph(text):
                 out.append("<p>\(e(text))</p>")
+            case let .linkedImage(src, href, caption):
+                out.append("<figure><a href=\"\(e(href))\"><img src=\"\(e(src))\" alt=\"\(e(caption))\" style=\"width:100%;border:1px solid #ddd\"></a>")
+                out.append("<figcaption>\(e(caption))</figcaption></figure>")
+            case let .links(heading, links):
+                out.append("<h2>\(e(heading))</h2>")
+                out.append("<ul>")
+                for link in links { out.append("<li><a href=\"\(e(link.href))\">\(e(link.text))</a>: \(e(link.description))</li>") }
+                out.append("</ul>")
+            case let .heading(text):
+                out.append("<h2>\(e(text))</h2>")
             }
         }
         out += ["<div id=\"fl-tip\" role=\"tooltip\" hidden></div>", "<script>", ReportPage.interaction, "</script>", "</body>", "</html>"]

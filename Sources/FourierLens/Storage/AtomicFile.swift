@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes bytes to a path atomically: a hidden temporary file beside it, fsync, then one
 /// rename. A failure (a full disk) removes the temporary file and names the target, not it.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String, replacing: Bool) throws {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String, replacing: Bool) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(TemporaryPaths.name(for: url.lastPathComponent, kind: "tmp")).path

@@ -7,6 +7,14 @@ public enum TemporaryPaths {
     private static let lock = NSRecursiveLock()
     nonisolated(unsafe) private static var live: Set<String> = []
     nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var interruptHandlers: [@Sendable () -> Void] = []
+
+    /// Runs `body` on SIGINT or SIGTERM before the temporary paths are removed (a study stops
+    /// the commands it started, which remove their own).
+    public static func onInterrupt(_ body: @escaping @Sendable () -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        interruptHandlers.append(body)
+    }
 
     static func register(_ path: String) {
         lock.lock(); defer { lock.unlock() }
@@ -32,6 +40,7 @@ public enum TemporaryPaths {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 lock.lock()  // held until the process dies: no commit can start after this
+                for handler in interruptHandlers { handler() }
                 for path in live { try? FileManager.default.removeItem(atPath: path) }
                 signal(sig, SIG_DFL)
                 kill(getpid(), sig)

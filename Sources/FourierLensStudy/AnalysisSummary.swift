@@ -1,0 +1,172 @@
+import FourierLens
+import Foundation
+
+/// One analysis's share of the study page: a table with a row per task (the numbers that
+/// answer the question, read from the task's report) and its key charts.
+struct AnalysisSummary {
+    let analysis: StudySpec.Analysis
+    /// The analysis's result tasks (shards left out: their merge stands for them), in plan order.
+    let tasks: [StudyTask]
+    let directory: String
+
+    func outputs(_ task: StudyTask) -> TaskOutputs { TaskOutputs(folder: "\(directory)/\(StudyTask.folder(task.id))") }
+
+    /// "minilm · blocks.3.hook_resid_post · remove low": what tells the task apart.
+    static func label(_ task: StudyTask) -> String {
+        var parts = [task.dump ?? ""]
+        if let dataset = task.labels["dataset"] { parts.append(StudyPlanner.shortName(dataset)) }
+        if let site = task.labels["site"] { parts.append(task.labels["layer"].map { "\(site) layer \($0)" } ?? site) }
+        if let against = task.labels["against"] { parts.append("vs \(against)") }
+        let fixed: Set<String> = ["dataset", "site", "layer", "against", "shard", "merged_from"]
+        for key in task.labels.keys.sorted() where !fixed.contains(key) { parts.append("\(key) \(task.labels[key]!)") }
+        return parts.filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    var table: (header: [String], rows: [[String]]) {
+        switch analysis.kind {
+        case .spectrum:
+            return (["task", "key-period share", "low share", "high share", "outliers", "strongest outliers", "key set by gap"],
+                    tasks.map { task in
+                        let s = outputs(task).summary
+                        return [Self.label(task), formatted(s["key_energy_fraction"]), formatted(s["low_fraction"]), formatted(s["high_fraction"]),
+                                formatted((s["outliers"] as? [Any])?.count), periods(s["outlier_periods"]), keySet(s["key_set_gap"])]
+                    })
+        case .compare:
+            return (["task", "key-period share A", "key-period share B", "outliers A", "outliers B", "strongest outliers A"],
+                    tasks.map { task in
+                        let s = outputs(task).summary
+                        let a = s["a"] as? [String: Any] ?? [:], b = s["b"] as? [String: Any] ?? [:]
+                        return [Self.label(task), formatted(a["key_energy_fraction"]), formatted(b["key_energy_fraction"]),
+                                formatted((a["outliers"] as? [Any])?.count), formatted((b["outliers"] as? [Any])?.count), periods(a["outlier_periods"])]
+                    })
+        case .probe:
+            let probes = ["value", "mod2", "mod5", "mod10", "helix", "fourier"]
+            var rows: [[String]] = []
+            var present = Set<String>()
+            var perSource: [(String, [String: String])] = []
+            for task in tasks {
+                for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
+                    var scores: [String: String] = [:]
+                    for score in source["scores"] as? [[String: Any]] ?? [] {
+                        guard let probe = score["probe"] as? String, let metric = score["metric"] as? String else { continue }
+                        scores[probe] = "\(formatted(score["mean"], digits: 3)) \(metric == "r2" ? "R²" : "acc")"
+                        present.insert(probe)
+                    }
+                    let layer = (source["layer"] as? NSNumber).map { " layer \($0.intValue)" } ?? ""
+                    perSource.append(("\(task.dump ?? "") · \(StudyPlanner.shortName(source["dataset"] as? String ?? ""))\(layer)", scores))
+                }
+            }
+            let columns = probes.filter(present.contains) + present.subtracting(probes).sorted()
+            for (label, scores) in perSource { rows.append([label] + columns.map { scores[$0] ?? "" }) }
+            return (["source"] + columns, rows)
+        case .lens:
+            return (["task", "layer", "site", "exact", "±10", "mean answer log-prob", "periods standing out"],
+                    tasks.flatMap { task in
+                        (outputs(task).summary["rows"] as? [[String: Any]] ?? []).map { row in
+                            [Self.label(task), formatted(row["layer"]), formatted(row["site"]), formatted(row["acc_exact"]),
+                             formatted(row["acc_pm10"]), formatted(row["mean_answer_logprob"]), periods(row["top_periods"], limit: 3)]
+                        }
+                    })
+        case .filter:
+            return (["task", "layer", "site", "removed", "rank", "accuracy before", "after", "logit energy kept"],
+                    tasks.flatMap { task in
+                        outputs(task).csv("filter_effect.csv").map { row in
+                            [Self.label(task), row["layer"] ?? "", row["site"] ?? "", row["removed"] ?? "", row["rank"] ?? "",
+                             formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_kept"])]
+                        }
+                    })
+        case .boolean:
+            return (["task", "function", "role", "average sensitivity", "mean degree", "mean square"],
+                    tasks.flatMap { task in
+                        outputs(task).csv("functions.csv").map { row in
+                            [Self.label(task), row["function"] ?? "", row["role"] ?? "", formatted(row["average_sensitivity"]),
+                             formatted(row["mean_degree"]), formatted(row["mean_square"])]
+                        }
+                    })
+        }
+    }
+
+    func keySet(_ value: Any?) -> String {
+        guard let set = value as? [String: Any], let frequencies = set["frequencies"] as? [Any] else { return "none" }
+        let shown = frequencies.prefix(6).map { "\(formatted($0))" }.joined(separator: ", ")
+        return "k ∈ {\(shown)\(frequencies.count > 6 ? ", …" : "")}: \(formatted(set["energy_fraction"], digits: 3))"
+    }
+
+    /// Charts across the analysis's tasks (drawn here), then each task's own key chart (linked).
+    var charts: [ReportPage.Section] {
+        var sections: [ReportPage.Section] = []
+        if let sweep = layerSweep { sections.append(sweep) }
+        if analysis.kind == .filter, let bars = filterBars { sections.append(bars) }
+        for task in tasks where sections.count < 12 {
+            for file in keyCharts(task) {
+                sections.append(.linkedImage(src: "\(StudyTask.folder(task.id))/\(file)", href: "\(StudyTask.folder(task.id))/index.html",
+                                             caption: "\(Self.label(task)): \(file) (click for the task's report)"))
+            }
+        }
+        return sections
+    }
+
+    func keyCharts(_ task: StudyTask) -> [String] {
+        let outputs = outputs(task)
+        switch analysis.kind {
+        case .spectrum: return tasks.count == 1 ? ["spectrum.svg"] : []
+        case .compare: return tasks.count == 1 || layerSweep == nil ? ["compare.svg"] : []
+        case .probe: return outputs.files(withSuffix: ".svg").filter { $0.hasPrefix("probes_") }
+        case .lens: return outputs.files(withSuffix: ".svg").filter { $0.hasPrefix("lens_accuracy_") }
+        case .filter: return []
+        case .boolean: return ["degrees.svg"].filter(outputs.exists)
+        }
+    }
+
+    /// Spectra over layers: the key periods' share of the energy per layer, one line per dump
+    /// and site (compare: the pretrained side solid, its baseline dashed).
+    var layerSweep: ReportPage.Section? {
+        guard analysis.kind == .spectrum || analysis.kind == .compare else { return nil }
+        var lines: [String: [(Double, Double)]] = [:]
+        var order: [String] = []
+        func add(_ name: String, _ x: Double, _ y: Any?) {
+            guard let y = (y as? NSNumber)?.doubleValue else { return }
+            if lines[name] == nil { order.append(name) }
+            lines[name, default: []].append((x, y))
+        }
+        for task in tasks {
+            guard let layer = task.labels["layer"].flatMap(Double.init), let site = task.labels["site"] else { continue }
+            let summary = outputs(task).summary
+            let grid = task.labels.keys.sorted().filter { !["dataset", "site", "layer", "against"].contains($0) }.map { "\($0) \(task.labels[$0]!)" }
+            let name = ([task.dump ?? "", site] + grid).joined(separator: " · ")
+            if analysis.kind == .spectrum {
+                add(name, layer, summary["key_energy_fraction"])
+            } else {
+                add(name, layer, (summary["a"] as? [String: Any])?["key_energy_fraction"])
+                add(name + " vs " + (task.labels["against"] ?? "B"), layer, (summary["b"] as? [String: Any])?["key_energy_fraction"])
+            }
+        }
+        guard lines.values.contains(where: { $0.count >= 2 }) else { return nil }
+        let series = order.enumerated().map { index, name in
+            LineChart.Series(name: name, x: lines[name]!.map(\.0), y: lines[name]!.map(\.1),
+                             style: analysis.kind == .compare && index % 2 == 1 ? .dashed : .line,
+                             color: analysis.kind == .compare ? index / 2 : index)
+        }
+        let chart = LineChart(title: "\(analysis.name): key periods' share of the energy by layer", xLabel: "layer",
+                              yLabel: "share of the energy at k ≥ 1", series: series)
+        return .figure(id: "sweep-\(analysis.name)", svg: chart.svg(),
+                       caption: "The share of the number-axis spectrum's energy at the key periods, per layer (each layer's own task; compare: the baseline dashed).")
+    }
+
+    /// Filters: accuracy before and after per task and site.
+    var filterBars: ReportPage.Section? {
+        var categories: [String] = [], before: [Double] = [], after: [Double] = []
+        for task in tasks {
+            for row in outputs(task).csv("filter_effect.csv") {
+                guard let b = row["acc_before"].flatMap(Double.init), let a = row["acc_after"].flatMap(Double.init) else { continue }
+                categories.append("\(Self.label(task)) · \(row["site"] ?? "")")
+                before.append(b); after.append(a)
+            }
+        }
+        guard !categories.isEmpty, categories.count <= 48 else { return nil }
+        var chart = BarChart(title: "\(analysis.name): accuracy through the unembedding before and after filtering", yLabel: "accuracy",
+                             categories: categories, series: [.init(name: "before", values: before), .init(name: "after", values: after)])
+        chart.height = 460
+        return .figure(id: "filter-\(analysis.name)", svg: chart.svg(), caption: "Exact-answer accuracy of each filtered readout, before and after the band is removed.")
+    }
+}

@@ -1,0 +1,71 @@
+import CKernels
+import FourierLens
+import Foundation
+
+/// SHA-256 of files and texts. Files are hashed once per (path, size, modification time) and
+/// remembered in the study directory, so a re-run does not read every dump again.
+public final class ContentHash {
+    private var cache: [String: Entry]
+    private let cachePath: String?
+
+    struct Entry: Codable { var size: Int; var modified: Double; var sha256: String }
+
+    public init(cachePath: String?) {
+        self.cachePath = cachePath
+        if let cachePath, let data = FileManager.default.contents(atPath: cachePath),
+           let entries = try? JSONDecoder().decode([String: Entry].self, from: data) {
+            cache = entries
+        } else {
+            cache = [:]
+        }
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var context = fl_sha256_context()
+        fl_sha256_init(&context)
+        bytes.withUnsafeBytes { fl_sha256_update(&context, $0.baseAddress, $0.count) }
+        return finish(&context)
+    }
+
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+
+    static func finish(_ context: inout fl_sha256_context) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        fl_sha256_final(&context, &digest)
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The file's SHA-256 (exit 2 naming it when it cannot be read).
+    public func file(_ path: String) throws -> String {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file (\(error.localizedDescription))")
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        if let entry = cache[path], entry.size == size, entry.modified == modified { return entry.sha256 }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file")
+        }
+        defer { try? handle.close() }
+        var context = fl_sha256_context()
+        fl_sha256_init(&context)
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 22) ?? Data() } catch {
+                throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file (\(error.localizedDescription))")
+            }
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { fl_sha256_update(&context, $0.baseAddress, $0.count) }
+        }
+        let digest = ContentHash.finish(&context)
+        cache[path] = Entry(size: size, modified: modified, sha256: digest)
+        return digest
+    }
+
+    /// Remembers the hashes for the next run (best effort: a failure only costs a re-read).
+    public func save() {
+        guard let cachePath, let data = try? JSONEncoder().encode(cache) else { return }
+        try? AtomicFile.write(Array(data), to: cachePath, replacing: true)
+    }
+}

@@ -1,0 +1,54 @@
+import FourierLens
+import Foundation
+
+/// The study's index.html: the question and the answer first (each task's findings and a table
+/// of the numbers per analysis), the key charts, then links to every task's own report. It holds
+/// nothing that depends on how or when the tasks ran, so any executor gives the same page.
+public enum StudyPage {
+    static func html(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String) -> String {
+        var sections: [ReportPage.Section] = []
+        let results = tasks.filter { !$0.isShard }
+        if let question = spec.question { sections.append(.paragraph("Question: \(question)")) }
+        if let description = spec.description { sections.append(.paragraph(description)) }
+        sections.append(.heading("Answer"))
+        for analysis in spec.analyses {
+            let own = results.filter { $0.analysis == analysis.name }
+            var lines: [(String, String)] = []
+            for task in own {
+                let findings = records[task.id]?.findings.prefix(spec.findingsPerTask) ?? []
+                for (index, line) in findings.enumerated() {
+                    lines.append((index == 0 ? AnalysisSummary.label(task) : "", line.trimmingCharacters(in: .whitespaces)))
+                }
+            }
+            if !lines.isEmpty && spec.findingsPerTask > 0 {
+                sections.append(.keyValues(caption: "\(analysis.name) (\(analysis.kind.rawValue)): what each task found", pairs: lines))
+            }
+            let summary = AnalysisSummary(analysis: analysis, tasks: own, directory: directory)
+            let table = summary.table
+            if !table.rows.isEmpty {
+                sections.append(.table(caption: "\(analysis.name) (\(analysis.kind.rawValue))", header: table.header, rows: table.rows))
+            }
+        }
+        if spec.charts {
+            let charts = spec.analyses.flatMap { analysis in
+                AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).charts
+            }
+            if !charts.isEmpty { sections.append(.heading("Key charts")); sections += charts }
+        }
+        sections.append(.links(heading: "Each task's report", results.map { task in
+            (StudyTask.folder(task.id) + "/index.html", task.id,
+             "\(task.command) \(AnalysisSummary.label(task))" + (task.dependencies.isEmpty ? "" : " (merged from \(task.dependencies.count) shards)"))
+        }))
+        sections.append(.files([("study.json", "the manifest: every task's command line, inputs with their SHA-256, options, hash and timing")]))
+        let dumps = spec.dumps.map { dump in
+            dump.random.map { "\(dump.name) (random \($0) matched to \(dump.of!))" } ?? "\(dump.name) (\(dump.role): \((dump.path! as NSString).lastPathComponent))"
+        }
+        let subtitle = "A study of \(results.count) analyses\(results.count == tasks.count ? "" : " (\(tasks.count) tasks with shards)") over \(dumps.joined(separator: ", ")). Spec: \((spec.file as NSString).lastPathComponent)."
+        return ReportPage(title: spec.title, subtitle: subtitle, sections: sections).html()
+    }
+
+    public static func write(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String) throws {
+        let page = html(spec: spec, tasks: tasks, records: records, directory: directory)
+        try AtomicFile.write(Array(page.utf8), to: directory + "/index.html", replacing: true)
+    }
+}

@@ -1,0 +1,231 @@
+import FourierLens
+import Foundation
+
+/// Expands a spec into tasks: one per analysis, dump and input (dataset, or layer at a site),
+/// times the grid's combinations; lens and filter split into shards joined by a merge task.
+/// It decides what runs, never how: every task is a command line of the same `fourierlens`.
+public struct StudyPlanner {
+    public let spec: StudySpec
+    let hashes: ContentHash
+    /// Parses a command line as the command would; returns its complaint, or nil when it parses.
+    let validate: ([String]) -> String?
+
+    public init(spec: StudySpec, hashes: ContentHash, validate: @escaping ([String]) -> String?) {
+        self.spec = spec; self.hashes = hashes; self.validate = validate
+    }
+
+    public static let tool = "fourierlens 0.1.0"
+
+    public func tasks() throws -> [StudyTask] {
+        var tasks: [StudyTask] = []
+        var dumpCache: [String: Dump] = [:]
+        func metadata(_ path: String) throws -> Dump {
+            if let dump = dumpCache[path] { return dump }
+            let dump = try Dump(file: try HDF5File(readingFrom: path))
+            dumpCache[path] = dump
+            return dump
+        }
+        for (index, analysis) in spec.analyses.enumerated() {
+            let at = "analyses[\(index)]"
+            for dump in spec.dumps(of: analysis) {
+                guard let path = dump.path else { continue }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw FourierLensError.badInput(file: "\(spec.file):\(dump.line)", dataset: "dumps.\(dump.name).path", expected: "a readable HDF5 dump (\(path) is missing)")
+                }
+                for input in try inputs(of: analysis, dump: dump, path: path, at: at, metadata: metadata) {
+                    for combination in combinations(analysis.grid) {
+                        tasks += try expand(analysis, at: at, dump: dump, path: path, input: input, combination: combination, metadata: metadata)
+                    }
+                }
+            }
+        }
+        var seen = Set<String>()
+        for task in tasks where !seen.insert(task.id).inserted {
+            throw FourierLensError.badInput(file: spec.file, dataset: "analyses", expected: "tasks with distinct names (two are \(task.id); give the analyses distinct names)")
+        }
+        return tasks
+    }
+
+    /// One input of an analysis on a dump: the arguments that choose it and its labels.
+    struct Input { var arguments: [String]; var labels: [(String, String)]; var idParts: [String] }
+
+    func inputs(of analysis: StudySpec.Analysis, dump: StudySpec.DumpEntry, path: String, at: String,
+                metadata: (String) throws -> Dump) throws -> [Input] {
+        let datasets = (analysis.datasets ?? []).map(Self.datasetPath)
+        switch analysis.kind {
+        case .lens, .filter:
+            var arguments: [String] = []
+            if let sites = analysis.sites { arguments += ["--sites", sites.joined(separator: ",")] }
+            if let layers = analysis.layers { arguments += ["--layers", layers.map(String.init).joined(separator: ",")] }
+            return [Input(arguments: arguments, labels: [], idParts: [])]
+        case .boolean:
+            return [Input(arguments: [], labels: [], idParts: [])]
+        case .probe:
+            var inputs = datasets.map { Input(arguments: ["--dataset", $0], labels: [("dataset", $0)], idParts: [Self.shortName($0)]) }
+            for site in analysis.sites ?? [] {
+                let layers = try self.layers(analysis, site: site, dump: try metadata(path), at: at)
+                inputs.append(Input(arguments: ["--site", site, "--layers", layers.map(String.init).joined(separator: ",")],
+                                    labels: [("site", site)], idParts: [site]))
+            }
+            return inputs.isEmpty ? [Input(arguments: [], labels: [("dataset", "/weights/W_E")], idParts: ["W_E"])] : inputs
+        case .spectrum, .compare:
+            var inputs = datasets.map { Input(arguments: [$0], labels: [("dataset", $0)], idParts: [Self.shortName($0)]) }
+            for site in analysis.sites ?? [] {
+                let roles = try metadata(path)
+                for layer in try layers(analysis, site: site, dump: roles, at: at) {
+                    let source = roles.activations[Site(rawValue: site)!]![layer]!
+                    var arguments = [source.path]
+                    if let stacked = source.stackedIndex { arguments += ["--layer", String(stacked)] }
+                    inputs.append(Input(arguments: arguments, labels: [("site", site), ("layer", String(layer))],
+                                        idParts: [Site(rawValue: site)!.hookName(layer: layer)]))
+                }
+            }
+            return inputs.isEmpty ? [Input(arguments: ["/weights/W_E"], labels: [("dataset", "/weights/W_E")], idParts: ["W_E"])] : inputs
+        }
+    }
+
+    /// The layers of a site that an analysis reads: all the dump holds, or those listed (each held).
+    func layers(_ analysis: StudySpec.Analysis, site: String, dump: Dump, at: String) throws -> [Int] {
+        let held = (dump.activations[Site(rawValue: site)!] ?? [:]).keys.sorted()
+        guard !held.isEmpty else {
+            throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: "\(at).sites", expected: "sites the dump holds (\(dump.path) has no \(site) activations)")
+        }
+        guard let wanted = analysis.layers else { return held }
+        if let missing = wanted.first(where: { !held.contains($0) }) {
+            throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: "\(at).layers",
+                                            expected: "layers the dump holds at \(site) (\(held.first!)–\(held.last!)); found \(missing)")
+        }
+        return wanted
+    }
+
+    func expand(_ analysis: StudySpec.Analysis, at: String, dump: StudySpec.DumpEntry, path: String, input: Input,
+                combination: [(flag: String, value: String?, line: Int)], metadata: (String) throws -> Dump) throws -> [StudyTask] {
+        var arguments: [String]
+        var inputs = [path]
+        var labels = input.labels
+        var idParts = [analysis.name, dump.name] + input.idParts
+        switch analysis.kind {
+        case .spectrum:
+            arguments = [path] + (input.arguments.first.map { ["--dataset", $0] } ?? []) + input.arguments.dropFirst()
+        case .compare:
+            let dataset = input.arguments[0]
+            arguments = ["\(path):\(dataset)"]
+            let against = spec.dumps.first { $0.name == analysis.against }!
+            if let random = against.random {
+                arguments += ["--random", random]
+            } else {
+                arguments.append("\(against.path!):\(dataset)")
+                inputs.append(against.path!)
+            }
+            arguments += input.arguments.dropFirst()
+            labels.append(("against", against.name))
+        default:
+            arguments = [path] + input.arguments
+        }
+        let options = analysis.options + combination
+        try check(base: [analysis.kind.rawValue] + arguments, analysis: analysis, at: at, options: options)
+        for option in options { arguments += Self.flag(option.flag, option.value) }
+        for (flag, value, _) in combination {
+            labels.append((flag, value ?? "true"))
+            idParts.append(value.map { "\(flag)-\($0)" } ?? flag)
+        }
+        let id = Self.sanitise(idParts.joined(separator: "."))
+        let memory = try inputs.reduce(256 << 20) { total, file in
+            let size = ((try FileManager.default.attributesOfItem(atPath: file))[.size] as? NSNumber)?.intValue ?? 0
+            return total + 3 * size
+        }
+        let base = StudyTask(id: id, analysis: analysis.name, command: analysis.kind.rawValue, dump: dump.name,
+                             labels: Dictionary(labels, uniquingKeysWith: { $1 }), arguments: arguments, inputs: inputs,
+                             dependencies: [], hash: "", memoryEstimate: memory, isShard: false)
+        guard analysis.kind.shardable, analysis.shards > 1 else { return [try hashed(base)] }
+        // Shards of the prompts, each a lens or filter run of its own, then one merge.
+        let roles = try metadata(path)
+        let prompts = roles.promptAnswers?.shape.first ?? roles.activations.values.first?.values.first?.rows ?? 0
+        guard prompts >= analysis.shards else {
+            throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: "\(at).shards",
+                                            expected: "at most one shard per prompt (\(path) has \(prompts) prompts)")
+        }
+        var shards: [StudyTask] = []
+        for shard in 0..<analysis.shards {
+            let start = prompts * shard / analysis.shards, end = prompts * (shard + 1) / analysis.shards
+            var task = base
+            task.id = "\(id).shard-\(shard + 1)-of-\(analysis.shards)"
+            task.arguments += ["--prompts", "\(start):\(end)"]
+            task.labels["shard"] = "\(start):\(end)"
+            task.isShard = true
+            shards.append(try hashed(task))
+        }
+        var merge = base
+        merge.command = "merge"
+        merge.arguments = shards.map { "{task:\($0.id)}" }
+        merge.inputs = []
+        merge.dependencies = shards.map(\.id)
+        merge.labels["merged_from"] = "\(analysis.shards) shards"
+        return shards + [try hashed(merge, dependencyHashes: shards.map(\.hash))]
+    }
+
+    /// The task with its hash: the tool, the command, its arguments with every input file
+    /// replaced by the SHA-256 of its bytes, and the hashes of what it depends on.
+    func hashed(_ task: StudyTask, dependencyHashes: [String] = []) throws -> StudyTask {
+        var keyed = [StudyPlanner.tool, task.command]
+        for argument in task.arguments {
+            var text = argument
+            for input in task.inputs where argument == input || argument.hasPrefix(input + ":") {
+                text = "sha256:" + (try hashes.file(input)) + argument.dropFirst(input.count)
+            }
+            if argument.hasPrefix("{task:") { text = "{task}" }
+            keyed.append(text)
+        }
+        keyed += dependencyHashes
+        var task = task
+        task.hash = ContentHash.hex(keyed.joined(separator: "\u{1F}"))
+        return task
+    }
+
+    /// The command line must parse as the command parses it: a bad option is named at its line.
+    func check(base: [String], analysis: StudySpec.Analysis, at: String,
+               options: [(flag: String, value: String?, line: Int)]) throws {
+        guard let complaint = validate(base + options.flatMap { Self.flag($0.flag, $0.value) }) else { return }
+        for option in options {
+            if let own = validate(base + Self.flag(option.flag, option.value)) {
+                let section = analysis.grid.contains(where: { $0.flag == option.flag }) ? "grid" : "options"
+                throw FourierLensError.badInput(file: "\(spec.file):\(option.line)", dataset: "\(at).\(section).\(option.flag)",
+                                                expected: "an option \(analysis.kind.rawValue) takes (\(own))")
+            }
+        }
+        throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: at, expected: "options \(analysis.kind.rawValue) takes together (\(complaint))")
+    }
+
+    static func flag(_ name: String, _ value: String?) -> [String] {
+        value.map { ["--\(name)", $0] } ?? ["--\(name)"]
+    }
+
+    /// Every combination of the grid's values, the first option varying slowest.
+    func combinations(_ grid: [(flag: String, values: [String?], line: Int)]) -> [[(flag: String, value: String?, line: Int)]] {
+        grid.reduce([[]]) { partial, option in
+            partial.flatMap { prefix in
+                option.values.map { value in
+                    value == "\u{0}false" ? prefix : prefix + [(option.flag, value, option.line)]
+                }
+            }
+        }
+    }
+
+    static func datasetPath(_ name: String) -> String {
+        switch name {
+        case "embeddings": return "/weights/W_E"
+        case "unembedding": return "/weights/W_U"
+        default: return name
+        }
+    }
+
+    /// "/acts/blocks.3.hook_mlp_out" → "blocks.3.hook_mlp_out".
+    static func shortName(_ dataset: String) -> String {
+        String(dataset.split(separator: "/").last ?? Substring(dataset))
+    }
+
+    /// A folder name: letters, digits and . _ - only.
+    static func sanitise(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+    }
+}

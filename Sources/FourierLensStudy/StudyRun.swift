@@ -1,0 +1,165 @@
+import FourierLens
+import Foundation
+
+/// `fourierlens run`: spec → tasks → the commands (here, or one at a time for another
+/// executor) → the study page and manifest. The data flows one way; no analysis happens here.
+public struct StudyRun {
+    public var specPath: String
+    public var directory: String
+    public var executable: String
+    public var jobs: Int
+    public var memoryBudget: Int
+    public var figures: Bool
+    public var quiet: Bool
+    /// Parses a command line as `fourierlens` would; returns its complaint or nil.
+    public var validate: ([String]) -> String?
+
+    public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
+                quiet: Bool, validate: @escaping ([String]) -> String?) {
+        self.specPath = specPath
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        self.executable = executable; self.jobs = jobs; self.memoryBudget = memoryBudget
+        self.figures = figures; self.quiet = quiet; self.validate = validate
+    }
+
+    public struct Plan {
+        public var spec: StudySpec
+        public var specText: String
+        public var tasks: [StudyTask]
+        public var hashes: ContentHash
+    }
+
+    public func plan() throws -> Plan {
+        let spec = try StudySpec.load(specPath)
+        let specText = (try? String(contentsOfFile: specPath, encoding: .utf8)) ?? ""
+        try checkDirectory(spec)
+        let hashes = ContentHash(cachePath: FileManager.default.fileExists(atPath: directory) ? directory + "/.content-hashes.json" : nil)
+        let tasks = try StudyPlanner(spec: spec, hashes: hashes, validate: validate).tasks()
+        return Plan(spec: spec, specText: specText, tasks: tasks, hashes: hashes)
+    }
+
+    /// The study directory is new, empty, or an earlier study's (resumed); anything else is
+    /// someone's files and is refused, never written into.
+    func checkDirectory(_ spec: StudySpec) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw FourierLensError.badInput(file: directory, dataset: "-", expected: "a study directory; a file of that name exists and is kept")
+        }
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+        let ours: Set<String> = ["tasks", "records", "logs", "study.json", "index.html"]
+        guard entries.allSatisfy(ours.contains) else {
+            throw FourierLensError.badInput(file: directory, dataset: "-",
+                expected: "a new or empty directory, or an earlier study's; it holds other files (\(entries.filter { !ours.contains($0) }.prefix(3).joined(separator: ", "))) and is kept")
+        }
+        for dump in spec.dumps {
+            if let path = dump.path, URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(directory + "/") {
+                throw FourierLensError.badInput(file: directory, dataset: "-", expected: "a study directory that does not hold the study's dumps (\(path))")
+            }
+        }
+    }
+
+    /// Runs every task not done yet, then writes the page and the manifest.
+    public func run(_ plan: Plan) throws -> (computed: Int, reused: Int, seconds: Double) {
+        let clock = Date()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let hashes = ContentHash(cachePath: directory + "/.content-hashes.json")
+        let executor = StudyExecutor(tasks: plan.tasks, directory: directory, executable: executable, jobs: jobs,
+                                     memoryBudget: memoryBudget, figures: figures, display: StudyProgress(quiet: quiet))
+        let outcomes = try executor.run { task, status, complaint in
+            failure(task, status: status, complaint: complaint, spec: plan.spec)
+        }
+        let seconds = Date().timeIntervalSince(clock)
+        try finish(plan, outcomes: outcomes, hashes: hashes, seconds: seconds)
+        let computed = outcomes.values.filter(\.computed).count
+        return (computed, outcomes.count - computed, seconds)
+    }
+
+    /// Runs one task (for an executor elsewhere, such as a Dask worker): its dependencies must be done.
+    public func runOne(_ plan: Plan, id: String, executorName: String) throws -> TaskRecord {
+        guard let task = plan.tasks.first(where: { $0.id == id }) else {
+            throw FourierLensError.badInput(file: specPath, dataset: "--task", expected: "a task of the study (found \"\(id)\"; see --dry-run)")
+        }
+        if TaskRecord.isDone(task, in: directory), let record = TaskRecord.read(id, in: directory) { return record }
+        for dependency in task.dependencies {
+            guard let other = plan.tasks.first(where: { $0.id == dependency }), TaskRecord.isDone(other, in: directory) else {
+                throw FourierLensError.badInput(file: specPath, dataset: "--task \(id)", expected: "its dependency \(dependency) done first")
+            }
+        }
+        for folder in ["tasks", "records", "logs"] {
+            try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true)
+        }
+        let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
+        let done = DispatchSemaphore(value: 0)
+        TemporaryPaths.onInterrupt { child.interrupt(); usleep(200_000) }
+        try child.start(blasThreads: ProcessInfo.processInfo.activeProcessorCount) { _ in done.signal() }
+        done.wait()
+        guard child.status == 0 && !child.interrupted else {
+            throw failure(task, status: child.status, complaint: child.complaint, spec: plan.spec)
+        }
+        return try child.record(executor: executorName)
+    }
+
+    /// The page and manifest from the records, and stale outputs (of tasks no longer in the
+    /// spec, or made from other inputs) removed from the study's own folders.
+    public func finish(_ plan: Plan, outcomes: [String: StudyExecutor.Outcome], hashes: ContentHash, seconds: Double) throws {
+        let manifest = try StudyManifest.make(spec: plan.spec, specText: plan.specText, tasks: plan.tasks, outcomes: outcomes,
+                                              hashes: hashes, jobs: jobs, memoryBudget: memoryBudget, wallSeconds: seconds,
+                                              versions: LibraryVersions.all)
+        hashes.save()
+        try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory)
+        try manifest.write(to: directory + "/study.json")
+        removeStale(keeping: Set(plan.tasks.map(\.id)))
+    }
+
+    func removeStale(keeping ids: Set<String>) {
+        let manager = FileManager.default
+        for entry in (try? manager.contentsOfDirectory(atPath: directory + "/tasks")) ?? [] where !entry.hasPrefix(".") && !ids.contains(entry) {
+            try? manager.removeItem(atPath: "\(directory)/tasks/\(entry)")
+        }
+        for entry in (try? manager.contentsOfDirectory(atPath: directory + "/records")) ?? [] where entry.hasSuffix(".json") {
+            if !ids.contains(String(entry.dropLast(5))) { try? manager.removeItem(atPath: "\(directory)/records/\(entry)") }
+        }
+        for entry in (try? manager.contentsOfDirectory(atPath: directory + "/logs")) ?? [] {
+            let id = (entry as NSString).deletingPathExtension
+            if !ids.contains(id) { try? manager.removeItem(atPath: "\(directory)/logs/\(entry)") }
+        }
+    }
+
+    /// A failed task's line: the task and its command's own complaint; a bad option found only
+    /// when the command ran is named at its line in the spec.
+    func failure(_ task: StudyTask, status: Int32, complaint: String, spec: StudySpec) -> FourierLensError {
+        if status == 2, let analysis = spec.analyses.first(where: { $0.name == task.analysis }),
+           let index = spec.analyses.firstIndex(where: { $0.name == task.analysis }) {
+            let options = analysis.options.map { ($0.flag, $0.line, "options") } + analysis.grid.map { ($0.flag, $0.line, "grid") }
+            if let (flag, line, section) = options.first(where: { complaint.contains("--\($0.0)") }) {
+                return .badInput(file: "\(spec.file):\(line)", dataset: "analyses[\(index)].\(section).\(flag)", expected: "a value task \(task.id) accepts: \(complaint)")
+            }
+        }
+        if status == 2 {
+            return .badInput(file: spec.file, dataset: "task \(task.id)", expected: "inputs the task accepts: \(complaint)")
+        }
+        return .internalFailure("task \(task.id) failed (exit status \(status)): \(complaint); its log: \(directory)/logs/\(task.id).err")
+    }
+
+    /// For other executors: every task with its whole command line and dependencies.
+    public func tasksJSON(_ plan: Plan) throws -> Data {
+        struct Entry: Encodable {
+            var id: String, command_line: [String], dependencies: [String], hash: String, memory_estimate: Int, shard: Bool, done: Bool
+        }
+        let entries = plan.tasks.map { task in
+            Entry(id: task.id, command_line: task.commandLine(executable: executable, studyDirectory: directory, figures: figures),
+                  dependencies: task.dependencies, hash: task.hash, memory_estimate: task.memoryEstimate, shard: task.isShard,
+                  done: TaskRecord.isDone(task, in: directory))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(["study_directory": AnyEncodable(directory), "spec": AnyEncodable(specPath), "tasks": AnyEncodable(entries)])
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: Encodable
+    init(_ value: Encodable) { self.value = value }
+    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+}

@@ -1,0 +1,82 @@
+import FourierLens
+import Foundation
+
+/// One task's command running as a child process: its output to `logs/<id>.out` and `.err`,
+/// its progress (when it reports one) to `logs/<id>.progress`; on success its record.
+final class TaskProcess: @unchecked Sendable {
+    let task: StudyTask
+    let directory: String
+    let commandLine: [String]
+    private let process = Process()
+    private let started = Date()
+    private let startedText = TaskRecord.now()
+
+    var logPath: String { "\(directory)/logs/\(task.id)" }
+    var pid: pid_t { process.processIdentifier }
+
+    init(_ task: StudyTask, directory: String, executable: String, figures: Bool) {
+        self.task = task
+        self.directory = directory
+        commandLine = task.commandLine(executable: executable, studyDirectory: directory, figures: figures)
+    }
+
+    /// Starts the command; `done` is called once from another thread when it ends.
+    func start(blasThreads: Int, done: @escaping @Sendable (TaskProcess) -> Void) throws {
+        try? FileManager.default.removeItem(atPath: TaskRecord.path(task.id, in: directory))
+        try? FileManager.default.removeItem(atPath: logPath + ".progress")
+        let output = try TaskProcess.create(logPath + ".out"), errors = try TaskProcess.create(logPath + ".err")
+        process.executableURL = URL(fileURLWithPath: commandLine[0])
+        process.arguments = Array(commandLine.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = String(blasThreads)
+        environment["FOURIERLENS_PROGRESS_FILE"] = logPath + ".progress"
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [self] _ in
+            try? output.close(); try? errors.close()
+            done(self)
+        }
+        do { try process.run() } catch {
+            throw FourierLensError.internalFailure("could not start \(commandLine[0]): \(error.localizedDescription)")
+        }
+    }
+
+    var status: Int32 { process.terminationStatus }
+    var interrupted: Bool { process.terminationReason == .uncaughtSignal }
+    var seconds: Double { Date().timeIntervalSince(started) }
+
+    /// The child's percentage, when it reported one.
+    var progress: Int? {
+        (try? String(contentsOfFile: logPath + ".progress", encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// The first line the command printed on stderr (its one-line complaint).
+    var complaint: String {
+        let text = (try? String(contentsOfFile: logPath + ".err", encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").map(String.init)
+        return lines.first { $0.hasPrefix("fourierlens: ") }.map { String($0.dropFirst("fourierlens: ".count)) }
+            ?? lines.last ?? "exit status \(status)"
+    }
+
+    /// After a success: the record that marks the task done.
+    func record(executor: String) throws -> TaskRecord {
+        let output = (try? String(contentsOfFile: logPath + ".out", encoding: .utf8)) ?? ""
+        let record = TaskRecord(id: task.id, hash: task.hash, commandLine: commandLine, executor: executor,
+                                host: TaskRecord.hostName, started: startedText, seconds: (seconds * 1000).rounded() / 1000,
+                                findings: TaskRecord.findings(fromOutput: output))
+        try record.write(in: directory)
+        try? FileManager.default.removeItem(atPath: logPath + ".progress")
+        return record
+    }
+
+    func interrupt() { if process.isRunning { kill(process.processIdentifier, SIGINT) } }
+
+    static func create(_ path: String) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw FourierLensError.outputFailure(output: path, reason: "cannot create the task's log")
+        }
+        return handle
+    }
+}

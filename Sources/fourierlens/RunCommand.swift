@@ -1,0 +1,106 @@
+import ArgumentParser
+import FourierLens
+import FourierLensStudy
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a study: the analyses of a spec (probes/NAME.yaml) as tasks, then one study page.",
+        discussion: """
+        Each task is one fourierlens command on one input; its report goes to DIR/tasks/<task>/. \
+        Tasks already done with the same inputs and options are reused, so an interrupted or \
+        edited study recomputes only what changed. Writes DIR/index.html and DIR/study.json. \
+        See docs/STUDIES.md.
+        """
+    )
+
+    @Argument(help: "The study spec (YAML).")
+    var spec: String
+
+    @Option(help: "The study directory (default: reports/<spec name>).")
+    var out: String?
+
+    @Flag(help: "Print the tasks and whether each is done, and run nothing.")
+    var dryRun = false
+
+    @Option(help: "Write the tasks (command lines, dependencies) as JSON to this file ('-': stdout) for another executor, and run nothing.")
+    var tasksJSON: String?
+
+    @Option(help: "Run only this task (another executor's worker); its dependencies must be done.")
+    var task: String?
+
+    @Option(help: "Name recorded as the task's executor with --task.")
+    var executor = "local"
+
+    @Option(help: "Tasks run at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Memory the running tasks may hold together, in GiB (default: half the machine's memory).")
+    var memory: Double?
+
+    @Flag(help: "Also render each task's charts as PNG and PDF.")
+    var figures = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs takes 1 to 256 tasks at once (found \(jobs))") }
+        if let memory, !(memory > 0 && memory.isFinite) { throw ValidationError("--memory takes a positive number of GiB (found \(memory))") }
+        if [dryRun, tasksJSON != nil, task != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give at most one of --dry-run, --tasks-json and --task")
+        }
+    }
+
+    func run() throws {
+        let name = ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
+        let study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
+                             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                             memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
+                             figures: figures, quiet: quiet, validate: Self.complaint)
+        let plan = try study.plan()
+        if dryRun { return printPlan(plan, study: study) }
+        if let tasksJSON {
+            let data = try study.tasksJSON(plan)
+            if tasksJSON == "-" { FileHandle.standardOutput.write(data + Data("\n".utf8)) } else {
+                try AtomicFile.write(Array(data) + [10], to: tasksJSON, replacing: true)
+            }
+            return
+        }
+        if let task {
+            let record = try study.runOne(plan, id: task, executorName: executor)
+            if !quiet { print("task \(record.id): done (\(String(format: "%.1f", record.seconds)) s)") }
+            return
+        }
+        let result = try study.run(plan)
+        if !quiet {
+            print("\(plan.tasks.count) tasks: \(result.computed) computed, \(result.reused) reused, \(String(format: "%.1f", result.seconds)) s")
+            print("study: \(study.directory)/index.html")
+        }
+    }
+
+    func printPlan(_ plan: StudyRun.Plan, study: StudyRun) {
+        print("study \"\(plan.spec.title)\": \(plan.tasks.count) tasks into \(study.directory)")
+        for task in plan.tasks {
+            let state = TaskRecord.isDone(task, in: study.directory) ? "done   " : "to run "
+            let line = task.commandLine(executable: "fourierlens", studyDirectory: study.directory, figures: study.figures)
+            print("\(state) \(task.id)\n        \(line.joined(separator: " "))")
+        }
+    }
+
+    /// This program's own path: the tasks run the same binary.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// A task's command line parsed as `fourierlens` parses it (options and their validate()).
+    static func complaint(_ commandLine: [String]) -> String? {
+        do {
+            _ = try FourierLensCommand.parseAsRoot(commandLine)
+            return nil
+        } catch {
+            return oneLine(FourierLensCommand.fullMessage(for: error))
+        }
+    }
+}
