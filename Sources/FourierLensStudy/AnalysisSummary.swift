@@ -44,21 +44,24 @@ struct AnalysisSummary {
             var rows: [[String]] = []
             var present = Set<String>()
             var perSource: [(String, [String: String])] = []
+            var metrics: [String: String] = [:]
             for task in tasks {
                 for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
                     var scores: [String: String] = [:]
                     for score in source["scores"] as? [[String: Any]] ?? [] {
                         guard let probe = score["probe"] as? String, let metric = score["metric"] as? String else { continue }
-                        scores[probe] = "\(formatted(score["mean"], digits: 3)) \(metric == "r2" ? "R²" : "acc")"
+                        scores[probe] = formatted(score["mean"], digits: 3)
+                        metrics[probe] = metric == "r2" ? "R²" : "accuracy"
                         present.insert(probe)
                     }
-                    let layer = (source["layer"] as? NSNumber).map { " layer \($0.intValue)" } ?? ""
-                    perSource.append(("\(task.dump ?? "") · \(StudyPlanner.shortName(source["dataset"] as? String ?? ""))\(layer)", scores))
+                    let input = (source["layer"] as? NSNumber).map { "\(source["site"] as? String ?? "") layer \($0.intValue)" }
+                        ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
+                    perSource.append(("\(task.dump ?? "") · \(input)", scores))
                 }
             }
             let columns = probes.filter(present.contains) + present.subtracting(probes).sorted()
             for (label, scores) in perSource { rows.append([label] + columns.map { scores[$0] ?? "" }) }
-            return (["source"] + columns, rows)
+            return (["source"] + columns.map { "\($0) (\(metrics[$0]!))" }, rows)
         case .lens:
             return (["task", "layer", "site", "exact", "±10", "mean answer log-prob", "periods standing out"],
                     tasks.flatMap { task in

@@ -11,23 +11,23 @@ public enum StudyPage {
         if let question = spec.question { sections.append(.paragraph("Question: \(question)")) }
         if let description = spec.description { sections.append(.paragraph(description)) }
         sections.append(.heading("Answer"))
-        for analysis in spec.analyses {
-            let own = results.filter { $0.analysis == analysis.name }
-            var lines: [(String, String)] = []
-            for task in own {
-                let findings = records[task.id]?.findings.prefix(spec.findingsPerTask) ?? []
-                for (index, line) in findings.enumerated() {
-                    lines.append((index == 0 ? AnalysisSummary.label(task) : "", line.trimmingCharacters(in: .whitespaces)))
-                }
-            }
-            if !lines.isEmpty && spec.findingsPerTask > 0 {
-                sections.append(.keyValues(caption: "\(analysis.name) (\(analysis.kind.rawValue)): what each task found", pairs: lines))
-            }
-            let summary = AnalysisSummary(analysis: analysis, tasks: own, directory: directory)
+        let summaries = spec.analyses.map { analysis in
+            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory)
+        }
+        for summary in summaries { if let headline = summary.headline { sections.append(.paragraph(headline)) } }
+        for summary in summaries {
             let table = summary.table
             if !table.rows.isEmpty {
-                sections.append(.table(caption: "\(analysis.name) (\(analysis.kind.rawValue))", header: table.header, rows: table.rows))
+                sections.append(.table(caption: "\(summary.analysis.name) (\(summary.analysis.kind.rawValue))", header: table.header, rows: table.rows))
             }
+        }
+        if spec.findingsPerTask > 0 {
+            var blocks: [(String, String)] = []
+            for task in results {
+                let findings = records[task.id]?.findings.prefix(spec.findingsPerTask) ?? []
+                if !findings.isEmpty { blocks.append(("\(task.analysis): \(AnalysisSummary.label(task))", findings.joined(separator: "\n"))) }
+            }
+            if !blocks.isEmpty { sections.append(.preformatted(summary: "What each task printed (its first \(spec.findingsPerTask) lines)", blocks)) }
         }
         if spec.charts {
             let charts = spec.analyses.flatMap { analysis in

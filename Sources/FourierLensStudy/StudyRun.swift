@@ -11,11 +11,14 @@ public struct StudyRun {
     public var memoryBudget: Int
     public var figures: Bool
     public var quiet: Bool
+    /// Dumps whose path the command line replaces (--dump NAME=PATH).
+    public var dumpPaths: [String: String]
     /// Parses a command line as `fourierlens` would; returns its complaint or nil.
     public var validate: ([String]) -> String?
 
     public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
-                quiet: Bool, validate: @escaping ([String]) -> String?) {
+                quiet: Bool, dumpPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
+        self.dumpPaths = dumpPaths
         self.specPath = specPath
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.executable = executable; self.jobs = jobs; self.memoryBudget = memoryBudget
@@ -30,7 +33,14 @@ public struct StudyRun {
     }
 
     public func plan() throws -> Plan {
-        let spec = try StudySpec.load(specPath)
+        var spec = try StudySpec.load(specPath)
+        for (name, path) in dumpPaths {
+            guard let index = spec.dumps.firstIndex(where: { $0.name == name && $0.path != nil }) else {
+                throw FourierLensError.badInput(file: specPath, dataset: "--dump \(name)",
+                    expected: "a dump with a path in the spec (\(spec.dumps.filter { $0.path != nil }.map(\.name).joined(separator: ", ")))")
+            }
+            spec.dumps[index].path = path
+        }
         let specText = (try? String(contentsOfFile: specPath, encoding: .utf8)) ?? ""
         try checkDirectory(spec)
         let hashes = ContentHash(cachePath: FileManager.default.fileExists(atPath: directory) ? directory + "/.content-hashes.json" : nil)

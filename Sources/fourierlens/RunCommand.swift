@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Memory the running tasks may hold together, in GiB (default: half the machine's memory).")
     var memory: Double?
 
+    @Option(help: "Replace a dump's path: NAME=PATH (repeatable), e.g. to run a shipped study on your own dump.")
+    var dump: [String] = []
+
     @Flag(help: "Also render each task's charts as PNG and PDF.")
     var figures = false
 
@@ -58,7 +61,7 @@ struct RunCommand: ParsableCommand {
         let study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                              memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
-                             figures: figures, quiet: quiet, validate: Self.complaint)
+                             figures: figures, quiet: quiet, dumpPaths: try dumpPaths(), validate: Self.complaint)
         let plan = try study.plan()
         if dryRun { return printPlan(plan, study: study) }
         if let tasksJSON {
@@ -78,6 +81,20 @@ struct RunCommand: ParsableCommand {
             print("\(plan.tasks.count) tasks: \(result.computed) computed, \(result.reused) reused, \(String(format: "%.1f", result.seconds)) s")
             print("study: \(study.directory)/index.html")
         }
+    }
+
+    /// --dump NAME=PATH, as given (a relative path is the working directory's).
+    func dumpPaths() throws -> [String: String] {
+        var paths: [String: String] = [:]
+        for entry in dump {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--dump takes NAME=PATH, a dump of the spec and the file to use (found \(entry))")
+            }
+            guard paths[parts[0]] == nil else { throw ValidationError("--dump names \(parts[0]) twice") }
+            paths[parts[0]] = URL(fileURLWithPath: parts[1]).standardizedFileURL.path
+        }
+        return paths
     }
 
     func printPlan(_ plan: StudyRun.Plan, study: StudyRun) {

@@ -16,6 +16,8 @@ public struct ReportPage: Sendable {
         /// Links to other pages, each with a description.
         case links(heading: String, [(href: String, text: String, description: String)])
         case heading(String)
+        /// Blocks of monospaced text under their labels, folded under `summary` until opened.
+        case preformatted(summary: String, [(label: String, text: String)])
     }
 
     public var title: String
@@ -40,6 +42,7 @@ public struct ReportPage: Sendable {
             "table{border-collapse:collapse;margin:12px 0 24px;font-size:14px}",
             "th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}",
             "td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:6px 0}",
+            "pre{font-size:13px;background:#f7f7f7;padding:8px;overflow-x:auto}h3{font-size:15px;margin:14px 0 4px}",
             "#fl-tip{position:absolute;background:#222;color:#fff;font-size:13px;padding:3px 8px;border-radius:3px;pointer-events:none;white-space:nowrap}",
             ".legend-entry{cursor:pointer}.legend-entry.off{opacity:.35}",
             "</style>", "</head>", "<body>",
@@ -80,6 +83,10 @@ public struct ReportPage: Sendable {
                 out.append("</ul>")
             case let .heading(text):
                 out.append("<h2>\(e(text))</h2>")
+            case let .preformatted(summary, blocks):
+                out.append("<details><summary>\(e(summary))</summary>")
+                for block in blocks { out.append("<h3>\(e(block.label))</h3><pre>\(e(block.text))</pre>") }
+                out.append("</details>")
             }
         }
         out += ["<div id=\"fl-tip\" role=\"tooltip\" hidden></div>", "<script>", ReportPage.interaction, "</script>", "</body>", "</html>"]

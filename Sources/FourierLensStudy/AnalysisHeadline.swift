@@ -1,0 +1,106 @@
+import Foundation
+
+/// One sentence per analysis that answers from its tasks' numbers, at the top of the study page.
+extension AnalysisSummary {
+    var headline: String? {
+        switch analysis.kind {
+        case .compare: return compareHeadline
+        case .spectrum: return spectrumHeadline
+        case .probe: return probeHeadline
+        case .lens: return lensHeadline
+        case .filter: return filterHeadline
+        case .boolean: return booleanHeadline
+        }
+    }
+
+    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+
+    private var compareHeadline: String? {
+        var a: [Double] = [], b: [Double] = [], outliersA = 0, outliersB = 0
+        for task in tasks {
+            let s = outputs(task).summary
+            guard let sa = s["a"] as? [String: Any], let sb = s["b"] as? [String: Any],
+                  let ka = (sa["key_energy_fraction"] as? NSNumber)?.doubleValue, let kb = (sb["key_energy_fraction"] as? NSNumber)?.doubleValue else { continue }
+            a.append(ka); b.append(kb)
+            if !((sa["outliers"] as? [Any]) ?? []).isEmpty { outliersA += 1 }
+            if !((sb["outliers"] as? [Any]) ?? []).isEmpty { outliersB += 1 }
+        }
+        guard !a.isEmpty, let first = tasks.first else { return nil }
+        let against = first.labels["against"] ?? "B"
+        let over = a.count == 1 ? "" : " (mean over \(a.count) inputs)"
+        let ratio = mean(b) > 0 ? String(format: " (×%.2f)", mean(a) / mean(b)) : ""
+        return "\(analysis.name): the key periods hold \(formatted(mean(a), digits: 3)) of the energy at k ≥ 1 in \(first.dump ?? "A") against \(formatted(mean(b), digits: 3)) in \(against)\(ratio)\(over); frequencies stand out of the null in \(outliersA) of \(a.count) inputs of \(first.dump ?? "A") and in \(outliersB) of \(a.count) of \(against)."
+    }
+
+    private var spectrumHeadline: String? {
+        let rows = tasks.compactMap { task -> (StudyTask, Double, Int)? in
+            let s = outputs(task).summary
+            guard let key = (s["key_energy_fraction"] as? NSNumber)?.doubleValue else { return nil }
+            return (task, key, (s["outliers"] as? [Any])?.count ?? 0)
+        }
+        guard !rows.isEmpty else { return nil }
+        if rows.count == 1 {
+            let (task, key, outliers) = rows[0]
+            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) frequencies stand out of the null (strongest \(periods(outputs(task).summary["outlier_periods"], limit: 3)))."
+        }
+        let best = rows.max { $0.1 < $1.1 }!
+        return "\(analysis.name): over \(rows.count) inputs the key periods hold \(formatted(rows.map(\.1).min()!, digits: 3)) to \(formatted(rows.map(\.1).max()!, digits: 3)) of the energy at k ≥ 1 (most in \(Self.label(best.0))); frequencies stand out in \(rows.filter { $0.2 > 0 }.count) of them."
+    }
+
+    private var probeHeadline: String? {
+        var best: [String: (score: Double, metric: String, source: String)] = [:]
+        var order: [String] = []
+        for task in tasks {
+            for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
+                let layer = (source["layer"] as? NSNumber).map { "layer \($0.intValue)" } ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
+                for score in source["scores"] as? [[String: Any]] ?? [] {
+                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
+                    if best[probe] == nil { order.append(probe) }
+                    if value > best[probe]?.score ?? -.infinity { best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer) }
+                }
+            }
+        }
+        guard !order.isEmpty else { return nil }
+        let parts = order.map { probe in "\(probe) \(best[probe]!.metric) \(formatted(best[probe]!.score, digits: 3)) (\(best[probe]!.source))" }
+        return "\(analysis.name): the best held-out score of each probe: \(parts.joined(separator: ", "))."
+    }
+
+    private var lensHeadline: String? {
+        var parts: [String] = []
+        for task in tasks {
+            let rows = outputs(task).summary["rows"] as? [[String: Any]] ?? []
+            let sites = rows.compactMap { $0["site"] as? String }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            for site in sites {
+                let own = rows.filter { $0["site"] as? String == site }
+                guard let first = own.first, let last = own.last else { continue }
+                parts.append("\(site) from \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"])) to \(formatted(last["acc_exact"], digits: 3)) at layer \(formatted(last["layer"]))")
+            }
+        }
+        guard !parts.isEmpty else { return nil }
+        return "\(analysis.name): exact-answer accuracy through the unembedding goes \(parts.joined(separator: "; "))."
+    }
+
+    private var filterHeadline: String? {
+        var parts: [String] = []
+        for task in tasks {
+            for row in outputs(task).csv("filter_effect.csv") {
+                guard let before = row["acc_before"].flatMap(Double.init), let after = row["acc_after"].flatMap(Double.init) else { continue }
+                parts.append("\(Self.label(task)) at \(row["site"] ?? "") layer \(row["layer"] ?? ""): \(formatted(before, digits: 3)) → \(formatted(after, digits: 3))")
+            }
+        }
+        guard !parts.isEmpty else { return nil }
+        let shown = parts.prefix(6).joined(separator: "; ") + (parts.count > 6 ? "; … (the table below)" : "")
+        return "\(analysis.name): accuracy through the unembedding before → after removing the band: \(shown)."
+    }
+
+    private var booleanHeadline: String? {
+        var parts: [String] = []
+        for task in tasks {
+            for row in outputs(task).csv("functions.csv") where ["decision", "target"].contains(row["role"] ?? "") {
+                parts.append("\(row["function"] ?? "") (\(row["role"] ?? "")) as \(formatted(row["average_sensitivity"], digits: 3))")
+            }
+        }
+        guard !parts.isEmpty else { return nil }
+        return "\(analysis.name): average sensitivity \(parts.joined(separator: ", "))."
+    }
+}
