@@ -264,6 +264,9 @@ extension StudySpec {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return .badInput(file: "\(file):\(mark.line)", dataset: "column \(mark.column)", expected: "valid YAML (\(problem))")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .badInput(file: "\(file):\(context.mark.line)", dataset: duplicates.joined(separator: ", "),
+                             expected: "each key once in a mapping (repeated: \(duplicates.joined(separator: ", ")))")
         default:
             return .badInput(file: file, dataset: "-", expected: "valid YAML (\(String(describing: error).split(separator: "\n").first ?? ""))")
         }
@@ -323,7 +326,7 @@ extension StudySpec {
     }
 
     /// The dumps an analysis runs on.
-    func dumps(of analysis: Analysis) -> [DumpEntry] {
+    public func dumps(of analysis: Analysis) -> [DumpEntry] {
         if let names = analysis.dumps { return names.compactMap { name in dumps.first { $0.name == name } } }
         if let against = analysis.against, let of = dumps.first(where: { $0.name == against })?.of {
             return dumps.filter { $0.name == of }
