@@ -22,6 +22,8 @@ public final class StudyExecutor: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var ended: [TaskProcess] = []
     private var running: [String: TaskProcess] = [:]
+    /// Set on SIGINT/SIGTERM: the children it stopped are not failures, the process is ending.
+    private var interrupting = false
 
     public init(tasks: [StudyTask], directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool, display: StudyProgress) {
         self.tasks = tasks; self.directory = directory; self.executable = executable
@@ -59,7 +61,7 @@ public final class StudyExecutor: @unchecked Sendable {
                     guard ready && fits && count < jobs else { index += 1; continue }
                     let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
                     lock.lock(); running[task.id] = child; lock.unlock()
-                    try child.start(blasThreads: max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)) { [self] child in
+                    try child.start { [self] child in
                         lock.lock(); ended.append(child); lock.unlock()
                         finished.signal()
                     }
@@ -82,6 +84,8 @@ public final class StudyExecutor: @unchecked Sendable {
             let batch = ended; ended.removeAll()
             for child in batch { running[child.task.id] = nil }
             lock.unlock()
+            lock.lock(); let ending = interrupting; lock.unlock()
+            if ending { while true { pause() } }  // the signal handler ends the process
             for child in batch {
                 memoryInUse -= child.task.memoryEstimate
                 if child.status == 0 && !child.interrupted {
@@ -106,6 +110,7 @@ public final class StudyExecutor: @unchecked Sendable {
     /// On SIGINT/SIGTERM: each running command is interrupted (it removes its own unfinished
     /// report) and waited for, briefly, before the study exits.
     private func interruptAll() {
+        lock.lock(); interrupting = true; lock.unlock()
         let children = runningSnapshot()
         for child in children { child.interrupt() }
         let deadline = Date().addingTimeInterval(5)

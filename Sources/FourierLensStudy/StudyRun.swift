@@ -102,7 +102,7 @@ public struct StudyRun {
         let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
         let done = DispatchSemaphore(value: 0)
         TemporaryPaths.onInterrupt { child.interrupt(); usleep(200_000) }
-        try child.start(blasThreads: ProcessInfo.processInfo.activeProcessorCount) { _ in done.signal() }
+        try child.start { _ in done.signal() }
         done.wait()
         guard child.status == 0 && !child.interrupted else {
             throw failure(task, status: child.status, complaint: child.complaint, spec: plan.spec)

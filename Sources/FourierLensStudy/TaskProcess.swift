@@ -21,14 +21,15 @@ final class TaskProcess: @unchecked Sendable {
     }
 
     /// Starts the command; `done` is called once from another thread when it ends.
-    func start(blasThreads: Int, done: @escaping @Sendable (TaskProcess) -> Void) throws {
+    /// The environment is passed on as it is: OpenBLAS sums in an order that depends on its
+    /// thread count, so a task run with fewer threads would differ from the command in the last digit.
+    func start(done: @escaping @Sendable (TaskProcess) -> Void) throws {
         try? FileManager.default.removeItem(atPath: TaskRecord.path(task.id, in: directory))
         try? FileManager.default.removeItem(atPath: logPath + ".progress")
         let output = try TaskProcess.create(logPath + ".out"), errors = try TaskProcess.create(logPath + ".err")
         process.executableURL = URL(fileURLWithPath: commandLine[0])
         process.arguments = Array(commandLine.dropFirst())
         var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = String(blasThreads)
         environment["FOURIERLENS_PROGRESS_FILE"] = logPath + ".progress"
         process.environment = environment
         process.standardOutput = output
