@@ -96,7 +96,8 @@ def test_make_demo_commands_run_in_a_fresh_clone(tmp_path):
         program = TOOL if command[0].startswith(".build/") else sys.executable
         result = subprocess.run([program, *command[1:]], cwd=clone, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (command, result.stderr)
-    assert (clone / "reports" / "demo-spectrum" / "index.html").exists()
+    assert (clone / "reports" / "minilm_numbers" / "index.html").exists()
+    assert (clone / "reports" / "minilm_numbers" / "tasks" / "embeddings.minilm.W_E" / "compare.csv").exists()
     assert leftovers(clone / "reports") == []
 
 
