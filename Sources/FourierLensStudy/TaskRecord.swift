@@ -43,6 +43,7 @@ public struct TaskRecord: Codable, Sendable {
 
     static func now() -> String {
         let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
     }
 

@@ -227,3 +227,41 @@ def test_a_failing_task_stops_the_study_with_its_line(tmp_path):
     lines = result.stderr.strip().split("\n")
     assert len(lines) == 1 and "study.yaml:" in lines[0] and "analyses[4].options.tau" in lines[0], result.stderr
     assert not os.path.exists(tmp_path / "out" / "index.html")
+
+
+def intervals(out):
+    from datetime import datetime
+    spans = []
+    for name in os.listdir(os.path.join(out, "records")):
+        record = json.load(open(os.path.join(out, "records", name)))
+        start = datetime.fromisoformat(record["started"].replace("Z", "+00:00")).timestamp()
+        spans.append((start, start + record["seconds"]))
+    return sorted(spans)
+
+
+def overlapping(spans):
+    return any(b[0] < a[1] - 0.01 for a, b in zip(spans, spans[1:]))
+
+
+SMALL = f"""
+title: Budget
+dumps:
+  minilm:
+    path: {DEMO}
+analyses:
+  - kind: spectrum
+    sites: [resid_post]
+    options:
+      permutations: 400
+"""
+
+
+def test_tasks_run_side_by_side_within_the_memory_budget(tmp_path):
+    spec = write_spec(str(tmp_path), SMALL)
+    run(spec, "--out", str(tmp_path / "two"), "--jobs", "2", "--quiet")
+    assert overlapping(intervals(str(tmp_path / "two"))), "two jobs run at once"
+    # Each task is estimated at 256 MiB plus 3× the dump: a budget of 0.3 GiB holds one.
+    run(spec, "--out", str(tmp_path / "budget"), "--jobs", "2", "--memory", "0.3", "--quiet")
+    assert not overlapping(intervals(str(tmp_path / "budget")))
+    run(spec, "--out", str(tmp_path / "one"), "--jobs", "1", "--quiet")
+    assert not overlapping(intervals(str(tmp_path / "one")))

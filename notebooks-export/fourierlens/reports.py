@@ -2,7 +2,7 @@
 columns, and summary.json as a dict.
 
     from fourierlens import reports
-    report = reports.load("reports/demo-spectrum")
+    report = reports.load("reports/minilm_numbers/tasks/embedding-spectrum.minilm.W_E")
     report["summary"]["outlier_periods"]      # [300.0, 150.0, ...]
     report["spectrum"].query("outlier")       # the outlier rows, k as Int64, outlier as boolean
 
