@@ -97,10 +97,10 @@ extension AnalysisSummary {
         var parts: [String] = []
         for task in tasks {
             for row in outputs(task).csv("functions.csv") where ["decision", "target"].contains(row["role"] ?? "") {
-                parts.append("\(row["function"] ?? "") (\(row["role"] ?? "")) as \(formatted(row["average_sensitivity"], digits: 3))")
+                parts.append("\(row["function"] ?? "") (\(row["role"] ?? "")) \(formatted(row["average_sensitivity"], digits: 3))")
             }
         }
         guard !parts.isEmpty else { return nil }
-        return "\(analysis.name): average sensitivity \(parts.joined(separator: ", "))."
+        return "\(analysis.name): average sensitivity of \(parts.joined(separator: "; "))."
     }
 }

@@ -43,7 +43,8 @@ public enum StudyPage {
         let dumps = spec.dumps.map { dump in
             dump.random.map { "\(dump.name) (random \($0) matched to \(dump.of!))" } ?? "\(dump.name) (\(dump.role): \((dump.path! as NSString).lastPathComponent))"
         }
-        let subtitle = "A study of \(results.count) analyses\(results.count == tasks.count ? "" : " (\(tasks.count) tasks with shards)") over \(dumps.joined(separator: ", ")). Spec: \((spec.file as NSString).lastPathComponent)."
+        let shards = tasks.count - results.count
+        let subtitle = "\(spec.analyses.count) analyses in \(results.count) tasks\(shards == 0 ? "" : " (and \(shards) shards merged into them)") over \(dumps.joined(separator: ", ")). Spec: \((spec.file as NSString).lastPathComponent)."
         return ReportPage(title: spec.title, subtitle: subtitle, sections: sections).html()
     }
 
