@@ -27,32 +27,43 @@ dumps:
   noise:
     random: matched-gaussian
     of: minilm
+  majority:
+    path: {os.path.join(REPO, "probes", "boolean", "majority10.h5")}
+    role: trained on majority
 analyses:
   - kind: compare
     name: embeddings
+    dumps: [minilm]
     against: noise
     options:
       probes: value,mod2,mod10
       pca-dimensions: 16
   - kind: spectrum
     name: layers
+    dumps: [minilm]
     sites: [resid_post]
     layers: 0-2
     options:
       permutations: 50
   - kind: probe
+    dumps: [minilm]
     sites: [resid_post]
     layers: [1, 2]
     options:
       probes: [value, mod10]
   - kind: lens
+    dumps: [minilm]
     shards: 2
   - kind: filter
+    dumps: [minilm]
     layers: 0-1
     grid:
       remove: [low, high]
     options:
       tau: 10
+  - kind: boolean
+    dumps: [majority]
+    options: {{target: majority, columns: logit_diff}}
 """
 
 
@@ -121,7 +132,7 @@ def test_the_study_reports_equal_the_separate_commands(study, tmp_path):
     plan = json.loads(run(spec, "--out", out, "--tasks-json", "-").stdout)
     assert all(task["done"] for task in plan["tasks"])
     kinds = {task["command_line"][1] for task in plan["tasks"]}
-    assert kinds == {"compare", "spectrum", "probe", "lens", "merge", "filter"}
+    assert kinds == {"compare", "spectrum", "probe", "lens", "merge", "filter", "boolean"}
     separate = {}
     for task in plan["tasks"]:
         line = list(task["command_line"])
@@ -145,10 +156,11 @@ def test_the_manifest_lists_every_task_with_its_inputs(study):
     assert manifest["spec_sha256"] == hashlib.sha256(open(spec, "rb").read()).hexdigest()
     assert {"fourierlens", "hdf5", "fftw", "openblas"} <= set(manifest["versions"])
     ids = [task["id"] for task in manifest["tasks"]]
-    assert len(ids) == len(set(ids)) == 1 + 3 + 1 + 3 + 2
+    assert len(ids) == len(set(ids)) == 1 + 3 + 1 + 3 + 2 + 1
     for task in manifest["tasks"]:
         assert task["computed_in_this_run"] and task["seconds"] > 0 and task["executor"] == "local"
-        assert all(entry["sha256"] == digest for entry in task["inputs"])
+        if task["dump"] == "minilm":
+            assert all(entry["sha256"] == digest for entry in task["inputs"])
         assert os.path.exists(os.path.join(out, task["report"]))
 
 
@@ -159,7 +171,7 @@ def test_the_page_gathers_every_analysis_and_renders(study, chromium, tmp_path):
     for text in ("Test study", "Question: Do the numbers carry Fourier features?", "Answer",
                  "embeddings: the key periods hold", "the best held-out score of each probe",
                  "exact-answer accuracy through the unembedding goes", "accuracy through the unembedding before",
-                 "layers: key periods", 'href="tasks/lens.minilm/index.html"', 'href="study.json"'):
+                 "layers: key periods", "boolean: average sensitivity of", 'href="tasks/lens.minilm/index.html"', 'href="study.json"'):
         assert text in dom, text
     # Each analysis's table has one row per task (the filter: per task and readout).
     assert dom.count("minilm · resid_post layer ") >= 3
@@ -199,13 +211,13 @@ def test_an_interrupted_study_resumes_to_the_same_report(study, tmp_path):
     process.communicate(timeout=60)
     assert process.returncode in (-signal.SIGINT, 130), process.returncode
     first = {name[:-5]: json.load(open(os.path.join(records, name))) for name in os.listdir(records)}
-    assert 3 <= len(first) < 10, "interrupted half-way"
+    assert 3 <= len(first) < 11, "interrupted half-way"
     assert not os.path.exists(os.path.join(out, "index.html"))
     leftovers = [name for name in os.listdir(os.path.join(out, "tasks")) if name.startswith(".")]
     assert leftovers == [], f"unfinished reports left behind: {leftovers}"
 
     result = run(spec, "--out", out)
-    assert f"{len(first)} of 10 tasks already done" in result.stderr
+    assert f"{len(first)} of 11 tasks already done" in result.stderr
     with open(os.path.join(out, "study.json")) as f:
         manifest = json.load(f)
     for task in manifest["tasks"]:
