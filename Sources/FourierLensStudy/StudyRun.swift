@@ -73,6 +73,8 @@ public struct StudyRun {
     public func run(_ plan: Plan) throws -> (computed: Int, reused: Int, seconds: Double) {
         let clock = Date()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lock = try lockDirectory()
+        defer { close(lock) }
         let hashes = ContentHash(cachePath: directory + "/.content-hashes.json")
         let executor = StudyExecutor(tasks: plan.tasks, directory: directory, executable: executable, jobs: jobs,
                                      memoryBudget: memoryBudget, figures: figures, display: StudyProgress(quiet: quiet))
@@ -83,6 +85,18 @@ public struct StudyRun {
         try finish(plan, outcomes: outcomes, hashes: hashes, seconds: seconds)
         let computed = outcomes.values.filter(\.computed).count
         return (computed, outcomes.count - computed, seconds)
+    }
+
+    /// One whole run per study directory at a time (workers running single tasks do not lock):
+    /// a second one would run the same tasks twice. The lock goes with the process.
+    func lockDirectory() throws -> Int32 {
+        let descriptor = open(directory + "/.study.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FourierLensError.outputFailure(output: directory, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw FourierLensError.badInput(file: directory, dataset: "-", expected: "a study directory no other fourierlens run is using (one is running there now)")
+        }
+        return descriptor
     }
 
     /// Runs one task (for an executor elsewhere, such as a Dask worker): its dependencies must be done.

@@ -277,3 +277,16 @@ def test_tasks_run_side_by_side_within_the_memory_budget(tmp_path):
     assert not overlapping(intervals(str(tmp_path / "budget")))
     run(spec, "--out", str(tmp_path / "one"), "--jobs", "1", "--quiet")
     assert not overlapping(intervals(str(tmp_path / "one")))
+
+
+def test_a_second_run_on_a_busy_study_directory_is_refused(tmp_path):
+    spec = write_spec(str(tmp_path), SMALL)
+    out = str(tmp_path / "out")
+    first = subprocess.Popen([tool(), "run", spec, "--out", out, "--jobs", "1", "--quiet"])
+    deadline = time.time() + 60
+    while time.time() < deadline and not os.path.isdir(os.path.join(out, "records")):
+        time.sleep(0.02)
+    second = run(spec, "--out", out, check=False)
+    assert first.wait(timeout=120) == 0
+    assert second.returncode == 2 and "no other fourierlens run is using" in second.stderr, second.stderr
+    assert len(second.stderr.strip().split("\n")) == 1
