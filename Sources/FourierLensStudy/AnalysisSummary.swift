@@ -18,7 +18,8 @@ struct AnalysisSummary {
         if let site = task.labels["site"] { parts.append(task.labels["layer"].map { "\(site) layer \($0)" } ?? site) }
         if let against = task.labels["against"] { parts.append("vs \(against)") }
         let fixed: Set<String> = ["dataset", "site", "layer", "against", "shard", "merged_from"]
-        for key in task.labels.keys.sorted() where !fixed.contains(key) { parts.append("\(key) \(task.labels[key]!)") }
+        let keys = task.labelOrder.filter { task.labels[$0] != nil } + task.labels.keys.sorted().filter { !task.labelOrder.contains($0) }
+        for key in keys where !fixed.contains(key) { parts.append("\(key) \(task.labels[key]!)") }
         return parts.filter { !$0.isEmpty }.joined(separator: " · ")
     }
 

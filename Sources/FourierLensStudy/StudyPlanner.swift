@@ -135,7 +135,7 @@ public struct StudyPlanner {
             return total + 3 * size
         }
         let base = StudyTask(id: id, analysis: analysis.name, command: analysis.kind.rawValue, dump: dump.name,
-                             labels: Dictionary(labels, uniquingKeysWith: { $1 }), arguments: arguments, inputs: inputs,
+                             labels: Dictionary(labels, uniquingKeysWith: { $1 }), labelOrder: labels.map(\.0), arguments: arguments, inputs: inputs,
                              dependencies: [], hash: "", memoryEstimate: memory, isShard: false)
         guard analysis.kind.shardable, analysis.shards > 1 else { return [try hashed(base)] }
         // Shards of the prompts, each a lens or filter run of its own, then one merge.

@@ -13,6 +13,8 @@ public struct StudyTask: Codable, Sendable, Equatable {
     /// What distinguishes it from the analysis's other tasks, for the page's tables:
     /// dataset, site, layer, the grid's options, shard.
     public var labels: [String: String]
+    /// The labels' keys in the order the spec wrote them (the grid's first option first).
+    public var labelOrder: [String]
     /// The command's arguments after its name, without --out, --force, --quiet and --no-figures.
     /// "{task:ID}" stands for task ID's report folder.
     public var arguments: [String]
