@@ -1,6 +1,7 @@
-"""The Boolean demo: a small GPT-2 (2 layers, d = 32) trained on bit strings for a low-sensitivity
-target (majority of 10 bits) and a high-sensitivity one (parity of bits {1, 4, 7} of 10), each in
-well under a CPU minute, then evaluated on all 2^10 strings and written as boolean/ dumps:
+"""The Boolean demo: a small GPT-2 (2 layers, d = 64, 4 heads) trained on bit strings for a
+low-sensitivity target (majority of 10 bits) and a high-sensitivity one (parity of bits {1, 4, 7}
+of 10), each in a few CPU minutes on one thread, then evaluated on all 2^10 strings and written as
+boolean/ dumps:
 
     .venv/bin/python probes/boolean/train_boolean_demo.py        (writes probes/boolean/*.h5)
     .build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --columns logit_diff
@@ -8,6 +9,12 @@ well under a CPU minute, then evaluated on all 2^10 strings and written as boole
 
 Training uses a seeded random three quarters of the cube; the dumps hold the whole cube, so the
 report measures the function the model computes everywhere, held-out strings included.
+
+The sparse parity sits on a plateau at loss ln 2 before SGD finds the three bits ("hidden progress",
+Barak et al. 2022). What ends the plateau within a few hundred steps here: Adam at 1e-3 without
+weight decay, batches of 256 drawn afresh each step, d = 64 with 4 heads per layer, and the answer
+read at the last position (" ="), the only one whose causal attention sees every bit. With d = 32,
+2 heads, batches of 128 and weight decay the loss stayed at ln 2 for thousands of steps.
 """
 import argparse
 import os
@@ -38,7 +45,7 @@ def tokenizer():
     return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="[PAD]")
 
 
-def model(seed, width=32, layers=2, heads=2):
+def model(seed, width=64, layers=2, heads=4):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(seed)
@@ -47,7 +54,7 @@ def model(seed, width=32, layers=2, heads=2):
     return GPT2LMHeadModel(config)
 
 
-def train(name, steps, lr, seed=0, fraction=0.75, **shape):
+def train(name, steps, lr, seed=0, fraction=0.75, batch=256, weight_decay=0.0, every=200, **shape):
     bits = cube(N)
     labels = TARGETS[name](bits).astype(np.int64)
     tok = tokenizer()
@@ -56,17 +63,21 @@ def train(name, steps, lr, seed=0, fraction=0.75, **shape):
     train_rows = rng.permutation(len(bits))[: int(fraction * len(bits))]
     net = model(seed, **shape)
     answers = [tok.convert_tokens_to_ids("0"), tok.convert_tokens_to_ids("1")]
-    optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
     target = torch.tensor(labels)
     net.train()
     start = time.perf_counter()
+    losses = []
     for step in range(steps):
-        batch = torch.tensor(rng.choice(train_rows, 128))
-        logits = net(input_ids=ids[batch]).logits[:, -1, answers]
-        loss = torch.nn.functional.cross_entropy(logits, target[batch])
+        rows = torch.tensor(rng.choice(train_rows, batch))
+        logits = net(input_ids=ids[rows]).logits[:, -1, answers]
+        loss = torch.nn.functional.cross_entropy(logits, target[rows])
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
+        losses.append(loss.item())
+        if (step + 1) % every == 0:  # the loss curve: a plateau at ln 2 ≈ 0.693, then the drop
+            print(f"  {name} step {step + 1}: mean loss {np.mean(losses[-every:]):.4f}", flush=True)
     net.eval()
     with torch.no_grad():
         predicted = net(input_ids=ids).logits[:, -1, answers].argmax(dim=1).numpy()
@@ -79,18 +90,21 @@ def train(name, steps, lr, seed=0, fraction=0.75, **shape):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--targets", default=",".join(TARGETS))
     parser.add_argument("--train-fraction", type=float, default=0.75)
-    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--heads", type=int, default=2)
+    parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--out-dir", default=HERE)
     args = parser.parse_args()
     torch.set_num_threads(1)
     for name in args.targets.split(","):
-        net, tok, bits = train(name, args.steps, args.lr, fraction=args.train_fraction, width=args.width, layers=args.layers, heads=args.heads)
+        net, tok, bits = train(name, args.steps, args.lr, fraction=args.train_fraction, batch=args.batch,
+                               weight_decay=args.weight_decay, width=args.width, layers=args.layers, heads=args.heads)
         export_boolean(net, tok, os.path.join(args.out_dir, f"{name}.h5"), bits, design="cube", overwrite=True)
 
 
