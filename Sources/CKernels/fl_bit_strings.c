@@ -1,4 +1,6 @@
 #include "fl_bit_strings.h"
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -54,6 +56,17 @@ static void scatter(const double *block, long rows, long stride, const uint32_t 
     }
 }
 
+// values[index[r]] = block[r·stride], returning the first r whose slot was filled already (not NaN).
+static long scatter_new(const double *block, long rows, long stride, const uint64_t *index, double *values) {
+    long repeated = -1;
+    for (long r = 0; r < rows; r++) {
+        double *slot = values + index[r];
+        if (repeated < 0 && *slot == *slot) repeated = r;
+        *slot = block[r * stride];
+    }
+    return repeated;
+}
+
 double *fl_alloc_cube(size_t count) {
     size_t bytes = count * sizeof(double);
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -66,6 +79,52 @@ double *fl_alloc_cube(size_t count) {
 
 void fl_free_cube(double *values, size_t count) {
     if (values) munmap(values, count * sizeof(double));
+}
+
+struct fl_cube {
+    double *values;
+    size_t count;
+    _Atomic size_t next;  // the next 2 MiB chunk to fill
+    pthread_t helper;
+    int populating;
+};
+
+// Fills the memory with NaN, a 2 MiB chunk at a time taken from a shared counter, so the caller
+// can join in when it needs the memory: the page faults happen here rather than in the scatter
+// (fresh memory's first touch is slow), and NaN marks the slots no string has filled yet.
+static void *populate(void *argument) {
+    fl_cube *cube = argument;
+    const size_t chunk = (2 << 20) / sizeof(double);
+    for (;;) {
+        size_t at = atomic_fetch_add(&cube->next, 1) * chunk;
+        if (at >= cube->count) return NULL;
+        size_t end = at + chunk < cube->count ? at + chunk : cube->count;
+        for (size_t i = at; i < end; i++) cube->values[i] = __builtin_nan("");
+    }
+}
+
+fl_cube *fl_cube_create(size_t count) {
+    fl_cube *cube = malloc(sizeof *cube);
+    if (!cube) return NULL;
+    cube->count = count;
+    atomic_init(&cube->next, 0);
+    cube->values = fl_alloc_cube(count);
+    if (!cube->values) { free(cube); return NULL; }
+    cube->populating = pthread_create(&cube->helper, NULL, populate, cube) == 0;
+    if (!cube->populating) populate(cube);
+    return cube;
+}
+
+double *fl_cube_values(fl_cube *cube) {
+    populate(cube);  // help with what is left
+    if (cube->populating) { pthread_join(cube->helper, NULL); cube->populating = 0; }
+    return cube->values;
+}
+
+void fl_cube_destroy(fl_cube *cube) {
+    if (!cube) return;
+    fl_free_cube(fl_cube_values(cube), cube->count);
+    free(cube);
 }
 
 // A block of many rows is split between two threads (the machine has two cores): the second
@@ -85,6 +144,12 @@ typedef struct {
 static void *indices_half(void *argument) {
     half *h = argument;
     h->result = bit_indices(h->bits, h->rows, h->n, h->index);
+    return NULL;
+}
+
+static void *scatter_new_half(void *argument) {
+    half *h = argument;
+    h->result = scatter_new(h->block, h->rows, h->stride, h->index, h->values);
     return NULL;
 }
 
@@ -115,4 +180,15 @@ void fl_scatter(const double *block, long rows, long stride, const uint32_t *ord
     }
     scatter(block, mid, stride, order, first, values);
     pthread_join(helper, NULL);
+}
+
+long fl_scatter_new(const double *block, long rows, long stride, const uint64_t *index, double *values) {
+    long mid = rows / 2;
+    half second = {NULL, block + mid * stride, NULL, (uint64_t *)index + mid, values, rows - mid, stride, 0, -1, 0};
+    pthread_t helper;
+    if (rows < SPLIT_ROWS || pthread_create(&helper, NULL, scatter_new_half, &second) != 0) return scatter_new(block, rows, stride, index, values);
+    long first = scatter_new(block, mid, stride, index, values);
+    pthread_join(helper, NULL);
+    if (first >= 0) return first;
+    return second.result >= 0 ? mid + second.result : -1;
 }

@@ -47,6 +47,20 @@ def test_duplicate_rows_on_a_full_cube(tmp_path):
     rejects(dump, tmp_path / "r", fragments=["/boolean/inputs", "each of the 2^4 strings once", "1100 twice (again at row 9)"])
 
 
+@pytest.mark.parametrize("acts", [False, True])
+def test_a_repeated_string_in_a_large_shuffled_cube_is_named_with_its_row(tmp_path, acts):
+    """Blocks of 2^15 rows are placed by two threads, and with activations a row table is kept:
+    the repeat is still found, and named as the rows first show it."""
+    n = 16
+    order = np.random.default_rng(4).permutation(1 << n)
+    bits = cube_bits(n)[order]
+    bits[40000] = bits[123]  # a string twice, in the two halves of one block of rows
+    extra = {"blocks.0.hook_resid_post": np.zeros((1 << n, 2))} if acts else None
+    dump = write_dump(tmp_path / "d.h5", bits, np.zeros(1 << n), acts=extra)
+    shown = "".join(map(str, bits[123]))
+    rejects(dump, tmp_path / "r", fragments=["/boolean/inputs", f"{shown} twice (again at row 40000)"])
+
+
 def test_a_claimed_cube_of_the_wrong_size(tmp_path):
     dump = write_dump(tmp_path / "c.h5", cube_bits(4)[:15], np.zeros(15), design="cube")
     rejects(dump, tmp_path / "r", fragments=["/boolean/inputs", "a full cube of 2^4 rows", "M = 15"])

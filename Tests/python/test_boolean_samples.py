@@ -84,3 +84,41 @@ def test_flip_pairs_give_the_whole_sensitivity_with_covering_intervals(tmp_path)
     low, high = coverage_bounds(TRIALS)
     assert low <= hits <= high, f"{hits} of {TRIALS} flip-pair intervals cover as = {exact}"
     assert low <= influence_hits <= high, f"{influence_hits} of {TRIALS} intervals cover Inf_0 = {influence_0}"
+
+
+def test_activation_intervals_on_a_sample_cover_the_exact_values(tmp_path):
+    """An activation dataset's columns summed: energies by degree, E[‖f‖²] and the sensitivity
+    bounds; its coefficients per column; and, from flip pairs, its whole sensitivity."""
+    n, m, pairs, d = 7, 200, 120, 3
+    rng = np.random.default_rng(11)
+    bits = cube_bits(n)
+    acts = np.stack([planted_function(n, rng), 0.5 * planted_function(n, rng)[::-1], rng.standard_normal(1 << n)], 1)
+    energy = sum(degree_energy(spectrum(acts[:, j])) for j in range(d))
+    degrees = np.arange(n + 1)
+    truth = {"W_0": energy[0], "W_1": energy[1], "W_2": energy[2], "mean square": energy.sum(),
+             "as low-degree part": energy[1] + 2 * energy[2],
+             "as upper bound": energy[1] + 2 * energy[2] + n * energy[3:].sum(),
+             "as from flip pairs": (degrees * energy).sum()}
+    coefficient = spectrum(acts[:, 0])[1]  # column 0, S = {0}
+    hits = dict.fromkeys(list(truth) + ["coefficient"], 0)
+    for _ in range(TRIALS):
+        base = rng.integers(0, 1 << n, m)
+        flipped = base[:pairs] ^ (1 << (np.arange(pairs) % n))
+        rows = np.concatenate([base, flipped])
+        pair_rows = np.stack([np.arange(pairs), m + np.arange(pairs)], 1)
+        dump = write_dump(tmp_path / "a.h5", bits[rows], np.zeros(len(rows)), design="sample", pairs=pair_rows,
+                          acts={"blocks.1.hook_resid_post": acts[rows]})
+        summary = run_boolean(dump, tmp_path / "r", "--max-degree", "2", "--top", "84")
+        got = function(summary, "blocks.1.hook_resid_post")
+        assert got["columns"] == d
+        estimates = {"W_0": got["degree_energy"][0], "W_1": got["degree_energy"][1], "W_2": got["degree_energy"][2],
+                     "mean square": got["mean_square"], "as low-degree part": got["average_sensitivity"],
+                     "as upper bound": got["sensitivity_upper_bound"], "as from flip pairs": got["flip_sensitivity"]}
+        for key, value in estimates.items():
+            hits[key] += covers(value, truth[key])
+        by_column_set = {(t["column"], mask(t)): t for t in got["top"]}
+        assert len(by_column_set) == 84  # every column's 28 sets with 1 ≤ |S| ≤ 2
+        hits["coefficient"] += covers(by_column_set[(0, 1)], coefficient)
+    low, high = coverage_bounds(TRIALS)
+    for key, count in hits.items():
+        assert low <= count <= high, f"{key}: {count} of {TRIALS} intervals cover the exact value {truth.get(key, coefficient)}"

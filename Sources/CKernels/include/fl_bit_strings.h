@@ -24,4 +24,18 @@ void fl_scatter(const double *block, long rows, long stride, const uint32_t *ord
 double *fl_alloc_cube(size_t count);
 void fl_free_cube(double *values, size_t count);
 
+/// values[index[r]] = block[r·stride] for r < rows, on slots that start as NaN: returns a row
+/// whose slot was filled already (a string seen twice; which of the two copies, with two threads,
+/// may vary), or −1.
+long fl_scatter_new(const double *block, long rows, long stride, const uint64_t *index, double *values);
+
+/// A cube's memory filled with NaN on a helper thread while the caller reads the bit strings
+/// (the first touch of fresh memory costs about as much as the scatter itself), 2 MiB at a time.
+/// fl_cube_values fills what is left alongside the helper, then waits for it. NULL when the
+/// allocation fails.
+typedef struct fl_cube fl_cube;
+fl_cube *fl_cube_create(size_t count);
+double *fl_cube_values(fl_cube *cube);
+void fl_cube_destroy(fl_cube *cube);
+
 #endif

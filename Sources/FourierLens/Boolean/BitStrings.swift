@@ -9,7 +9,7 @@ public enum BitStrings {
 
     /// Calls `body` with each block's first row and the cube indices of its rows. Refuses any
     /// value other than 0 or 1, naming its row and column.
-    public static func forEachBlock(_ dump: BooleanDump, _ body: (Int, [UInt64]) throws -> Void) throws {
+    public static func forEachBlock(_ dump: BooleanDump, blockRows: Int = blockRows, _ body: (Int, [UInt64]) throws -> Void) throws {
         let n = dump.n
         let unsigned = dump.inputType == .integer(bits: 8, signed: false)
         var first = 0
@@ -37,7 +37,7 @@ public enum BitStrings {
     }
 
     /// Where each row goes in a full cube: nil when row r already holds string r (no table is
-    /// kept then). Refuses a string that appears twice.
+    /// kept then). Refuses a string that appears twice, naming it and the row it appears again at.
     public static func cubeOrder(_ dump: BooleanDump) throws -> [UInt32]? {
         try dump.requireCube()
         var seen = [UInt64](repeating: 0, count: max(1, dump.rows / 64))

@@ -149,17 +149,23 @@ public struct ColumnSource: Sendable {
         var values: [Double] = []  // reused from block to block
         while first < rows {
             let count = min(blockRows, rows - first)
-            if rank == 1 {
-                try file.readExactDoubles(path, start: [first], count: [count], into: &values)
-            } else {
-                try file.readExactDoubles(path, start: [first, columns.lowerBound], count: [count, columns.count], into: &values)
-            }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw FourierLensError.badInput(file: self.file, dataset: path,
-                    expected: "finite values, found \(values[bad]) at row \(first + bad / columns.count), column \(columns.lowerBound + bad % columns.count)")
-            }
+            try readBlock(file, columns: columns, first: first, count: count, into: &values)
             try body(first, values)
             first += count
+        }
+    }
+
+    /// Rows first..<first + count of `columns`, row-major, as float64. NaN and Inf are refused,
+    /// naming the row and column.
+    public func readBlock(_ file: HDF5File, columns: Range<Int>, first: Int, count: Int, into values: inout [Double]) throws {
+        if rank == 1 {
+            try file.readExactDoubles(path, start: [first], count: [count], into: &values)
+        } else {
+            try file.readExactDoubles(path, start: [first, columns.lowerBound], count: [count, columns.count], into: &values)
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw FourierLensError.badInput(file: self.file, dataset: path,
+                expected: "finite values, found \(values[bad]) at row \(first + bad / columns.count), column \(columns.lowerBound + bad % columns.count)")
         }
     }
 }

@@ -119,21 +119,23 @@ public enum BooleanRun {
     // MARK: - The full cube: exact
 
     static func runCube(_ dump: BooleanDump, into result: inout BooleanResult) throws {
-        let order = try BitStrings.cubeOrder(dump)
+        try dump.requireCube()
         let options = result.options, n = dump.n, size = 1 << n
-        var targetColumn: Int? = nil
+        let memory = try CubeMemory(n: n, widths: [dump.outputs.width] + dump.activations.map(\.width))
+        let targetColumn: Int? = if case let .column(c) = result.target { c } else { nil }
+        // The first pass learns where each row goes; a table is kept only if another pass follows.
+        let layout = CubeLayout(keepsOrder: targetColumn != nil || dump.outputs.width > memory.group || !dump.activations.isEmpty)
         var targetValues: [Double]? = nil
         if let target = result.target {
             if case let .column(c) = target {
-                targetColumn = c
-                targetValues = try CubeColumns.column(c, of: dump.outputs, in: dump, order: order).map { decision($0, threshold: options.threshold) }
+                targetValues = try CubeColumns.column(c, of: dump.outputs, in: dump, layout: layout, memory: memory).map { decision($0, threshold: options.threshold) }
             } else {
                 targetValues = (0..<size).map { target.value(UInt64($0))! }
             }
         }
         var decisions = targetValues.map { _ in [Double](repeating: 0, count: size) }
         var outputs: [FunctionSummary] = [], derived: [FunctionSummary] = []
-        try CubeColumns.forEach(dump.outputs, in: dump, order: order) { c, values in
+        try CubeColumns.forEach(dump.outputs, in: dump, layout: layout, memory: memory) { c, values in
             guard result.selected.contains(c) else { return }
             let name = dump.outputs.names[c]
             if let targetValues, c != targetColumn {
@@ -156,12 +158,14 @@ public enum BooleanRun {
             result.functions.append(exactSummary(spectrum, name: name, role: .target, options: options))
         }
         for source in dump.activations {
-            var energy = [Double](repeating: 0, count: n + 1)
-            try CubeColumns.forEach(source, in: dump, order: order) { _, values in
-                let spectrum = try WalshSpectrum.transform(values, n: n, top: 0)
+            // The columns' energies add by degree; the largest coefficients over every column.
+            var energy = [Double](repeating: 0, count: n + 1), top: [Coefficient] = []
+            try CubeColumns.forEach(source, in: dump, layout: layout, memory: memory) { c, values in
+                let spectrum = try WalshSpectrum.transform(values, n: n, top: options.top)
                 for k in 0...n { energy[k] += spectrum.degreeEnergy[k] }
+                top = Array(WalshSpectrum.ranked(top + spectrum.top.map { var t = $0; t.column = c; return t }).prefix(options.top))
             }
-            var summary = exactSummary(WalshSpectrum(n: n, degreeEnergy: energy, top: [], mean: .nan), name: source.label,
+            var summary = exactSummary(WalshSpectrum(n: n, degreeEnergy: energy, top: top, mean: .nan), name: source.label,
                                        role: .activation, options: options)
             summary.columns = source.width
             result.activations.append(summary)
@@ -195,16 +199,21 @@ public enum BooleanRun {
         let sets = SampledSpectrum.lowDegreeSets(n: n, maxDegree: options.maxDegree)
         let keptIndices = kept.map { indices[$0] }
 
-        func summarise(_ values: [Double], name: String, role: FunctionSummary.Role) -> FunctionSummary {
-            let s = SampledSpectrum.estimate(indices: keptIndices, values: kept.map { values[$0] }, n: n, sets: sets)
+        /// One function's estimates, or a vector-valued one's (activations) summed over its columns.
+        func summarise(_ columns: [[Double]], name: String, role: FunctionSummary.Role) -> FunctionSummary {
+            let spectra = columns.map { values in
+                SampledSpectrum.estimate(indices: keptIndices, values: kept.map { values[$0] }, n: n, sets: sets)
+            }
+            let s = spectra.count == 1 ? spectra[0] : SampledSpectrum.summed(spectra, top: options.top)
             var summary = FunctionSummary(name: name, role: role, degreeEnergy: s.degreeEnergy, total: s.total,
                                           sensitivity: s.lowDegreeSensitivity,
                                           stability: options.rho.map { BooleanMeasures.noiseStability(s.degreeEnergy.map(\.value), rho: $0) },
                                           top: s.top(options.top))
             summary.sensitivityUpperBound = s.sensitivityUpperBound
             summary.complete = false
+            summary.columns = columns.count
             if let pairs {
-                let flips = pairs.sensitivity(values, n: n)
+                let flips = pairs.sensitivity(columns: columns, n: n)
                 summary.flipSensitivity = flips.total
                 result.influence[name] = flips.influence
             }
@@ -225,33 +234,21 @@ public enum BooleanRun {
         var derived: [FunctionSummary] = []
         for (c, values) in outputs.enumerated() where result.selected.contains(c) {
             let name = dump.outputs.names[c]
-            result.functions.append(summarise(values, name: name, role: .output))
+            result.functions.append(summarise([values], name: name, role: .output))
             guard let targetValues, c != targetColumn else { continue }
             let decisions = values.map { decision($0, threshold: options.threshold) }
             let agree = kept.reduce(0.0) { $0 + (decisions[$1] == targetValues[$1] ? 1 : 0) } / Double(kept.count)
             let se = (agree * (1 - agree) / Double(kept.count)).squareRoot()
             result.comparisons.append(TargetComparison(output: name, agreement: .interval(agree, standardError: se, quantile: SampledSpectrum.zQuantile)))
-            derived.append(summarise(decisions, name: "sign(\(name))", role: .decision))
+            derived.append(summarise([decisions], name: "sign(\(name))", role: .decision))
         }
         result.functions += derived
         if let targetValues, let target = result.target {
             let name = targetColumn.map { "sign(\(dump.outputs.names[$0]))" } ?? target.description
-            result.functions.append(summarise(targetValues, name: name, role: .target))
+            result.functions.append(summarise([targetValues], name: name, role: .target))
         }
         for source in dump.activations {
-            let columns = try readColumns(source, dump: dump)
-            var energy = [Double](repeating: 0, count: min(options.maxDegree, n) + 1), total = 0.0
-            for values in columns {
-                let s = SampledSpectrum.estimate(indices: keptIndices, values: kept.map { values[$0] }, n: n, sets: sets)
-                for k in energy.indices { energy[k] += s.degreeEnergy[k].value }
-                total += s.total.value
-            }
-            var summary = FunctionSummary(name: source.label, role: .activation, degreeEnergy: energy.map(Estimate.exact),
-                                          total: .exact(total), sensitivity: .exact(BooleanMeasures.averageSensitivity(energy)),
-                                          stability: options.rho.map { BooleanMeasures.noiseStability(energy, rho: $0) }, top: [])
-            summary.columns = source.width
-            summary.complete = false
-            result.activations.append(summary)
+            result.activations.append(summarise(try readColumns(source, dump: dump), name: source.label, role: .activation))
         }
     }
 

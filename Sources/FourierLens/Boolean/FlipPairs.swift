@@ -45,9 +45,19 @@ public struct FlipPairs: Sendable {
     /// Inf_i per coordinate and as(f) = Σᵢ Inf_i, each with its 95% normal interval (the
     /// coordinates' means are independent, so their variances add).
     public func sensitivity(_ values: [Double], n: Int) -> (influence: [Estimate], total: Estimate) {
+        sensitivity(columns: [values], n: n)
+    }
+
+    /// The same for a vector-valued f (its columns): Inf_i(f) = E[‖f(x) − f(x ⊕ eᵢ)‖²/4] = Σ_c Inf_i(f_c),
+    /// one draw per pair, summed over the columns.
+    public func sensitivity(columns: [[Double]], n: Int) -> (influence: [Estimate], total: Estimate) {
         var sum = [Double](repeating: 0, count: n), squares = sum, count = sum
         for p in first.indices {
-            let d = (values[first[p]] - values[second[p]]) / 2, v = d * d
+            var v = 0.0
+            for values in columns {
+                let d = (values[first[p]] - values[second[p]]) / 2
+                v += d * d
+            }
             sum[coordinate[p]] += v; squares[coordinate[p]] += v * v; count[coordinate[p]] += 1
         }
         var totalVariance = 0.0

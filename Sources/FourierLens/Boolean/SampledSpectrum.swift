@@ -52,6 +52,38 @@ public struct SampledSpectrum: Sendable {
     public let lowDegreeSensitivity: Estimate
     /// Σ_{|S| ≤ K} |S| f̂(S)² + n·(E[f²] − Σ_{|S| ≤ K} f̂(S)²): an upper bound on as(f).
     public let sensitivityUpperBound: Estimate
+    /// Each batch's unbiased estimates of W_0 … W_K, E[f²] and the two sensitivity bounds: kept
+    /// so the spectra of several columns can be summed batch by batch (`summed`).
+    let draws: Draws
+
+    struct Draws: Sendable {
+        var energy: [[Double]]  // [degree][batch]
+        var total: [Double], low: [Double], upper: [Double]
+
+        static func + (a: Draws, b: Draws) -> Draws {
+            func add(_ x: [Double], _ y: [Double]) -> [Double] { zip(x, y).map(+) }
+            return Draws(energy: zip(a.energy, b.energy).map(add), total: add(a.total, b.total), low: add(a.low, b.low), upper: add(a.upper, b.upper))
+        }
+    }
+
+    init(n: Int, maxDegree: Int, rows: Int, coefficients: [Coefficient], draws: Draws) {
+        self.n = n; self.maxDegree = maxDegree; self.rows = rows; self.coefficients = coefficients; self.draws = draws
+        degreeEnergy = draws.energy.map { Estimate.mean(of: $0) }
+        total = Estimate.mean(of: draws.total)
+        lowDegreeSensitivity = Estimate.mean(of: draws.low)
+        sensitivityUpperBound = Estimate.mean(of: draws.upper)
+    }
+
+    /// A vector-valued function's estimates from its columns' (on the same rows): W_k = Σ_c W_k(f_c),
+    /// E[‖f‖²] and the sensitivity bounds, each the sum of the columns' unbiased estimates within a
+    /// batch (so still unbiased per batch, with the t interval over batches); the coefficients of
+    /// column's `top` largest (S ≠ ∅), each tagged with its column.
+    public static func summed(_ columns: [SampledSpectrum], top k: Int) -> SampledSpectrum {
+        precondition(!columns.isEmpty)
+        let draws = columns.dropFirst().reduce(columns[0].draws) { $0 + $1.draws }
+        let coefficients = columns.enumerated().flatMap { c, s in s.top(k).map { var t = $0; t.column = c; return t } }
+        return SampledSpectrum(n: columns[0].n, maxDegree: columns[0].maxDegree, rows: columns[0].rows, coefficients: coefficients, draws: draws)
+    }
 
     /// The number of sets with |S| ≤ k among n coordinates (saturating).
     public static func setCount(n: Int, maxDegree k: Int) -> Int {
@@ -115,11 +147,10 @@ public struct SampledSpectrum: Sendable {
             batchLow[i] + Double(n) * (batchTotal[i] - (0...maxDegree).reduce(0.0) { $0 + batchEnergy[$1][i] })
         }
         return SampledSpectrum(n: n, maxDegree: maxDegree, rows: m, coefficients: coefficients,
-                               degreeEnergy: batchEnergy.map { Estimate.mean(of: $0) }, total: Estimate.mean(of: batchTotal),
-                               lowDegreeSensitivity: Estimate.mean(of: batchLow), sensitivityUpperBound: Estimate.mean(of: batchUpper))
+                               draws: Draws(energy: batchEnergy, total: batchTotal, low: batchLow, upper: batchUpper))
     }
 
-    /// The largest |f̂(S)| estimates over S ≠ ∅.
+    /// The largest |f̂(S)| estimates over S ≠ ∅ (and over the columns of a summed spectrum).
     public func top(_ k: Int) -> [Coefficient] {
         Array(WalshSpectrum.ranked(coefficients.filter { $0.set != 0 }).prefix(k))
     }

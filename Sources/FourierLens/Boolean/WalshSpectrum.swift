@@ -7,6 +7,8 @@ public struct Coefficient: Sendable, Equatable {
     public let set: UInt64
     public let value: Double
     public var interval: ClosedRange<Double>? = nil
+    /// The column of a vector-valued function (activations) the coefficient belongs to.
+    public var column: Int? = nil
 
     public var degree: Int { self.set.nonzeroBitCount }
 
@@ -46,7 +48,7 @@ public struct WalshSpectrum: Sendable {
     }
 
     static func ranked(_ coefficients: [Coefficient]) -> [Coefficient] {
-        coefficients.sorted { abs($0.value) != abs($1.value) ? abs($0.value) > abs($1.value) : $0.set < $1.set }
+        coefficients.sorted { abs($0.value) != abs($1.value) ? abs($0.value) > abs($1.value) : ($0.column ?? 0, $0.set) < ($1.column ?? 0, $1.set) }
     }
 
     /// E[f²] = Σ_S f̂(S)² (Parseval).

@@ -46,11 +46,12 @@ public enum BooleanReport {
     }
 
     public static func coefficientsCSV(_ r: BooleanResult) -> CSVTable {
-        var table = CSVTable(header: ["function", "rank", "set", "degree", "coefficient", "low", "high"])
-        for f in r.functions {
+        var table = CSVTable(header: ["function", "rank", "set", "degree", "coefficient", "low", "high", "column"])
+        for f in allFunctions(r) {
             for (i, c) in f.top.enumerated() {
                 table.append([.text(f.name), .integer(i + 1), .text(Coefficient.describe(c.set)), .integer(c.degree), .number(c.value),
-                              .optional(c.interval?.lowerBound), .optional(c.interval?.upperBound)])
+                              .optional(c.interval?.lowerBound), .optional(c.interval?.upperBound),
+                              c.column.map(CSVTable.Value.integer) ?? .missing])
             }
         }
         return table
@@ -124,9 +125,9 @@ public enum BooleanReport {
             row.append(f.meanDegree.map(format) ?? "–")
             return row + f.stability.map(format)
         }
-        let coefficientRows = r.functions.flatMap { f in
+        let coefficientRows = allFunctions(r).flatMap { f in
             f.top.prefix(10).enumerated().map { i, c in
-                [f.name, String(i + 1), Coefficient.describe(c.set), String(c.degree),
+                [f.name + (c.column.map { "[\($0)]" } ?? ""), String(i + 1), Coefficient.describe(c.set), String(c.degree),
                  c.interval.map { "\(format(c.value)) [\(format($0.lowerBound)), \(format($0.upperBound))]" } ?? format(c.value)]
             }
         }
@@ -135,14 +136,14 @@ public enum BooleanReport {
             .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (unbiased per batch; only degrees up to --max-degree).")),
             .table(caption: "Sensitivity and stability", header: header, rows: rows),
             .figure(id: "sensitivity", svg: charts["sensitivity"]!, caption: "Average sensitivity as(f) = Σ_S |S| f̂(S)² = Σᵢ Inf_i(f); for a ±1-valued function, the expected number of single-bit flips that change its value. The target's bar is what the learned function should match."),
-            .table(caption: "Largest coefficients (sets of input columns, from 0)", header: ["function", "rank", "set S", "|S|", "f̂(S)"], rows: coefficientRows),
+            .table(caption: "Largest coefficients (sets of input columns, from 0; an activation's over all its columns, name[column])", header: ["function", "rank", "set S", "|S|", "f̂(S)"], rows: coefficientRows),
         ]
         if let layers = charts["layers"] {
             sections.append(.figure(id: "layers", svg: layers, caption: "Per activation dataset, the Fourier energy of its columns summed, by degree, as a share of their variance."))
         }
         sections.append(.files([("functions.csv", "one row per function: mean square, variance, sensitivity (with intervals), mean degree, noise stability"),
                                 ("degrees.csv", "one row per function and degree: energy W_k (with intervals) and its share of the variance"),
-                                ("coefficients.csv", "the largest coefficients of each function, with their sets"),
+                                ("coefficients.csv", "the largest coefficients of each function (an activation's over its columns, with the column), with their sets and intervals"),
                                 ("summary.json", "inputs, options and every number above, for scripts")]))
         return ReportPage(title: "FourierLens Boolean spectrum", subtitle: r.file, sections: sections)
     }
@@ -158,7 +159,7 @@ public enum BooleanReport {
             let mean_degree: Double?, noise_stability: [Double]
             let top: [Top]
         }
-        struct Top: Encodable { let set: [Int], coefficient: Double, low: Double?, high: Double? }
+        struct Top: Encodable { let set: [Int], coefficient: Double, low: Double?, high: Double?, column: Int? }
         struct Comparison: Encodable { let output: String, agreement: Estimate }
         let tool: String, command: String, input: Input, options: BooleanOptions, exact: Bool, target: String?
         let functions: [Function], activations: [Function], comparisons: [Comparison]
@@ -171,7 +172,7 @@ public enum BooleanReport {
                   flip_sensitivity: f.flipSensitivity, influence: r.influence[f.name], mean_degree: f.meanDegree,
                   noise_stability: f.stability,
                   top: f.top.map { c in .init(set: (0..<64).filter { c.set >> UInt64($0) & 1 == 1 }, coefficient: c.value,
-                                              low: c.interval?.lowerBound, high: c.interval?.upperBound) })
+                                              low: c.interval?.lowerBound, high: c.interval?.upperBound, column: c.column) })
         }
         return Summary(tool: "fourierlens \(SpectrumReport.version)", command: "boolean",
                        input: .init(file: r.file, n: r.n, rows: r.rows, design: r.design, sample_rows: r.sampleRows, flip_pairs: r.flipPairs),
