@@ -38,7 +38,8 @@ def test_gpt2_attention_and_mlp_sum_to_the_next_residual(minilm, tmp_path):
         assert f["weights/W_U"].shape == (32, len(tokenizer))
     report = inspect_json(out)
     assert report["problems"] == []
-    assert all(a["ready"] for a in report["analyses"])
+    # Every analysis of a model dump; `boolean` reads a boolean/ group, which this dump does not have.
+    assert all(a["ready"] for a in report["analyses"] if a["analysis"] != "boolean")
 
 
 def test_llama_rmsnorm_residuals_add_up(minilm, tmp_path):

@@ -37,6 +37,8 @@ extension Dump {
                        missing: embeddingNeeds),
             Capability(analysis: "probe --site", purpose: "probes per layer of the activations",
                        missing: activationNeeds),
+            Capability(analysis: "boolean", purpose: "Walsh–Hadamard spectrum, degree profile and sensitivity on bit strings",
+                       missing: need(booleanInputs != nil, BooleanDump.inputsPath) + need(booleanOutputs != nil, BooleanDump.outputsPath)),
         ]
     }
 }

@@ -30,6 +30,13 @@ public struct Dump {
     public var promptTokens: DatasetInfo?
     /// Activations per site, then per layer.
     public var activations: [Site: [Int: ActivationSource]] = [:]
+    /// The boolean/ group (functions on bit strings): inputs, outputs, their names, flip pairs.
+    public var booleanInputs: DatasetInfo?
+    public var booleanOutputs: DatasetInfo?
+    public var booleanOutputNames: DatasetInfo?
+    public var booleanFlipPairs: DatasetInfo?
+    /// boolean/acts/blocks.{l}.hook_{site}, in file order.
+    public var booleanActivations: [DatasetInfo] = []
     /// Datasets that are not part of the schema (kept, listed, never an error).
     public var unrecognised: [String] = []
 
@@ -85,14 +92,23 @@ public struct Dump {
         promptValues = dataset("/prompts/values")
         vocabularyStrings = dataset("/vocabulary/strings")
         promptTokens = dataset("/prompts/tokens")
+        booleanInputs = dataset(BooleanDump.inputsPath)
+        booleanOutputs = dataset(BooleanDump.outputsPath)
+        booleanOutputNames = dataset(BooleanDump.outputNamesPath)
+        booleanFlipPairs = dataset(BooleanDump.flipPairsPath)
         let known: Set<String> = [
             "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/weights/W_U", "/weights/b_U",
             "/weights/ln_final.w", "/weights/ln_final.b", "/acts/ln_final.hook_scale",
             "/prompts/text", "/prompts/answer", "/prompts/values", "/weights/vocab_ids", "/prompts/position",
             "/vocabulary/strings", "/prompts/tokens",
+            BooleanDump.inputsPath, BooleanDump.outputsPath, BooleanDump.outputNamesPath, BooleanDump.flipPairsPath,
         ]
         for info in datasets where !known.contains(info.path) {
             if info.path.hasPrefix("/acts/"), mapActivation(info) { continue }
+            if info.path.hasPrefix(BooleanDump.activationsGroup + "/"), ColumnSource.layer(in: info.path) != nil {
+                booleanActivations.append(info)
+                continue
+            }
             unrecognised.append(info.path)
         }
     }

@@ -131,6 +131,28 @@ public struct InspectReport: Encodable {
         return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 
+    /// The boolean/ group's datasets and what each holds (docs/SCHEMA.md).
+    private static func booleanRoles(of dump: Dump) -> [(String, DatasetInfo?, String?)] {
+        let inputs = dump.booleanInputs.map { info -> String in
+            guard info.rank == 2, let design = try? BooleanDump.design(of: info, rows: info.shape[0], n: info.shape[1], file: dump.path) else {
+                return "bit strings [M, n], 0/1 a column (`fourierlens boolean` says what is wrong)"
+            }
+            return "\(info.shape[0]) strings of n = \(info.shape[1]) bits, 0/1 a column; design = \(design.rawValue)"
+                + (info.attributes["design"] == nil ? " (no design attribute: M \(design == .cube ? "=" : "≠") 2ⁿ)" : "")
+        }
+        let outputs = dump.booleanOutputs.map { info in
+            info.rank == 2 ? "\(info.shape[1]) values measured on each string" : "one value measured on each string"
+        }
+        return [
+            ("boolean inputs", dump.booleanInputs, inputs),
+            ("boolean outputs", dump.booleanOutputs, outputs),
+            ("boolean output names", dump.booleanOutputNames, "the name of each output column"),
+            ("boolean flip pairs", dump.booleanFlipPairs, "row pairs (x, x ⊕ eᵢ) for the sensitivity"),
+        ] + dump.booleanActivations.map { info in
+            ("boolean activations", info, "layer \(ColumnSource.layer(in: info.path) ?? 0) on each string")
+        }
+    }
+
     private static func roles(of dump: Dump) -> [Role] {
         let named: [(String, DatasetInfo?, String?)] = [
             ("embeddings", dump.embeddings, nil),
@@ -149,7 +171,7 @@ public struct InspectReport: Encodable {
             ("readout positions", dump.promptPositions, nil),
             ("vocabulary strings", dump.vocabularyStrings, nil),
             ("prompt tokens", dump.promptTokens, dump.promptTokens.map { $0.rank == 2 ? "every position" : "at the readout position" }),
-        ]
+        ] + booleanRoles(of: dump)
         return named.compactMap { role, info, detail in
             info.map { Role(role: role, path: $0.path, shape: $0.shape, detail: detail) }
         }
