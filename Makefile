@@ -9,7 +9,7 @@ MODULAR_DUMP := probes/data/modular_demo.h5
 REPORTS   := reports
 FIXTURES  := Tests/Fixtures/generated
 
-.PHONY: demo test setup build fixtures swift-test python-test bench clean fuzz fuzz-build asan
+.PHONY: demo test setup build fixtures swift-test python-test bench clean fuzz fuzz-build asan slurm-check
 
 setup:
 	@scripts/bootstrap.sh
@@ -51,6 +51,10 @@ python-test: setup build
 		$(PYTHON) -m pytest -q notebooks-export/tests Tests/python
 
 test: swift-test python-test
+
+# A single-node Slurm on loopback runs a small study through `run-dask --slurm` (not part of test).
+slurm-check: build
+	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens scripts/slurm_check.sh
 
 bench: build
 	$(PYTHON) benchmarks/spectrum_benchmark.py

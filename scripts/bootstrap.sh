@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium renders the HTML reports in the tests (headless); librsvg2-bin's rsvg-convert renders
-# every chart to PNG and PDF.
-DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium time librsvg2-bin)
+# every chart to PNG and PDF; iproute2's `ip netns` isolates the Dask test's loopback cluster.
+DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium time librsvg2-bin iproute2)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

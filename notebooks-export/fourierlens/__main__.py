@@ -1,10 +1,11 @@
 """python -m fourierlens [export] --model DIR --numbers 0-299 --prompts addition --out dump.h5
 python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]
-python -m fourierlens merge SHARD.h5 ... --out dump.h5   (shards written with --prompt-range)"""
+python -m fourierlens merge SHARD.h5 ... --out dump.h5   (shards written with --prompt-range)
+python -m fourierlens run-dask SPEC.yaml --scheduler ADDRESS --out DIR   (a study's tasks on a Dask cluster)"""
 import argparse
 import sys
 
-from . import export_dump, import_cache, load_model
+from . import export_dump, import_cache, load_model, study_dask
 from .errors import ExportError
 from .numbers import find_number_tokens
 from .prompts import addition_prompts, number_prompts, read_prompt_file
@@ -157,14 +158,17 @@ def main(argv=None, prog="python -m fourierlens"):
     formatter = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
-    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge}")
+    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,run-dask}")
     _export_parser(sub, formatter)
     _import_parser(sub, formatter)
     _merge_parser(sub, formatter)
+    study_dask.add_parser(sub, formatter)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("export", "import", "merge", "-h", "--help"):
+    if not argv or argv[0] not in ("export", "import", "merge", "run-dask", "-h", "--help"):
         argv = ["export"] + argv  # the export options alone, as before subcommands
     args = parser.parse_args(argv)
+    if args.command == "run-dask":
+        return study_dask.main(args, prog.split()[-1])
     try:
         {"import": _run_import, "merge": _run_merge}.get(args.command, _run_export)(args)
     except ExportError as error:
