@@ -100,13 +100,15 @@ def connect(address=None, cluster=None, timeout=SCHEDULER_TIMEOUT):
                           f"({last_line(str(error)) or type(error).__name__})") from None
 
 
-def slurm_cluster(jobs, cores, memory, queue=None, walltime="01:00:00", host=None):
-    """A dask_jobqueue SLURMCluster of `jobs` batch jobs, one worker process of `cores` threads each."""
+def slurm_cluster(jobs, cores, memory, queue=None, walltime="01:00:00", host=None, log_directory=None):
+    """A dask_jobqueue SLURMCluster of `jobs` batch jobs, one worker process of `cores` threads each;
+    the jobs' own output goes to `log_directory` (DIR/.slurm-logs), not the current directory."""
     try:
         from dask_jobqueue import SLURMCluster
     except ImportError:
         raise ExportError("--cluster slurm: expected dask-jobqueue installed (pip install 'fourierlens[studies]')") from None
-    options = {"cores": cores, "processes": 1, "memory": memory, "walltime": walltime, "queue": queue}
+    options = {"cores": cores, "processes": 1, "memory": memory, "walltime": walltime, "queue": queue,
+               "log_directory": log_directory}
     if host:  # scheduler and workers on one interface only, e.g. 127.0.0.1 on a single node
         options.update(scheduler_options={"host": host, "dashboard_address": f"{host}:0"}, worker_extra_args=["--host", host])
     cluster = SLURMCluster(**{k: v for k, v in options.items() if v is not None})
@@ -167,7 +169,7 @@ def run_dask(spec, out, scheduler=None, binary=None, cluster_kind=None, jobs=2, 
     out = os.path.abspath(out)
     spec = os.path.abspath(spec)
     listing = list_tasks(binary, spec, out)
-    cluster = slurm_cluster(jobs, cores, memory, queue, walltime, host) if cluster_kind == "slurm" else None
+    cluster = slurm_cluster(jobs, cores, memory, queue, walltime, host, os.path.join(out, ".slurm-logs")) if cluster_kind == "slurm" else None
     client = connect(scheduler, cluster, timeout)
     try:
         if not quiet:
