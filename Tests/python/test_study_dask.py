@@ -18,7 +18,7 @@ SPEC = """title: Dask and local agree
 question: Does a study run on Dask workers equal the same study run here?
 dumps:
   minilm:
-    path: {dump}
+    path: {dump}/not-here.h5
     role: pretrained
   minilm_random:
     random: matched-gaussian
@@ -80,15 +80,16 @@ def task_files(directory, suffix):
 
 
 def test_study_on_dask_equals_local_study(cluster, tmp_path):
+    """The spec's dump path is replaced (--dump), so every worker must be given that option too."""
     spec = tmp_path / "study.yaml"
-    spec.write_text(SPEC.format(dump=DEMO))
+    spec.write_text(SPEC.format(dump=tmp_path))
     local, dask = tmp_path / "local", tmp_path / "dask"
     # --jobs 1: each task gets every core's BLAS threads, as a task run alone (--task) does; the
     # last bits of BLAS sums depend on the thread count, and the files are compared byte for byte.
-    here = subprocess.run([binary(), "run", str(spec), "--out", str(local), "--jobs", "1", "--quiet"],
+    here = subprocess.run([binary(), "run", str(spec), "--out", str(local), "--jobs", "1", "--quiet", "--dump", f"minilm={DEMO}"],
                           capture_output=True, text=True)
     assert here.returncode == 0, here.stderr
-    done = run_dask(cluster, spec, dask)
+    done = run_dask(cluster, spec, dask, "--dump", f"minilm={DEMO}")
     assert done.returncode == 0, done.stderr
 
     assert (local / "index.html").read_bytes() == (dask / "index.html").read_bytes()
@@ -116,7 +117,7 @@ def test_study_on_dask_equals_local_study(cluster, tmp_path):
         local_record = json.loads((local / "records" / f"{task}.json").read_text())
         assert local_record["executor"] == "local"
 
-    again = run_dask(cluster, spec, dask)  # everything done: nothing submitted, same page
+    again = run_dask(cluster, spec, dask, "--dump", f"minilm={DEMO}")  # everything done: nothing submitted, same page
     assert again.returncode == 0, again.stderr
     assert "0 to run" in again.stderr
     assert (local / "index.html").read_bytes() == (dask / "index.html").read_bytes()
@@ -141,10 +142,28 @@ def test_failing_task_stops_the_study_with_its_exit_code(cluster, tmp_path):
 
 def test_unreachable_scheduler_is_one_line_exit_2(cluster, tmp_path):
     spec = tmp_path / "study.yaml"
-    spec.write_text(SPEC.format(dump=DEMO))
+    spec.write_text(SPEC.format(dump=tmp_path))
     done = subprocess.run(cluster.command(sys.executable, "-m", "fourierlens", "run-dask", str(spec), "--out",
                                           str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9", "--timeout", "2",
-                                          "--fourierlens", binary()),
+                                          "--fourierlens", binary(), "--dump", f"minilm={DEMO}"),
                           env=cluster.env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--scheduler tcp://127.0.0.1:9" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("arguments, named", [
+    (["missing.yaml", "--scheduler", ADDRESS], "missing.yaml"),
+    (["{spec}", "--scheduler", ADDRESS, "--dump", "minilm"], "--dump minilm"),
+    (["{spec}"], "--scheduler"),
+    (["{spec}", "--slurm", "--jobs", "0"], "--jobs"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path, arguments, named):
+    """Refused before any cluster is reached, so no cluster is needed here."""
+    spec = tmp_path / "study.yaml"
+    spec.write_text(SPEC.format(dump=tmp_path))
+    arguments = [a.format(spec=spec) for a in arguments]
+    done = subprocess.run([sys.executable, "-m", "fourierlens", "run-dask", *arguments, "--out", str(tmp_path / "out"),
+                           "--fourierlens", binary()], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()

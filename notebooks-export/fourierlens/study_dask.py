@@ -44,13 +44,25 @@ def last_line(text):
     return lines[-1].strip() if lines else ""
 
 
-def list_tasks(binary, spec, out):
-    """The study's tasks from the Swift planner; its own complaint (bad spec) passed on as it is."""
+def study_command(binary, spec, out, dumps=()):
+    """`fourierlens run SPEC --out DIR [--dump NAME=PATH ...]` with absolute paths, as every worker
+    and the final run give it (each plans the study again, so each needs the same options)."""
     if not os.path.isfile(spec):
         raise ExportError(f"{spec}: expected a study spec (YAML); no such file")
-    done = subprocess.run([binary, "run", spec, "--out", out, "--tasks-json", "-"], capture_output=True, text=True)
+    command = [binary, "run", os.path.abspath(spec), "--out", os.path.abspath(out)]
+    for entry in dumps:
+        name, equals, path = entry.partition("=")
+        if not (name and equals and path):
+            raise ExportError(f"--dump {entry}: expected NAME=PATH, a dump of the spec and the file to use")
+        command += ["--dump", f"{name}={os.path.abspath(path)}"]
+    return command
+
+
+def list_tasks(study):
+    """The study's tasks from the Swift planner; its own complaint (bad spec) passed on as it is."""
+    done = subprocess.run(study + ["--tasks-json", "-"], capture_output=True, text=True)
     if done.returncode != 0:
-        raise TaskFailed("-", done.returncode, last_line(done.stderr) or f"{binary} run --tasks-json failed")
+        raise TaskFailed("-", done.returncode, last_line(done.stderr) or "fourierlens run --tasks-json failed")
     return json.loads(done.stdout)
 
 
@@ -68,13 +80,13 @@ def ordered(tasks):
     return result
 
 
-def run_task(binary, spec, out, task_id, stop_event, *dependencies):
+def run_task(study, task_id, stop_event, *dependencies):
     """On a worker: one task as its own process; stopped when the study's stop event is set (a
     task failed elsewhere). `dependencies` are the finished shard tasks, only there for the order."""
     from distributed import Event, get_worker
 
     started = time.time()
-    child = subprocess.Popen([binary, "run", spec, "--out", out, "--task", task_id, "--executor", "dask", "--quiet"],
+    child = subprocess.Popen(study + ["--task", task_id, "--executor", "dask", "--quiet"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = Event(stop_event)
     while True:
@@ -132,7 +144,7 @@ class Progress:
               file=sys.stderr, flush=True)
 
 
-def submit_all(client, binary, spec, out, tasks, quiet):
+def submit_all(client, study, tasks, quiet):
     """Every task not done yet as a future; returns {task id: worker address}. On a task's failure,
     the others are cancelled (running ones stopped) and TaskFailed is raised."""
     from distributed import Event, as_completed
@@ -144,7 +156,7 @@ def submit_all(client, binary, spec, out, tasks, quiet):
         if task["done"]:
             continue
         dependencies = [futures[d] for d in task["dependencies"] if d in futures]
-        futures[task["id"]] = client.submit(run_task, binary, spec, out, task["id"], stop_event, *dependencies,
+        futures[task["id"]] = client.submit(run_task, study, task["id"], stop_event, *dependencies,
                                             key=f"{task['id']}-{task['hash'][:16]}", pure=False, retries=0)
     progress = Progress(client, [f.key for f in futures.values()], quiet)
     workers = {}
@@ -163,12 +175,11 @@ def submit_all(client, binary, spec, out, tasks, quiet):
 
 
 def run_dask(spec, out, scheduler=None, binary=None, cluster_kind=None, jobs=2, cores=1, memory="4GB",
-             queue=None, walltime="01:00:00", host=None, timeout=SCHEDULER_TIMEOUT, quiet=False):
+             queue=None, walltime="01:00:00", host=None, timeout=SCHEDULER_TIMEOUT, quiet=False, dumps=()):
     """The whole study through Dask; returns the exit code of the final local `fourierlens run`."""
-    binary = find_binary(binary)
     out = os.path.abspath(out)
-    spec = os.path.abspath(spec)
-    listing = list_tasks(binary, spec, out)
+    study = study_command(find_binary(binary), spec, out, dumps)
+    listing = list_tasks(study)
     cluster = slurm_cluster(jobs, cores, memory, queue, walltime, host, os.path.join(out, ".slurm-logs")) if cluster_kind == "slurm" else None
     client = connect(scheduler, cluster, timeout)
     try:
@@ -176,13 +187,13 @@ def run_dask(spec, out, scheduler=None, binary=None, cluster_kind=None, jobs=2, 
             left = sum(1 for t in listing["tasks"] if not t["done"])
             print(f"{len(listing['tasks'])} tasks, {left} to run on {len(client.scheduler_info()['workers'])} Dask workers "
                   f"({client.scheduler.address})", file=sys.stderr, flush=True)
-        workers = submit_all(client, binary, spec, out, listing["tasks"], quiet)
+        workers = submit_all(client, study, listing["tasks"], quiet)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     record_workers(out, workers)
-    return subprocess.run([binary, "run", spec, "--out", out] + (["--quiet"] if quiet else [])).returncode
+    return subprocess.run(study + (["--quiet"] if quiet else [])).returncode
 
 
 def record_workers(out, workers):
@@ -206,6 +217,8 @@ def add_parser(sub, formatter):
                                         "written here. Workers must see the same paths. See docs/STUDIES.md.")
     parser.add_argument("spec", help="the study spec (YAML)")
     parser.add_argument("--out", required=True, help="the study directory (on a filesystem every worker sees)")
+    parser.add_argument("--dump", action="append", default=[], metavar="NAME=PATH",
+                        help="replace a dump's path (repeatable), as fourierlens run --dump")
     parser.add_argument("--scheduler", default=None, help="the Dask scheduler's address, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--cluster", default=None, choices=("slurm",), help="start a cluster of batch jobs instead")
     parser.add_argument("--slurm", dest="cluster", action="store_const", const="slurm", help="same as --cluster slurm")
@@ -232,7 +245,7 @@ def main(args, prog):
             return 2
     try:
         return run_dask(args.spec, args.out, args.scheduler, args.fourierlens, args.cluster, args.jobs, args.cores,
-                        args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet)
+                        args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet, args.dump)
     except ExportError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
