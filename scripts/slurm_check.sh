@@ -52,7 +52,7 @@ EOF
 
 stop() {
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-    sleep 1
+    for _ in $(seq 10); do [ -z "$(ip netns pids "$NS" 2>/dev/null)" ] && break; sleep 1; done
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns delete "$NS" 2>/dev/null || true
 }
@@ -96,4 +96,6 @@ in_ns env PYTHONPATH="$REPO/notebooks-export" "$PYTHON" -m fourierlens run-dask 
     --slurm --jobs 2 --cores 1 --memory 4GB --queue check --walltime 00:20:00 --host 127.0.0.1 --fourierlens "$BIN"
 grep -l '"executor" : "dask"' "$WORK"/study/records/*.json
 test "$(grep -l '"executor" : "dask"' "$WORK"/study/records/*.json | wc -l)" = 4
+# The workers were Slurm jobs: each job's output is in the study's .slurm-logs.
+test "$(ls "$WORK"/study/.slurm-logs/*.err | wc -l)" = 2
 echo "slurm-check: the study ran as Slurm jobs: $WORK/study/index.html"
