@@ -252,3 +252,7 @@ def main(args, prog):
     except TaskFailed as failure:
         print(failure.line, file=sys.stderr)
         return failure.code
+    except OSError as error:  # the scheduler went away mid-study; finished tasks are kept
+        print(f"{prog}: run-dask: lost the Dask cluster ({last_line(str(error)) or type(error).__name__}); "
+              f"run again to resume", file=sys.stderr)
+        return 1
