@@ -15,6 +15,9 @@ import time
 from .errors import ExportError
 
 SCHEDULER_TIMEOUT = 10  # seconds to reach the scheduler before giving up with one line
+# A Dask nanny sets these to 1 in its workers; a task must sum with the threads the study's own
+# environment gives it, or its last digits would differ from the same task run here.
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class TaskFailed(Exception):
@@ -80,13 +83,15 @@ def ordered(tasks):
     return result
 
 
-def run_task(study, task_id, stop_event, *dependencies):
+def run_task(study, task_id, stop_event, blas, *dependencies):
     """On a worker: one task as its own process; stopped when the study's stop event is set (a
     task failed elsewhere). `dependencies` are the finished shard tasks, only there for the order."""
     from distributed import Event, get_worker
 
     started = time.time()
-    child = subprocess.Popen(study + ["--task", task_id, "--executor", "dask", "--quiet"],
+    environment = {k: v for k, v in os.environ.items() if k not in blas}
+    environment.update({k: v for k, v in blas.items() if v is not None})
+    child = subprocess.Popen(study + ["--task", task_id, "--executor", "dask", "--quiet"], env=environment,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = Event(stop_event)
     while True:
@@ -152,11 +157,12 @@ def submit_all(client, study, tasks, quiet):
     stop_event = f"fourierlens-stop-{os.getpid()}-{time.time_ns()}"
     Event(stop_event, client=client).clear()
     futures = {}
+    blas = {name: os.environ.get(name) for name in BLAS_VARIABLES}
     for task in ordered(tasks):
         if task["done"]:
             continue
         dependencies = [futures[d] for d in task["dependencies"] if d in futures]
-        futures[task["id"]] = client.submit(run_task, study, task["id"], stop_event, *dependencies,
+        futures[task["id"]] = client.submit(run_task, study, task["id"], stop_event, blas, *dependencies,
                                             key=f"{task['id']}-{task['hash'][:16]}", pure=False, retries=0)
     progress = Progress(client, [f.key for f in futures.values()], quiet)
     workers = {}
