@@ -6,12 +6,11 @@ import Foundation
 /// remembered in the study directory, so a re-run does not read every dump again.
 public final class ContentHash {
     private var cache: [String: Entry]
-    private let cachePath: String?
 
     struct Entry: Codable { var size: Int; var modified: Double; var sha256: String }
 
+    /// Starts from the hashes remembered at `cachePath`, when there are any.
     public init(cachePath: String?) {
-        self.cachePath = cachePath
         if let cachePath, let data = FileManager.default.contents(atPath: cachePath),
            let entries = try? JSONDecoder().decode([String: Entry].self, from: data) {
             cache = entries
@@ -64,8 +63,8 @@ public final class ContentHash {
     }
 
     /// Remembers the hashes for the next run (best effort: a failure only costs a re-read).
-    public func save() {
-        guard let cachePath, let data = try? JSONEncoder().encode(cache) else { return }
+    public func save(to cachePath: String) {
+        guard let data = try? JSONEncoder().encode(cache) else { return }
         try? AtomicFile.write(Array(data), to: cachePath, replacing: true)
     }
 }

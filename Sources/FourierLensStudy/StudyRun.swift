@@ -43,7 +43,7 @@ public struct StudyRun {
         }
         let specText = (try? String(contentsOfFile: specPath, encoding: .utf8)) ?? ""
         try checkDirectory(spec)
-        let hashes = ContentHash(cachePath: FileManager.default.fileExists(atPath: directory) ? directory + "/.content-hashes.json" : nil)
+        let hashes = ContentHash(cachePath: hashCachePath)
         let tasks = try StudyPlanner(spec: spec, hashes: hashes, validate: validate).tasks()
         return Plan(spec: spec, specText: specText, tasks: tasks, hashes: hashes)
     }
@@ -75,14 +75,13 @@ public struct StudyRun {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let lock = try lockDirectory()
         defer { close(lock) }
-        let hashes = ContentHash(cachePath: directory + "/.content-hashes.json")
         let executor = StudyExecutor(tasks: plan.tasks, directory: directory, executable: executable, jobs: jobs,
                                      memoryBudget: memoryBudget, figures: figures, display: StudyProgress(quiet: quiet))
         let outcomes = try executor.run { task, status, complaint in
             failure(task, status: status, complaint: complaint, spec: plan.spec)
         }
         let seconds = Date().timeIntervalSince(clock)
-        try finish(plan, outcomes: outcomes, hashes: hashes, seconds: seconds)
+        try finish(plan, outcomes: outcomes, seconds: seconds)
         let computed = outcomes.values.filter(\.computed).count
         return (computed, outcomes.count - computed, seconds)
     }
@@ -126,11 +125,16 @@ public struct StudyRun {
 
     /// The page and manifest from the records, and stale outputs (of tasks no longer in the
     /// spec, or made from other inputs) removed from the study's own folders.
-    public func finish(_ plan: Plan, outcomes: [String: StudyExecutor.Outcome], hashes: ContentHash, seconds: Double) throws {
+    /// Where the files' hashes are remembered between runs.
+    var hashCachePath: String { directory + "/.content-hashes.json" }
+
+    /// The plan's hashes (its files were read once, when it was made) serve the manifest too.
+    public func finish(_ plan: Plan, outcomes: [String: StudyExecutor.Outcome], seconds: Double) throws {
+        let hashes = plan.hashes
         let manifest = try StudyManifest.make(spec: plan.spec, specText: plan.specText, tasks: plan.tasks, outcomes: outcomes,
                                               hashes: hashes, jobs: jobs, memoryBudget: memoryBudget, wallSeconds: seconds,
                                               versions: LibraryVersions.all)
-        hashes.save()
+        hashes.save(to: hashCachePath)
         try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory)
         try manifest.write(to: directory + "/study.json")
         removeStale(keeping: Set(plan.tasks.map(\.id)))

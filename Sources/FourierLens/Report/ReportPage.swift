@@ -67,20 +67,14 @@ public struct ReportPage: Sendable {
                 for (key, value) in pairs { out.append("<tr><th>\(e(key))</th><td>\(e(value))</td></tr>") }
                 out.append("</table>")
             case let .files(files):
-                out.append("<h2>Files</h2>")
-                out.append("<ul>")
-                for file in files { out.append("<li><a href=\"\(e(file.name))\">\(e(file.name))</a>: \(e(file.description))</li>") }
-                out.append("</ul>")
+                out += ReportPage.linkList(heading: "Files", files.map { ($0.name, $0.name, $0.description) })
             case let .paragraph(text):
                 out.append("<p>\(e(text))</p>")
             case let .linkedImage(src, href, caption):
                 out.append("<figure><a href=\"\(e(href))\"><img src=\"\(e(src))\" alt=\"\(e(caption))\" style=\"width:100%;border:1px solid #ddd\"></a>")
                 out.append("<figcaption>\(e(caption))</figcaption></figure>")
             case let .links(heading, links):
-                out.append("<h2>\(e(heading))</h2>")
-                out.append("<ul>")
-                for link in links { out.append("<li><a href=\"\(e(link.href))\">\(e(link.text))</a>: \(e(link.description))</li>") }
-                out.append("</ul>")
+                out += ReportPage.linkList(heading: heading, links)
             case let .heading(text):
                 out.append("<h2>\(e(text))</h2>")
             case let .preformatted(summary, blocks):
@@ -91,6 +85,13 @@ public struct ReportPage: Sendable {
         }
         out += ["<div id=\"fl-tip\" role=\"tooltip\" hidden></div>", "<script>", ReportPage.interaction, "</script>", "</body>", "</html>"]
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A heading over a list of links, each followed by what it is.
+    static func linkList(heading: String, _ links: [(href: String, text: String, description: String)]) -> [String] {
+        let e = SVGText.escape
+        return ["<h2>\(e(heading))</h2>", "<ul>"]
+            + links.map { "<li><a href=\"\(e($0.href))\">\(e($0.text))</a>: \(e($0.description))</li>" } + ["</ul>"]
     }
 
     /// Hover: an element's <title> becomes its data-value, shown in #fl-tip beside the pointer
