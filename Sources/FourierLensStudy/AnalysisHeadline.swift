@@ -10,6 +10,7 @@ extension AnalysisSummary {
         case .lens: return lensHeadline
         case .filter: return filterHeadline
         case .boolean: return booleanHeadline
+        case .patch: return patchHeadline
         }
     }
 
@@ -91,6 +92,32 @@ extension AnalysisSummary {
         guard !parts.isEmpty else { return nil }
         let shown = parts.prefix(6).joined(separator: "; ") + (parts.count > 6 ? "; … (the table below)" : "")
         return "\(analysis.name): accuracy through the unembedding before → after removing the band: \(shown)."
+    }
+
+    /// The unpatched accuracy, then per band removed each site set's patched accuracy (loss),
+    /// then where the answer fell furthest.
+    private var patchHeadline: String? {
+        var bands: [String] = [], bySite: [String: [String]] = [:], clean: [String: String]?, worst: (Double, String)?
+        var chance: Double?
+        for task in tasks {
+            if chance == nil { chance = (outputs(task).summary["chance"] as? NSNumber)?.doubleValue }
+            for (unpatched, row) in patchRows(task) {
+                clean = clean ?? unpatched
+                let band = Self.removal(row)
+                if bySite[band] == nil { bands.append(band) }
+                let layers = row["layers"].map { $0.contains("-") || $0.contains(",") ? " (layers \($0))" : "" } ?? ""
+                bySite[band, default: []].append("\(row["sites"] ?? "")\(layers) \(formatted(row["acc_exact"], digits: 3)) (loss \(formatted(row["mean_loss"], digits: 3)))")
+                if let accuracy = row["acc_exact"].flatMap(Double.init), accuracy < worst?.0 ?? .infinity {
+                    worst = (accuracy, "removing \(band) from \(row["sites"] ?? "")")
+                }
+            }
+        }
+        guard let clean, !bands.isEmpty else { return nil }
+        let chanceText = chance.map { "; chance \(formatted($0, digits: 3))" } ?? ""
+        var text = "\(analysis.name): the unpatched model's number accuracy is \(formatted(clean["acc_exact"], digits: 3)) (loss \(formatted(clean["mean_loss"], digits: 3))\(chanceText)). "
+        text += "With the filtered activations patched back, " + bands.map { "removing \($0): \(bySite[$0]!.joined(separator: ", "))" }.joined(separator: "; ") + "."
+        if let worst { text += " The accuracy falls furthest, to \(formatted(worst.0, digits: 3)), when \(worst.1)." }
+        return text
     }
 
     private var booleanHeadline: String? {

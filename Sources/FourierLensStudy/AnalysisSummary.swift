@@ -79,6 +79,16 @@ struct AnalysisSummary {
                              formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_kept"])]
                         }
                     })
+        case .patch:
+            return (["task", "patched sites", "layers", "removed", "accuracy unpatched", "patched", "loss unpatched", "patched",
+                     "KL to unpatched", "direct readout after"],
+                    tasks.flatMap { task in
+                        patchRows(task).map { unpatched, row in
+                            [Self.label(task), row["sites"] ?? "", row["layers"] ?? "", Self.removal(row), formatted(unpatched["acc_exact"]),
+                             formatted(row["acc_exact"]), formatted(unpatched["mean_loss"]), formatted(row["mean_loss"]),
+                             formatted(row["mean_kl"]), formatted(row["direct_acc_after"])]
+                        }
+                    })
         case .boolean:
             return (["task", "function", "role", "average sensitivity", "mean degree", "mean square"],
                     tasks.flatMap { task in
@@ -101,6 +111,7 @@ struct AnalysisSummary {
         var sections: [ReportPage.Section] = []
         if let sweep = layerSweep { sections.append(sweep) }
         if analysis.kind == .filter, let bars = filterBars { sections.append(bars) }
+        if analysis.kind == .patch, let bars = patchBars { sections.append(bars) }
         for task in tasks where sections.count < 12 {
             for file in keyCharts(task) {
                 sections.append(.linkedImage(src: "\(StudyTask.folder(task.id))/\(file)", href: "\(StudyTask.folder(task.id))/index.html",
@@ -117,7 +128,7 @@ struct AnalysisSummary {
         case .compare: return tasks.count == 1 || layerSweep == nil ? ["compare.svg"] : []
         case .probe: return outputs.files(withSuffix: ".svg").filter { $0.hasPrefix("probes_") }
         case .lens: return outputs.files(withSuffix: ".svg").filter { $0.hasPrefix("lens_accuracy_") }
-        case .filter: return []
+        case .filter, .patch: return []
         case .boolean: return ["degrees.svg"].filter(outputs.exists)
         }
     }
@@ -155,6 +166,45 @@ struct AnalysisSummary {
                               yLabel: "share of the energy at k ≥ 1", series: series)
         return .figure(id: "sweep-\(analysis.name)", svg: chart.svg(),
                        caption: "The share of the number-axis spectrum's energy at the key periods, per layer (each layer's own task; compare: the baseline dashed).")
+    }
+
+    /// A patch task's configurations, each with the task's unpatched row.
+    func patchRows(_ task: StudyTask) -> [(unpatched: [String: String], row: [String: String])] {
+        let rows = outputs(task).csv("patch.csv")
+        guard let unpatched = rows.first(where: { $0["configuration"] == "unpatched" }) else { return [] }
+        return rows.filter { $0["configuration"] != "unpatched" }.map { (unpatched, $0) }
+    }
+
+    /// "attn_out + mlp_out −high": a bar's short label (the band's name, not its range).
+    static func patchLabel(_ row: [String: String], dump: String?, dumps: Int) -> String {
+        let band = ["low": " −low", "high": " −high", "remove": " −set", "keep": " set only"][row["band"] ?? ""] ?? ""
+        let sites = (row["sites"] ?? "").replacingOccurrences(of: "+", with: " + ")
+        return [dumps > 1 ? dump : nil, sites + band].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// "the high band (6 ≤ k ≤ 29)", "k ∈ {1, 3}": what a patched configuration removed.
+    static func removal(_ row: [String: String]) -> String {
+        let band = row["band"] ?? "", removed = row["removed"] ?? ""
+        return ["low", "high"].contains(band) ? "the \(band) band (\(removed))" : removed
+    }
+
+    /// Patching: the patched model's accuracy beside the unpatched one, per configuration.
+    var patchBars: ReportPage.Section? {
+        var categories: [String] = [], unpatched: [Double] = [], patched: [Double] = []
+        let dumps = Set(tasks.compactMap(\.dump)).count
+        for task in tasks {
+            for (clean, row) in patchRows(task) {
+                guard let u = clean["acc_exact"].flatMap(Double.init), let p = row["acc_exact"].flatMap(Double.init) else { continue }
+                categories.append(Self.patchLabel(row, dump: task.dump, dumps: dumps))
+                unpatched.append(u); patched.append(p)
+            }
+        }
+        guard !categories.isEmpty, categories.count <= 48 else { return nil }
+        var chart = BarChart(title: "\(analysis.name): the model's accuracy with the filtered activations patched back", yLabel: "number accuracy",
+                             categories: categories, series: [.init(name: "unpatched", values: unpatched), .init(name: "patched", values: patched)])
+        chart.height = 460
+        return .figure(id: "patch-\(analysis.name)", svg: chart.svg(),
+                       caption: "Exact-answer accuracy of the model itself over the number tokens, unpatched and with each filtered site set patched back at its readout position (−low / −high: that band removed).")
     }
 
     /// Filters: accuracy before and after per task and site.

@@ -62,6 +62,31 @@ public final class ContentHash {
         return digest
     }
 
+    /// A file's SHA-256, or a folder's: of its files' relative paths and SHA-256s in order (a
+    /// model folder, whatever it is called and wherever it lies).
+    public func content(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return try file(path) }
+        let lines = try Self.files(in: path).map { "\($0)\u{0}\(try file(path + "/" + $0))" }
+        return Self.hex(lines.joined(separator: "\n"))
+    }
+
+    /// The regular files below a folder (links followed), as sorted relative paths; hidden ones left out.
+    static func files(in folder: String) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else {
+            throw FourierLensError.badInput(file: folder, dataset: "-", expected: "a readable folder")
+        }
+        var files: [String] = []
+        while let entry = walker.nextObject() as? String {
+            let name = (entry as NSString).lastPathComponent
+            if name.hasPrefix(".") { walker.skipDescendants(); continue }
+            let resolved = URL(fileURLWithPath: folder + "/" + entry).resolvingSymlinksInPath().path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(entry) }
+        }
+        return files.sorted()
+    }
+
     /// Remembers the hashes for the next run (best effort: a failure only costs a re-read).
     public func save(to cachePath: String) {
         guard let data = try? JSONEncoder().encode(cache) else { return }

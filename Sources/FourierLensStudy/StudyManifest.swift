@@ -53,8 +53,7 @@ struct StudyManifest: Encodable {
     static func make(spec: StudySpec, specText: String, tasks: [StudyTask], outcomes: [String: StudyExecutor.Outcome],
                      hashes: ContentHash, jobs: Int, memoryBudget: Int, wallSeconds: Double, versions: [String: String]) throws -> StudyManifest {
         func input(_ path: String) throws -> Input {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-            return Input(path: path, sha256: try hashes.file(path), bytes: size)
+            Input(path: path, sha256: try hashes.content(path), bytes: (try? StudyPlanner.bytes(path)) ?? 0)
         }
         let dumps = try spec.dumps.map { dump in
             DumpEntry(name: dump.name, role: dump.role, path: dump.path, random: dump.random, of: dump.of, sha256: try dump.path.map { try hashes.file($0) })

@@ -27,6 +27,10 @@ public struct StudyPlanner {
         }
         for (index, analysis) in spec.analyses.enumerated() {
             let at = "analyses[\(index)]"
+            if analysis.kind == .patch {
+                tasks += try patchTasks(analysis, at: at, after: tasks)
+                continue
+            }
             for dump in spec.dumps(of: analysis) {
                 guard let path = dump.path else { continue }
                 guard FileManager.default.isReadableFile(atPath: path) else {
@@ -58,7 +62,7 @@ public struct StudyPlanner {
             if let sites = analysis.sites { arguments += ["--sites", sites.joined(separator: ",")] }
             if let layers = analysis.layers { arguments += ["--layers", layers.map(String.init).joined(separator: ",")] }
             return [Input(arguments: arguments, labels: [], idParts: [])]
-        case .boolean:
+        case .boolean, .patch:
             return [Input(arguments: [], labels: [], idParts: [])]
         case .probe:
             var inputs = datasets.map { Input(arguments: ["--dataset", $0], labels: [("dataset", $0)], idParts: [Self.shortName($0)]) }
@@ -130,10 +134,7 @@ public struct StudyPlanner {
             idParts.append(value.map { "\(flag)-\($0)" } ?? flag)
         }
         let id = Self.sanitise(idParts.joined(separator: "."))
-        let memory = try inputs.reduce(256 << 20) { total, file in
-            let size = ((try FileManager.default.attributesOfItem(atPath: file))[.size] as? NSNumber)?.intValue ?? 0
-            return total + 3 * size
-        }
+        let memory = try inputs.reduce(256 << 20) { total, file in total + 3 * (try Self.bytes(file)) }
         let base = StudyTask(id: id, analysis: analysis.name, command: analysis.kind.rawValue, dump: dump.name,
                              labels: Dictionary(labels, uniquingKeysWith: { $1 }), labelOrder: labels.map(\.0), arguments: arguments, inputs: inputs,
                              dependencies: [], hash: "", memoryEstimate: memory, isShard: false)
@@ -164,6 +165,52 @@ public struct StudyPlanner {
         return shards + [try hashed(merge, dependencyHashes: shards.map(\.hash))]
     }
 
+    /// One patch task per result of the filter analysis it names (a merge stands for its shards):
+    /// `fourierlens patch DUMP FILTER_REPORT --model DIR`, run after that filter task.
+    func patchTasks(_ analysis: StudySpec.Analysis, at: String, after earlier: [StudyTask]) throws -> [StudyTask] {
+        let model = spec.model(of: analysis)!
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: model.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: model.path + "/config.json") else {
+            throw FourierLensError.badInput(file: "\(spec.file):\(model.line)", dataset: "models.\(model.name)",
+                                            expected: "a Hugging Face model folder with config.json (\(model.path) is not one)")
+        }
+        let filters = earlier.filter { $0.analysis == analysis.filters && !$0.isShard }
+        var tasks: [StudyTask] = []
+        for filter in filters {
+            guard let dump = spec.dumps.first(where: { $0.name == filter.dump }), let path = dump.path else { continue }
+            for combination in combinations(analysis.grid) {
+                var arguments = [path, "{task:\(filter.id)}", "--model", model.path]
+                let options = analysis.options + combination
+                try check(base: ["patch", path, path, "--model", model.path], analysis: analysis, at: at, options: options)
+                for option in options { arguments += Self.flag(option.flag, option.value) }
+                var labels = filter.labelOrder.compactMap { key in filter.labels[key].map { (key, $0) } }
+                var idParts = [analysis.name] + filter.id.split(separator: ".").dropFirst().map(String.init)
+                for (flag, value, _) in combination {
+                    labels.append((flag, value ?? "true"))
+                    idParts.append(value.map { "\(flag)-\($0)" } ?? flag)
+                }
+                let memory = 256 << 20 + 3 * (try Self.bytes(path)) + 2 * (try Self.bytes(model.path))
+                let task = StudyTask(id: Self.sanitise(idParts.joined(separator: ".")), analysis: analysis.name, command: "patch", dump: dump.name,
+                                     labels: Dictionary(labels, uniquingKeysWith: { $1 }), labelOrder: labels.map(\.0), arguments: arguments,
+                                     inputs: [path, model.path], dependencies: [filter.id], hash: "", memoryEstimate: memory, isShard: false)
+                tasks.append(try hashed(task, dependencyHashes: [filter.hash]))
+            }
+        }
+        return tasks
+    }
+
+    /// A file's size, or the sum of a folder's files.
+    static func bytes(_ path: String) throws -> Int {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { return 0 }
+        guard isDirectory.boolValue else { return ((try manager.attributesOfItem(atPath: path))[.size] as? NSNumber)?.intValue ?? 0 }
+        return try ContentHash.files(in: path).reduce(0) { total, file in
+            total + (((try manager.attributesOfItem(atPath: path + "/" + file))[.size] as? NSNumber)?.intValue ?? 0)
+        }
+    }
+
     /// The task with its hash: the tool, the command, its arguments with every input file
     /// replaced by the SHA-256 of its bytes, and the hashes of what it depends on.
     func hashed(_ task: StudyTask, dependencyHashes: [String] = []) throws -> StudyTask {
@@ -171,7 +218,7 @@ public struct StudyPlanner {
         for argument in task.arguments {
             var text = argument
             for input in task.inputs where argument == input || argument.hasPrefix(input + ":") {
-                text = "sha256:" + (try hashes.file(input)) + argument.dropFirst(input.count)
+                text = "sha256:" + (try hashes.content(input)) + argument.dropFirst(input.count)
             }
             if argument.hasPrefix("{task:") { text = "{task}" }
             keyed.append(text)

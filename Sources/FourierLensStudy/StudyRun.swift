@@ -13,12 +13,15 @@ public struct StudyRun {
     public var quiet: Bool
     /// Dumps whose path the command line replaces (--dump NAME=PATH).
     public var dumpPaths: [String: String]
+    /// Models whose folder the command line replaces (--model NAME=DIR).
+    public var modelPaths: [String: String]
     /// Parses a command line as `fourierlens` would; returns its complaint or nil.
     public var validate: ([String]) -> String?
 
     public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
-                quiet: Bool, dumpPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
+                quiet: Bool, dumpPaths: [String: String] = [:], modelPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
         self.dumpPaths = dumpPaths
+        self.modelPaths = modelPaths
         self.specPath = specPath
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.executable = executable; self.jobs = jobs; self.memoryBudget = memoryBudget
@@ -40,6 +43,13 @@ public struct StudyRun {
                     expected: "a dump with a path in the spec (\(spec.dumps.filter { $0.path != nil }.map(\.name).joined(separator: ", ")))")
             }
             spec.dumps[index].path = path
+        }
+        for (name, path) in modelPaths {
+            guard let index = spec.models.firstIndex(where: { $0.name == name }) else {
+                throw FourierLensError.badInput(file: specPath, dataset: "--model \(name)",
+                    expected: "a model of the spec (\(spec.models.isEmpty ? "it has none" : spec.models.map(\.name).joined(separator: ", ")))")
+            }
+            spec.models[index].path = path
         }
         let specText = (try? String(contentsOfFile: specPath, encoding: .utf8)) ?? ""
         try checkDirectory(spec)

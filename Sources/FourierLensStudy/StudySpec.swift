@@ -17,6 +17,13 @@ public struct StudySpec: Sendable {
         public var line: Int
     }
 
+    /// A model folder (a Hugging Face checkpoint) that patch tasks run.
+    public struct ModelEntry: Sendable {
+        public var name: String
+        public var path: String
+        public var line: Int
+    }
+
     public struct Analysis: Sendable {
         public var kind: StudyAnalysisKind
         public var name: String
@@ -34,6 +41,10 @@ public struct StudySpec: Sendable {
         /// One task per combination of these values, in the order written.
         public var grid: [(flag: String, values: [String?], line: Int)]
         public var shards: Int
+        /// patch: the filter analysis whose filtered activations go back into the model.
+        public var filters: String?
+        /// patch: the model (a name in models).
+        public var model: String?
         public var line: Int
     }
 
@@ -42,6 +53,7 @@ public struct StudySpec: Sendable {
     public var question: String?
     public var description: String?
     public var dumps: [DumpEntry]
+    public var models: [ModelEntry] = []
     public var analyses: [Analysis]
     /// How many finding lines of each task the page's answer shows.
     public var findingsPerTask: Int
@@ -49,7 +61,7 @@ public struct StudySpec: Sendable {
 }
 
 public enum StudyAnalysisKind: String, Sendable, CaseIterable {
-    case spectrum, compare, probe, lens, filter, boolean
+    case spectrum, compare, probe, lens, filter, boolean, patch
 
     /// Whether its prompts can be split into shards that `fourierlens merge` joins.
     var shardable: Bool { self == .lens || self == .filter }
@@ -58,9 +70,9 @@ public enum StudyAnalysisKind: String, Sendable, CaseIterable {
 }
 
 extension StudySpec {
-    static let topKeys = ["title", "question", "description", "dumps", "analyses", "summary"]
+    static let topKeys = ["title", "question", "description", "dumps", "models", "analyses", "summary"]
     static let dumpKeys = ["path", "role", "random", "of"]
-    static let analysisKeys = ["kind", "name", "dumps", "against", "datasets", "sites", "layers", "options", "grid", "shards"]
+    static let analysisKeys = ["kind", "name", "dumps", "against", "datasets", "sites", "layers", "options", "grid", "shards", "filters", "model"]
     static let summaryKeys = ["findings", "charts"]
     /// Options the runner sets itself for every task.
     static let reservedFlags = ["out", "force", "quiet", "json", "prompts", "help", "version"]
@@ -94,6 +106,7 @@ extension StudySpec {
             case "question": spec.question = try value.string()
             case "description": spec.description = try value.string()
             case "dumps": spec.dumps = try parseDumps(value, base: base); sawDumps = true
+            case "models": spec.models = try parseModels(value, base: base)
             case "analyses": spec.analyses = try parseAnalyses(value); sawAnalyses = true
             default:  // summary
                 for (key, value) in try value.mapping(allowed: summaryKeys) {
@@ -136,6 +149,18 @@ extension StudySpec {
         }
     }
 
+    /// name: PATH (a model folder, relative to the spec).
+    static func parseModels(_ node: SpecNode, base: String) throws -> [ModelEntry] {
+        let entries = try node.mapping()
+        guard !entries.isEmpty else { throw node.error("at least one model: NAME: PATH (a Hugging Face model folder)") }
+        return try entries.map { name, value in
+            try requireName(name, at: value)
+            let given = try value.string()
+            let path = given.hasPrefix("/") ? given : URL(fileURLWithPath: base).appendingPathComponent(given).standardizedFileURL.path
+            return ModelEntry(name: name, path: path, line: value.line)
+        }
+    }
+
     static func parseAnalyses(_ node: SpecNode) throws -> [Analysis] {
         let items = try node.sequence()
         guard !items.isEmpty else { throw node.error("at least one analysis") }
@@ -162,6 +187,8 @@ extension StudySpec {
                 case "layers": analysis.layers = try parseLayers(value)
                 case "options": analysis.options = try parseOptions(value)
                 case "grid": analysis.grid = try parseGrid(value)
+                case "filters": analysis.filters = try value.string()
+                case "model": analysis.model = try value.string()
                 default: analysis.shards = try value.int(in: 1...4096)
                 }
             }
@@ -280,8 +307,17 @@ extension StudySpec.Analysis {
             if entries.contains(key) { throw node.error("no \"\(key)\" for \(kind.rawValue) (\(why))") }
         }
         if kind != .compare { try refuse("against", "only compare has a second side") }
+        if kind != .patch {
+            try refuse("filters", "only patch reads a filter analysis's output")
+            try refuse("model", "only patch runs the model")
+        } else {
+            if filters == nil { throw node.error("\"filters\": the filter analysis whose filtered activations patch puts back into the model") }
+            for key in ["dumps", "sites", "layers"] { try refuse(key, "it patches what its filter analysis filtered") }
+        }
         if kind == .compare && against == nil { throw node.error("\"against\": the dump (or random baseline) compare sets beside each dump") }
-        if ![.spectrum, .compare, .probe].contains(kind) { try refuse("datasets", "it reads activations by sites and layers") }
+        if ![.spectrum, .compare, .probe].contains(kind) {
+            try refuse("datasets", kind == .patch ? "it patches what its filter analysis filtered" : "it reads activations by sites and layers")
+        }
         if kind == .boolean { try refuse("sites", "it reads the boolean/ group"); try refuse("layers", "it reads the boolean/ group") }
         if !kind.shardable { try refuse("shards", "only lens and filter split their prompts") }
         if kind.shardable, shards > 1, options.contains(where: { $0.flag == "every-position" }) {
@@ -316,6 +352,23 @@ extension StudySpec {
                     throw at(analysis.line, "\(path).dumps", "dumps with a path; \"\(name)\" is a random baseline, which only compare's \"against\" reads")
                 }
             }
+            if let filters = analysis.filters {
+                let earlier = analyses[..<index]
+                guard let source = earlier.first(where: { $0.name == filters }), source.kind == .filter else {
+                    throw at(analysis.line, "\(path).filters", "the name of a filter analysis listed before it (found \"\(filters)\")")
+                }
+            }
+            if analysis.kind == .patch {
+                if let model = analysis.model {
+                    guard models.contains(where: { $0.name == model }) else {
+                        throw at(analysis.line, "\(path).model", "a model named in models (found \"\(model)\")")
+                    }
+                } else if models.count != 1 {
+                    throw at(analysis.line, "\(path).model", models.isEmpty
+                        ? "a model to patch: a top-level models: entry (NAME: PATH to a Hugging Face model folder)"
+                        : "the name of one of the models (\(models.map(\.name).joined(separator: ", ")))")
+                }
+            }
             if let against = analysis.against {
                 guard let dump = byName[against] else { throw at(analysis.line, "\(path).against", "a dump named in dumps (found \"\(against)\")") }
                 if let of = dump.of, let listed = analysis.dumps, listed.contains(where: { $0 != of }) {
@@ -323,6 +376,11 @@ extension StudySpec {
                 }
             }
         }
+    }
+
+    /// The model a patch analysis runs: the one it names, or the only one.
+    public func model(of analysis: Analysis) -> ModelEntry? {
+        analysis.model.flatMap { name in models.first { $0.name == name } } ?? (models.count == 1 ? models[0] : nil)
     }
 
     /// The dumps an analysis runs on.

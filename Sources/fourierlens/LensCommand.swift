@@ -163,6 +163,9 @@ struct FilterCommand: ParsableCommand {
     @Flag(help: "Filter even when the removed subspace spans all of d_model (the activations then become 0).")
     var allowFullRank = false
 
+    @Flag(help: "Mark the readouts (every site and layer filtered) to be patched back into the model together, in one forward pass (python -m fourierlens patch); without it each is patched on its own.")
+    var joint = false
+
     @OptionGroup var output: OutputOptions
 
     var isBand: Bool { remove == "low" || remove == "high" }
@@ -200,7 +203,7 @@ struct FilterCommand: ParsableCommand {
         let weights = try FilterRun.numberWeights(plan, foldFinalNorm: foldFinalNorm)
         let filter = try FilterRun.prepare(plan, weights: weights, selection: try selection(plan, weights: weights), allowFullRank: allowFullRank)
         let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, foldFinalNorm: foldFinalNorm,
-                                          prompts: range, to: directory)
+                                          joint: joint, prompts: range, to: directory)
         try FilterReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory, findings: Findings.filter(result))

@@ -42,6 +42,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Replace a dump's path: NAME=PATH (repeatable), e.g. to run a shipped study on your own dump.")
     var dump: [String] = []
 
+    @Option(help: "Replace a model's folder: NAME=DIR (repeatable), for the spec's patch analyses.")
+    var model: [String] = []
+
+    @Option(help: "The Python that patch tasks run (default: FOURIERLENS_PYTHON, this checkout's .venv, python3).")
+    var python: String?
+
     @Flag(help: "Also render each task's charts as PNG and PDF.")
     var figures = false
 
@@ -61,7 +67,9 @@ struct RunCommand: ParsableCommand {
         let study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                              memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
-                             figures: figures, quiet: quiet, dumpPaths: try dumpPaths(), validate: Self.complaint)
+                             figures: figures, quiet: quiet, dumpPaths: try namedPaths(dump, option: "dump", what: "a dump of the spec and the file to use"),
+                             modelPaths: try namedPaths(model, option: "model", what: "a model of the spec and its folder"), validate: Self.complaint)
+        if let python { setenv("FOURIERLENS_PYTHON", python, 1) }
         let plan = try study.plan()
         if dryRun { return printPlan(plan, study: study) }
         if let tasksJSON {
@@ -83,15 +91,15 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// --dump NAME=PATH, as given (a relative path is the working directory's).
-    func dumpPaths() throws -> [String: String] {
+    /// --dump NAME=PATH or --model NAME=DIR, as given (a relative path is the working directory's).
+    func namedPaths(_ entries: [String], option: String, what: String) throws -> [String: String] {
         var paths: [String: String] = [:]
-        for entry in dump {
+        for entry in entries {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--dump takes NAME=PATH, a dump of the spec and the file to use (found \(entry))")
+                throw ValidationError("--\(option) takes NAME=PATH, \(what) (found \(entry))")
             }
-            guard paths[parts[0]] == nil else { throw ValidationError("--dump names \(parts[0]) twice") }
+            guard paths[parts[0]] == nil else { throw ValidationError("--\(option) names \(parts[0]) twice") }
             paths[parts[0]] = URL(fileURLWithPath: parts[1]).standardizedFileURL.path
         }
         return paths

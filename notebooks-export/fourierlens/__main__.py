@@ -1,8 +1,10 @@
 """python -m fourierlens [export] --model DIR --numbers 0-299 --prompts addition --out dump.h5
 python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]
 python -m fourierlens merge SHARD.h5 ... --out dump.h5   (shards written with --prompt-range)
-python -m fourierlens run-dask SPEC.yaml --scheduler ADDRESS --out DIR   (a study's tasks on a Dask cluster)"""
+python -m fourierlens run-dask SPEC.yaml --scheduler ADDRESS --out DIR   (a study's tasks on a Dask cluster)
+python -m fourierlens patch --model DIR DUMP.h5 FILTERED... --out DIR   (filtered activations patched back)"""
 import argparse
+import os
 import sys
 
 from . import export_dump, import_cache, load_model, study_dask
@@ -113,6 +115,49 @@ def _merge_parser(sub, formatter):
     parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
 
+def _patch_parser(sub, formatter):
+    parser = sub.add_parser("patch", formatter_class=formatter,
+                            help="patch filtered activations (fourierlens filter) back into the model and measure it",
+                            description="Re-run the dump's prompts with each filtered site replaced at its readout position "
+                                        "and measure the patched model: number accuracy (exact, ±2, ±10), vocabulary accuracy, "
+                                        "loss and KL to the unpatched model (Zhou et al. 2024, Table 1).")
+    parser.add_argument("dump", help="the dump the filtered activations were computed from")
+    parser.add_argument("filtered", nargs="+", help="filtered dumps: filter report directories or their filtered.h5")
+    parser.add_argument("--model", required=True, help="the model directory the dump was exported from (config.json inside)")
+    parser.add_argument("--out", required=True, help="the report directory to write (refused if it exists)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--together", action="store_true",
+                       help="patch every readout of a filtered dump in one forward pass (default: as filtered, --joint or not)")
+    group.add_argument("--each", action="store_true", help="patch each readout of a filtered dump on its own")
+    parser.add_argument("--batch-size", type=int, default=64, help="prompts per forward pass")
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no findings on stdout")
+    parser.add_argument("--json", action="store_true", help="print summary.json on stdout instead of the findings")
+    parser.add_argument("--no-figures", action="store_true", help=argparse.SUPPRESS)
+
+
+def _run_patch(args):
+    from .patch import patch
+    from .patch_report import describe_change
+
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # stderr keeps to errors: one line each
+    transformers_logging.set_verbosity_error()
+    model, tokenizer = load_model(args.model)
+    together = True if args.together else False if args.each else None
+    result = patch(model, tokenizer, args.dump, args.filtered, together=together, batch_size=args.batch_size,
+                   progress=False if args.quiet else None, out=args.out, force=args.force)
+    if args.json:
+        with open(os.path.join(args.out, "summary.json")) as f:
+            sys.stdout.write(f.read())
+        return True
+    if not args.quiet:
+        unpatched = result.rows[0]
+        for row in result.rows[1:]:
+            print(describe_change(row, unpatched))
+
+
 def _run_merge(args):
     from .shards import merge_dumps
 
@@ -158,23 +203,27 @@ def main(argv=None, prog="python -m fourierlens"):
     formatter = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
-    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,run-dask}")
+    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,patch,run-dask}")
     _export_parser(sub, formatter)
     _import_parser(sub, formatter)
     _merge_parser(sub, formatter)
+    _patch_parser(sub, formatter)
     study_dask.add_parser(sub, formatter)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("export", "import", "merge", "run-dask", "-h", "--help"):
+    if not argv or argv[0] not in ("export", "import", "merge", "patch", "run-dask", "-h", "--help"):
         argv = ["export"] + argv  # the export options alone, as before subcommands
     args = parser.parse_args(argv)
     if args.command == "run-dask":
         return study_dask.main(args, prog.split()[-1])
     try:
-        {"import": _run_import, "merge": _run_merge}.get(args.command, _run_export)(args)
+        quiet = {"import": _run_import, "merge": _run_merge, "patch": _run_patch}.get(args.command, _run_export)(args)
     except ExportError as error:
         print(f"{prog.split()[-1]}: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}")
+    except KeyboardInterrupt:
+        return 130
+    if not quiet and not getattr(args, "quiet", False):
+        print(f"wrote {args.out}")
     return 0
 
 

@@ -7,6 +7,7 @@ from .architectures import describe
 from .dumpfile import fill, writer_for
 from .errors import ExportError
 from .numbers import encode
+from .progress import show as show_progress
 from .prompts import Prompt
 
 SITES = ("resid_pre", "attn_out", "mlp_out", "resid_post")
@@ -122,13 +123,7 @@ class _Capture:
 
 
 def _progress(done, total, enabled):
-    if enabled:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rexporting activations [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+    show_progress("exporting activations", done, total, enabled)
 
 
 def model_name(model, default=None):

@@ -46,6 +46,10 @@ COLUMN_TYPES = {
         sensitivity_upper_bound flip_sensitivity flip_sensitivity_low flip_sensitivity_high mean_degree
         energy energy_low energy_high share_of_variance coefficient low high"""),
     **_columns(_TEXT, "function role set"),
+    # patch
+    **_columns(_INT, "readouts"),
+    **_columns(_FLOAT, "acc_vocab mean_loss mean_kl direct_acc_before direct_acc_after"),
+    **_columns(_TEXT, "configuration band sites layers"),
 }
 
 #: Numbered columns (the lens's top_period_1, top_period_z_1, …): the type of the name without its number.

@@ -39,6 +39,9 @@ public enum FilterReport {
                 .keyValues(caption: "Key numbers", pairs: [
                     ("removed subspace", "rank \(result.filter.rank) of d_model = \(result.filter.dModel)"),
                     ("Fourier basis of", result.filter.foldFinalNorm ? "W_U read through the final norm (diag(w)·W_U, centred for a LayerNorm)" : "W_U as stored"),
+                    ("patched back", result.filter.joint
+                        ? "together: \(readoutList(result)) in one forward pass (--joint)"
+                        : "each readout on its own (filter --joint patches them together)"),
                     ("prompts whose answer is not a number token (left out of the accuracies)", String(result.answersNotNumbers)),
                 ]),
                 .figure(id: "effect", svg: chartSVG, caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
@@ -55,9 +58,18 @@ public enum FilterReport {
         try output.write(page.html(), to: "index.html")
     }
 
+    /// "attn_out and mlp_out at layers 0–11": the sites and layers a filter covers.
+    static func readoutList(_ result: FilterResult) -> String {
+        let sites = Array(Set(result.readouts.map(\.site))).sorted().map(\.rawValue)
+        let layers = Array(Set(result.readouts.map(\.layer))).sorted()
+        let layerText = "layer\(layers.count == 1 ? "" : "s") \(numberRuns(layers))"
+        return "\(sites.joined(separator: " and ")) at \(layerText)"
+    }
+
     struct Summary: Encodable {
         let tool: String, command: String, removed: String, tau: Int?, removed_frequencies: [Int], rank: Int, d_model: Int
         let fold_final_norm: Bool
+        let joint: Bool
         let answers_not_numbers: Int, prompts: Int
         init(_ result: FilterResult) {
             tool = "fourierlens \(SpectrumReport.version)"
@@ -68,6 +80,7 @@ public enum FilterReport {
             rank = result.filter.rank
             d_model = result.filter.dModel
             fold_final_norm = result.filter.foldFinalNorm
+            joint = result.filter.joint
             answers_not_numbers = result.answersNotNumbers
             prompts = result.prompts
         }

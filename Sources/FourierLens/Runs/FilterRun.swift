@@ -26,6 +26,8 @@ public struct FilterBand: Sendable, Equatable {
     public let dModel: Int
     /// Whether W_num was folded into the final norm (`--fold-final-norm`).
     public var foldFinalNorm = false
+    /// Whether the readouts are to be patched back together (`--joint`).
+    public var joint = false
 }
 
 extension FourierFilter {

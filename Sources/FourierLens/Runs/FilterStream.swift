@@ -22,6 +22,8 @@ public enum FilterStream {
         public var numberValues: [Int64]
         /// W_num folded into the final norm (nil in files that predate the option: false).
         public var foldFinalNorm: Bool?
+        /// The readouts are to be patched back together (`--joint`; nil in older files: false).
+        public var joint: Bool?
         public var readoutPairs: [(site: Site, layer: Int)] { zip(sites, layers).compactMap { s, l in Site(rawValue: s).map { ($0, l) } } }
         public var hookNames: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
 
@@ -29,6 +31,7 @@ public enum FilterStream {
         public func band(_ band: FilterBand) -> FilterBand {
             var band = band
             band.foldFinalNorm = foldFinalNorm ?? false
+            band.joint = joint ?? false
             return band
         }
     }
@@ -41,13 +44,13 @@ public enum FilterStream {
         public let attributes: [(String, String)]
     }
 
-    public static func run(_ plan: LensPlan, dump: Dump, filter: FourierFilter, weights: Matrix, foldFinalNorm: Bool = false, prompts range: Range<Int>,
+    public static func run(_ plan: LensPlan, dump: Dump, filter: FourierFilter, weights: Matrix, foldFinalNorm: Bool = false, joint: Bool = false, prompts range: Range<Int>,
                            to output: OutputDirectory, block: Int = 256) throws -> FilterResult {
         let asked = FilterRun.asked(plan)
         let header = Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound, promptsTotal: plan.prompts,
                             selection: filter.selection, rank: filter.rank, dModel: filter.dModel,
                             sites: asked.map { plan.sources[$0].site.rawValue }, layers: asked.map { plan.sources[$0].layer },
-                            numberValues: plan.numberValues, foldFinalNorm: foldFinalNorm)
+                            numberValues: plan.numberValues, foldFinalNorm: foldFinalNorm, joint: joint)
         let copied = try copiedDatasets(plan.file, dump, range: range)
         let (filtered, statistics) = try open(header, copied: copied, output: output)
         var accumulator = FilterAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues)
@@ -105,6 +108,7 @@ public enum FilterStream {
                 try writer.setAttribute("filter_removed", string: "\(header.selection.name) (\(header.selection.describe(p: header.numberValues.count)))")
                 if let tau = header.selection.tau { try writer.setAttribute("filter_tau", integer: Int64(tau)) }
                 try writer.setAttribute("filter_fold_final_norm", integer: header.foldFinalNorm == true ? 1 : 0)
+                try writer.setAttribute("filter_joint", integer: header.joint == true ? 1 : 0)
                 try writer.setAttribute("filter_rank", integer: Int64(header.rank))
                 try writer.setAttribute("d_model", integer: Int64(header.dModel))
                 try writer.setAttribute("prompt_start", integer: Int64(header.promptStart))

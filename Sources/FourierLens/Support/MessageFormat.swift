@@ -10,6 +10,18 @@ public func numberRange<T: BinaryInteger>(_ low: T, _ high: T) -> String {
     low == high ? "\(low)" : "\(low)–\(high)"
 }
 
+/// Sorted distinct integers as runs, e.g. [0, 1, 2, 5] → "0–2, 5".
+public func numberRuns(_ values: [Int]) -> String {
+    var runs: [String] = [], index = 0
+    while index < values.count {
+        var end = index
+        while end + 1 < values.count && values[end + 1] == values[end] + 1 { end += 1 }
+        runs.append(numberRange(values[index], values[end]))
+        index = end + 1
+    }
+    return runs.joined(separator: ", ")
+}
+
 /// A byte count in the largest unit that keeps it above 1, e.g. "3.7 TB".
 public func byteCount(_ bytes: Int) -> String {
     let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]

@@ -1,0 +1,42 @@
+"""Where each site of a layer is read or replaced in a Hugging Face model: forward hooks on the
+modules whose output is what the block adds to the residual stream (docs/SCHEMA.md)."""
+
+
+def _first(value):
+    return value[0] if isinstance(value, (tuple, list)) else value
+
+
+def _with_first(value, tensor):
+    if isinstance(value, tuple):
+        return (tensor,) + tuple(value[1:])
+    if isinstance(value, list):
+        return [tensor] + list(value[1:])
+    return tensor
+
+
+def site_module(arch, site, layer):
+    """(module, "pre" or "post"): resid_pre is the block's input, the others a module's output."""
+    if site == "resid_pre":
+        return arch.layers[layer], "pre"
+    module = {"resid_post": arch.layers, "attn_out": arch.attn, "mlp_out": arch.mlp}[site][layer]
+    return module, "post"
+
+
+def register_site_hook(arch, site, layer, transform):
+    """A forward hook at `site` of `layer` that calls `transform(tensor)` on the site's
+    [batch, pos, d] value; a tensor it returns replaces the value in the forward pass, None keeps
+    it. Returns the handle (`.remove()`)."""
+    module, kind = site_module(arch, site, layer)
+    if kind == "pre":
+        def pre(module, args, kwargs):
+            if args:
+                replaced = transform(args[0])
+                return None if replaced is None else ((replaced,) + tuple(args[1:]), kwargs)
+            replaced = transform(kwargs["hidden_states"])
+            return None if replaced is None else (args, dict(kwargs, hidden_states=replaced))
+        return module.register_forward_pre_hook(pre, with_kwargs=True)
+
+    def post(module, args, output):
+        replaced = transform(_first(output))
+        return None if replaced is None else _with_first(output, replaced)
+    return module.register_forward_hook(post)
