@@ -1,3 +1,4 @@
+import FourierLens
 import Foundation
 
 /// One sentence per analysis that answers from its tasks' numbers, at the top of the study page.
@@ -78,7 +79,13 @@ extension AnalysisSummary {
             }
         }
         guard !parts.isEmpty else { return nil }
-        return "\(analysis.name): exact-answer accuracy through the unembedding goes \(parts.joined(separator: "; "))."
+        let notes = tasks.compactMap { task in
+            task.inputs.first.flatMap { path in
+                (try? HDF5File(readingFrom: path)).flatMap { file in (try? Dump(file: file)).flatMap { try? ReadTokenCheck.run(file: file, dump: $0)?.sentence } }
+            }
+        }
+        let note = notes.first.map { " " + $0 } ?? ""
+        return "\(analysis.name): exact-answer accuracy through the unembedding goes \(parts.joined(separator: "; ")).\(note)"
     }
 
     private var filterHeadline: String? {

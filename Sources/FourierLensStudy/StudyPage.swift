@@ -5,6 +5,14 @@ import Foundation
 /// of the numbers per analysis), the key charts, then links to every task's own report. It holds
 /// nothing that depends on how or when the tasks ran, so any executor gives the same page.
 public enum StudyPage {
+    /// The answer's sentences, one per analysis that has one (the page's first paragraphs).
+    public static func answers(spec: StudySpec, tasks: [StudyTask], directory: String) -> [String] {
+        let results = tasks.filter { !$0.isShard }
+        return spec.analyses.compactMap { analysis in
+            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).headline
+        }
+    }
+
     static func html(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String) -> String {
         var sections: [ReportPage.Section] = []
         let results = tasks.filter { !$0.isShard }

@@ -119,10 +119,11 @@ struct LensCommand: ParsableCommand {
                                                   allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(positions, tokenStrings: tokenStrings, norm: norm, to: directory)
         }
+        let notes = [try ReadTokenCheck.run(file: file, dump: roles, range: range)?.sentence].compactMap { $0 }
         try LensReport.write(summary, tokenStrings: tokenStrings, to: directory,
-                             extraSections: positionSections)
+                             extraSections: positionSections, notes: notes)
         try directory.commit()
-        output.announce(directory, findings: Findings.lens(summary))
+        output.announce(directory, findings: notes + Findings.lens(summary))
         if !output.quiet {
             FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", summary.sgemmFlops / 1e9,
                                                        summary.sgemmSeconds, summary.sgemmFlops / max(summary.sgemmSeconds, 1e-9) / 1e9).utf8))

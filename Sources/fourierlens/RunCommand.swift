@@ -87,6 +87,7 @@ struct RunCommand: ParsableCommand {
         let result = try study.run(plan)
         if !quiet {
             print("\(plan.tasks.count) tasks: \(result.computed) computed, \(result.reused) reused, \(String(format: "%.1f", result.seconds)) s")
+            for answer in StudyPage.answers(spec: plan.spec, tasks: plan.tasks, directory: study.directory) { print("- " + answer) }
             print("study: \(study.directory)/index.html")
         }
     }

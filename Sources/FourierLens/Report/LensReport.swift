@@ -3,8 +3,9 @@ import Foundation
 /// Writes a lens run: lens_layers.csv, lens_topk.csv, lens_spectrum.csv, charts, summary.json, index.html.
 public enum LensReport {
     /// The readout read only as the KL reference is left out: the report shows what was asked.
+    /// `notes`: what the reader must know before the numbers (a lens that reads its own answer).
     public static func write(_ full: LensSummary, tokenStrings: [Int64: String],
-                             to output: OutputDirectory, extraSections: [ReportPage.Section] = []) throws {
+                             to output: OutputDirectory, extraSections: [ReportPage.Section] = [], notes: [String] = []) throws {
         let result = full.askedOnly()
         let summaries = result.rows
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
@@ -35,7 +36,7 @@ public enum LensReport {
         }
         let page = ReportPage(
             title: "FourierLens logit lens", subtitle: "norm \(result.options.norm.rawValue), \(result.prompts) prompts",
-            sections: [.keyValues(caption: "Key numbers", pairs: [
+            sections: notes.map { .paragraph($0) } + [.keyValues(caption: "Key numbers", pairs: [
                 ("prompts whose answer is not a number token (left out of the number accuracies)", String(result.answersNotNumbers)),
                 ("top periods", "the frequencies of the number-logit spectra (mean magnitude) that stand out above their running median over k ± \(SpectralPeaks.window) by z ≥ \(format(SpectralPeaks.threshold)) (median and MAD of the residuals at k ≥ \(SpectralPeaks.firstFrequency(p: result.numberValues.count))), strongest first; the slow trend (periods longer than \(format(SpectralPeaks.trendPeriod)) numbers) is left out"),
             ]),

@@ -71,6 +71,30 @@ import Testing
         #expect(spec.findingsPerTask == 5 && spec.charts == false)
     }
 
+    @Test func patchReadsItsFilterAnalysisAndModel() throws {
+        let spec = try StudySpec.parse("""
+        title: T
+        dumps:
+          d:
+            path: d.h5
+        models:
+          m: model
+        analyses:
+          - kind: filter
+            name: f
+            options:
+              joint: true
+          - kind: patch
+            filters: f
+            options:
+              batch-size: 8
+        """, file: Self.file)
+        #expect(spec.models.map(\.name) == ["m"] && spec.models[0].path == "/work/study/probes/model")
+        let patch = spec.analyses[1]
+        #expect(patch.kind == .patch && patch.filters == "f" && patch.model == nil && spec.model(of: patch)?.name == "m")
+        #expect(patch.options.map(\.flag) == ["batch-size"])
+    }
+
     @Test func defaults() throws {
         let spec = try StudySpec.parse("title: T\ndumps:\n  d:\n    path: d.h5\nanalyses:\n  - kind: spectrum\n", file: Self.file)
         #expect(spec.question == nil && spec.description == nil && spec.findingsPerTask == 3 && spec.charts)
@@ -119,6 +143,18 @@ import Testing
         (base + "  - kind: spectrum\nsummary:\n  findings: -1\n", 11, ["summary.findings", "0 to 100"]),
         (base + "  - kind: spectrum\nsummary:\n  charts: maybe\n", 11, ["summary.charts", "true or false"]),
         (base + "  - kind: spectrum\nsummary:\n  table: true\n", 11, ["summary.table", "unknown key"]),
+        (base + "  - kind: patch\n", 9, ["analyses[0]", "\"filters\""]),
+        (base + "  - kind: lens\n    filters: f\n", 9, ["no \"filters\" for lens"]),
+        (base + "  - kind: filter\n    model: m\n", 9, ["no \"model\" for filter"]),
+        (base + "  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n    sites: [mlp_out]\n", 11, ["no \"sites\" for patch"]),
+        (base + "  - kind: lens\n    name: f\n  - kind: patch\n    filters: f\n", 11, ["analyses[1].filters", "a filter analysis listed before it"]),
+        (base + "  - kind: patch\n    filters: f\n  - kind: filter\n    name: f\n", 9, ["analyses[0].filters", "(found \"f\")"]),
+        (base + "  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n", 11, ["analyses[1].model", "a top-level models: entry"]),
+        ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels:\n  a: x\n  b: y\nanalyses:\n  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n", 11,
+         ["analyses[1].model", "one of the models (a, b)"]),
+        ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels:\n  a: x\nanalyses:\n  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n    model: z\n", 11,
+         ["analyses[1].model", "(found \"z\")"]),
+        ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels: {}\nanalyses:\n  - kind: lens\n", 5, ["models", "at least one model"]),
         ("title: T\ntitle: U\n", 1, ["title", "each key once"]),
         ("title: [T\ndumps: {}\n", 2, ["valid YAML"]),
         ("title: T\n  dumps: x\n", 2, ["valid YAML"]),
