@@ -29,7 +29,7 @@ demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --columns logit_diff --out $(REPORTS)/demo-boolean-parity --force
 	@echo "Open $(REPORTS)/minilm_numbers/index.html in a browser: the study page (pretrained vs matched random:"
 	@echo "spectra of the embeddings and of every layer, probes per layer, the logit lens), each task's report linked from it."
-	@echo "Zhou et al.'s Table 1 filter grid on the causal demo: $(REPORTS)/paper_table1/index.html."
+	@echo "Zhou et al.'s Table 1 on the patched causal demo (filter, then patch back into the model): $(REPORTS)/paper_table1/index.html."
 	@echo "The causal demo (modular addition, key frequencies): $(REPORTS)/modular-spectrum, modular-lens,"
 	@echo "modular-keep-key and modular-remove-key; notebooks-export/modular_ablation.ipynb patches them back."
 	@echo "Functions on bit strings (a small transformer's majority and parity): $(REPORTS)/demo-boolean-*."

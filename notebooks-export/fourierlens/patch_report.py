@@ -139,7 +139,7 @@ def summary_of(result):
         "chance": 1.0 / p, "patch_position": "each prompt's readout position (/prompts/position)",
         "prediction_position": "each prompt's last token",
         "largest_check_error": result.largest_check_error,
-        "configurations": result.rows,
+        "configurations": [{k: v for k, v in row.items() if v is not None} for row in result.rows],
         "title": f"FourierLens patch: {model}",
         "subtitle": (f"{result.end - result.start} prompts of {os.path.basename(result.dump.path)}; the filtered activations of "
                      f"{len(result.sets)} configuration{'s' if len(result.sets) != 1 else ''} patched back at each prompt's readout "
