@@ -75,7 +75,11 @@ extension AnalysisSummary {
             for site in sites {
                 let own = rows.filter { $0["site"] as? String == site }
                 guard let first = own.first, let last = own.last else { continue }
-                parts.append("\(site) from \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"])) to \(formatted(last["acc_exact"], digits: 3)) at layer \(formatted(last["layer"]))")
+                if own.count == 1 {
+                    parts.append("\(site) \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"]))")
+                } else {
+                    parts.append("\(site) from \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"])) to \(formatted(last["acc_exact"], digits: 3)) at layer \(formatted(last["layer"]))")
+                }
             }
         }
         guard !parts.isEmpty else { return nil }
@@ -85,15 +89,17 @@ extension AnalysisSummary {
             }
         }
         let note = notes.first.map { " " + $0 } ?? ""
-        return "\(analysis.name): exact-answer accuracy through the unembedding goes \(parts.joined(separator: "; ")).\(note)"
+        let verb = parts.count == 1 || !parts.contains(where: { $0.contains(" from ") }) ? "is" : "goes"
+        return "\(analysis.name): exact-answer accuracy through the unembedding \(verb) \(parts.joined(separator: "; ")).\(note)"
     }
 
     private var filterHeadline: String? {
         var parts: [String] = []
+        let dumps = Set(tasks.compactMap(\.dump)).count
         for task in tasks {
             for row in outputs(task).csv("filter_effect.csv") {
                 guard let before = row["acc_before"].flatMap(Double.init), let after = row["acc_after"].flatMap(Double.init) else { continue }
-                parts.append("\(Self.label(task)) at \(row["site"] ?? "") layer \(row["layer"] ?? ""): \(formatted(before, digits: 3)) → \(formatted(after, digits: 3))")
+                parts.append("\(Self.filterLabel(row, task: task, dump: dumps > 1, layer: true)): \(formatted(before, digits: 3)) → \(formatted(after, digits: 3))")
             }
         }
         guard !parts.isEmpty else { return nil }

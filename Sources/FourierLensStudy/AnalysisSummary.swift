@@ -175,6 +175,16 @@ struct AnalysisSummary {
         return rows.filter { $0["configuration"] != "unpatched" }.map { (unpatched, $0) }
     }
 
+    /// "mlp_out −high (with attn_out)": a filtered readout's short label: its site, the band, the
+    /// other sites filtered in the same task, and its dump and layer when they vary.
+    static func filterLabel(_ row: [String: String], task: StudyTask, dump: Bool, layer: Bool) -> String {
+        let site = row["site"] ?? "", band = row["removed"] ?? ""
+        let others = (task.labels["sites"] ?? "").split(separator: ",").map(String.init).filter { $0 != site }
+        var label = "\(site)\(layer ? " layer \(row["layer"] ?? "")" : "") −\(band)"
+        if !others.isEmpty { label += " (with \(others.joined(separator: ", ")))" }
+        return dump ? "\(task.dump ?? "") · \(label)" : label
+    }
+
     /// "attn_out + mlp_out −high": a bar's short label (the band's name, not its range).
     static func patchLabel(_ row: [String: String], dump: String?, dumps: Int) -> String {
         let band = ["low": " −low", "high": " −high", "remove": " −set", "keep": " set only"][row["band"] ?? ""] ?? ""
@@ -210,10 +220,13 @@ struct AnalysisSummary {
     /// Filters: accuracy before and after per task and site.
     var filterBars: ReportPage.Section? {
         var categories: [String] = [], before: [Double] = [], after: [Double] = []
+        let dumps = Set(tasks.compactMap(\.dump)).count
         for task in tasks {
-            for row in outputs(task).csv("filter_effect.csv") {
+            let rows = outputs(task).csv("filter_effect.csv")
+            let layers = Set(rows.compactMap { $0["layer"] }).count
+            for row in rows {
                 guard let b = row["acc_before"].flatMap(Double.init), let a = row["acc_after"].flatMap(Double.init) else { continue }
-                categories.append("\(Self.label(task)) · \(row["site"] ?? "")")
+                categories.append(Self.filterLabel(row, task: task, dump: dumps > 1, layer: layers > 1))
                 before.append(b); after.append(a)
             }
         }

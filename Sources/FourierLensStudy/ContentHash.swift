@@ -71,7 +71,8 @@ public final class ContentHash {
         return Self.hex(lines.joined(separator: "\n"))
     }
 
-    /// The regular files below a folder (links followed), as sorted relative paths; hidden ones left out.
+    /// The regular files below a folder (links followed), as sorted relative paths; hidden ones and
+    /// Python's byte-code caches left out.
     static func files(in folder: String) throws -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else {
             throw FourierLensError.badInput(file: folder, dataset: "-", expected: "a readable folder")
@@ -79,7 +80,7 @@ public final class ContentHash {
         var files: [String] = []
         while let entry = walker.nextObject() as? String {
             let name = (entry as NSString).lastPathComponent
-            if name.hasPrefix(".") { walker.skipDescendants(); continue }
+            if name.hasPrefix(".") || name == "__pycache__" { walker.skipDescendants(); continue }
             let resolved = URL(fileURLWithPath: folder + "/" + entry).resolvingSymlinksInPath().path
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(entry) }

@@ -10,8 +10,12 @@ public struct StudyPlanner {
     /// Parses a command line as the command would; returns its complaint, or nil when it parses.
     let validate: ([String]) -> String?
 
-    public init(spec: StudySpec, hashes: ContentHash, validate: @escaping ([String]) -> String?) {
-        self.spec = spec; self.hashes = hashes; self.validate = validate
+    /// What else a command's result depends on, by command: the Python package's files for patch
+    /// (a changed implementation recomputes its tasks).
+    let implementations: [String: String]
+
+    public init(spec: StudySpec, hashes: ContentHash, implementations: [String: String] = [:], validate: @escaping ([String]) -> String?) {
+        self.spec = spec; self.hashes = hashes; self.implementations = implementations; self.validate = validate
     }
 
     public static let tool = "fourierlens 0.1.0"
@@ -214,7 +218,7 @@ public struct StudyPlanner {
     /// The task with its hash: the tool, the command, its arguments with every input file
     /// replaced by the SHA-256 of its bytes, and the hashes of what it depends on.
     func hashed(_ task: StudyTask, dependencyHashes: [String] = []) throws -> StudyTask {
-        var keyed = [StudyPlanner.tool, task.command]
+        var keyed = [StudyPlanner.tool, task.command] + [implementations[task.command]].compactMap { $0 }
         for argument in task.arguments {
             var text = argument
             for input in task.inputs where argument == input || argument.hasPrefix(input + ":") {

@@ -17,6 +17,9 @@ public struct StudyRun {
     public var modelPaths: [String: String]
     /// Parses a command line as `fourierlens` would; returns its complaint or nil.
     public var validate: ([String]) -> String?
+    /// The folder of the code a command runs outside this binary (patch: the Python package), asked
+    /// only when the spec has such an analysis; its files' hash joins those tasks' keys.
+    public var implementationFolder: (String) -> String? = { _ in nil }
 
     public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
                 quiet: Bool, dumpPaths: [String: String] = [:], modelPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
@@ -54,7 +57,11 @@ public struct StudyRun {
         let specText = (try? String(contentsOfFile: specPath, encoding: .utf8)) ?? ""
         try checkDirectory(spec)
         let hashes = ContentHash(cachePath: hashCachePath)
-        let tasks = try StudyPlanner(spec: spec, hashes: hashes, validate: validate).tasks()
+        var implementations: [String: String] = [:]
+        if spec.analyses.contains(where: { $0.kind == .patch }), let folder = implementationFolder("patch") {
+            implementations["patch"] = try hashes.content(folder)
+        }
+        let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, validate: validate).tasks()
         return Plan(spec: spec, specText: specText, tasks: tasks, hashes: hashes)
     }
 

@@ -59,6 +59,22 @@ struct PatchCommand: ParsableCommand {
         throw FourierLensError.badInput(file: interpreter, dataset: "-", expected: "a Python to run (exec failed: \(String(cString: strerror(errno))))")
     }
 
+    /// The folder of the Python package `fourierlens` that patch runs (nil when there is none).
+    static func packageFolder() -> String? {
+        guard let python = try? interpreter(nil) else { return nil }
+        let probe = Process(), pipe = Pipe()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = [python, "-c", "import fourierlens, os; print(os.path.dirname(os.path.abspath(fourierlens.__file__)))"]
+        probe.standardInput = FileHandle.nullDevice
+        probe.standardOutput = pipe
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        probe.waitUntilExit()
+        let folder = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return probe.terminationStatus == 0 && !folder.isEmpty ? folder : nil
+    }
+
     /// The .venv of the checkout this binary was built in (.build/…/release/fourierlens), if any.
     static var checkoutPython: String? {
         var folder = URL(fileURLWithPath: RunCommand.executablePath).deletingLastPathComponent()

@@ -64,12 +64,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let name = ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
-        let study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
+        var study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                              memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
                              figures: figures, quiet: quiet, dumpPaths: try namedPaths(dump, option: "dump", what: "a dump of the spec and the file to use"),
                              modelPaths: try namedPaths(model, option: "model", what: "a model of the spec and its folder"), validate: Self.complaint)
         if let python { setenv("FOURIERLENS_PYTHON", python, 1) }
+        study.implementationFolder = { _ in PatchCommand.packageFolder() }
         let plan = try study.plan()
         if dryRun { return printPlan(plan, study: study) }
         if let tasksJSON {

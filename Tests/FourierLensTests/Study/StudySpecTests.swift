@@ -152,7 +152,7 @@ import Testing
         (base + "  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n", 11, ["analyses[1].model", "a top-level models: entry"]),
         ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels:\n  a: x\n  b: y\nanalyses:\n  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n", 11,
          ["analyses[1].model", "one of the models (a, b)"]),
-        ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels:\n  a: x\nanalyses:\n  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n    model: z\n", 11,
+        ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels:\n  a: x\nanalyses:\n  - kind: filter\n    name: f\n  - kind: patch\n    filters: f\n    model: z\n", 10,
          ["analyses[1].model", "(found \"z\")"]),
         ("title: T\ndumps:\n  d:\n    path: d.h5\nmodels: {}\nanalyses:\n  - kind: lens\n", 5, ["models", "at least one model"]),
         ("title: T\ntitle: U\n", 1, ["title", "each key once"]),
