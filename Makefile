@@ -1,6 +1,8 @@
 # FourierLens: the two commands a newcomer needs.
 #   make demo   installs what is missing, builds, and runs the main job on the embedded demo dump
 #   make test   installs what is missing and runs the whole test suite (Swift and Python)
+#   make check  the fast tier for every change: the Swift suite and the Python tests not marked
+#               slow (conftest.py lists the slow files: studies, clusters, notebooks, browsers)
 
 PYTHON    := $(CURDIR)/.venv/bin/python
 DEMO_DUMP := probes/data/minilm_demo.h5
@@ -9,7 +11,7 @@ MODULAR_DUMP := probes/data/modular_demo.h5
 REPORTS   := reports
 FIXTURES  := Tests/Fixtures/generated
 
-.PHONY: demo test setup build fixtures swift-test python-test bench clean fuzz fuzz-build asan slurm-check
+.PHONY: demo test check setup build fixtures swift-test python-test python-check bench clean fuzz fuzz-build asan slurm-check
 
 setup:
 	@scripts/bootstrap.sh
@@ -50,7 +52,13 @@ python-test: setup build
 	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens PYTHONPATH=$(CURDIR)/notebooks-export \
 		$(PYTHON) -m pytest -q notebooks-export/tests Tests/python
 
+python-check: setup build
+	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens PYTHONPATH=$(CURDIR)/notebooks-export \
+		$(PYTHON) -m pytest -q -m "not slow" notebooks-export/tests Tests/python
+
 test: swift-test python-test
+
+check: swift-test python-check
 
 # A single-node Slurm on loopback runs a small study through `run-dask --slurm` (not part of test).
 slurm-check: build

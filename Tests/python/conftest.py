@@ -4,6 +4,7 @@ import pytest
 
 from positions_dump import write_positions_dump
 from report_helpers import REPORT_RUNS, fourierlens
+from tiers import pytest_collection_modifyitems, pytest_configure  # noqa: F401  (the slow tier)
 
 
 @pytest.fixture(scope="session")
