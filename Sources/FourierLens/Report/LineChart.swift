@@ -60,7 +60,9 @@ public struct LineChart: Sendable {
         let plotWidth = width - left - right, plotHeight = height - LineChart.top - LineChart.bottom
         let xs = series.flatMap(\.x) + bands.flatMap(\.x)
         let ys = (series.flatMap(\.y) + bands.flatMap(\.upper) + bands.flatMap(\.lower)).filter(\.isFinite)
-        let xMin = xs.min() ?? 0, xMax = max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
+        // One x (a one-layer model) sits in the middle of a unit-wide axis, not at its edge.
+        let single = xs.min() != nil && xs.min() == xs.max()
+        let xMin = single ? xs[0] - 0.5 : xs.min() ?? 0, xMax = single ? xs[0] + 0.5 : max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
         let headroom = max((ys.max() ?? 1) * 1.1, 1e-12)
         let yTicks = SVGText.niceTicks(min(0, ys.min() ?? 0), yCeiling.map { max(min(headroom, $0), ys.max() ?? 0) } ?? headroom)
         let yMin = yTicks.ticks.first ?? 0, yMax = max(yTicks.ticks.last ?? 1, (ys.max() ?? 1))
@@ -125,6 +127,11 @@ public struct LineChart: Sendable {
                 let d = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(n(px($0.element.0))) \(n(py($0.element.1)))" }.joined()
                 let dash = s.style == .dashed ? ##" stroke-dasharray="6 4""## : ""
                 out.append(##"<path data-series="\##(index)" d="\##(d)" stroke="\##(color)" stroke-width="1.6" fill="none"\##(dash)/>"##)
+                // A line of one point draws nothing: mark it (hollow for a dashed series).
+                if points.count == 1, let (x, y) = points.first {
+                    let fill = s.style == .dashed ? "#ffffff" : color
+                    out.append(##"<circle class="point" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="4.5" fill="\##(fill)" stroke="\##(color)" stroke-width="1.6"/>"##)
+                }
             }
             // Invisible targets that carry each point's exact value (a hover title on the page),
             // drawn last so that no marker or label covers them.
