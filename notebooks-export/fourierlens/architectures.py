@@ -107,8 +107,12 @@ def describe(model):
         base = _base(model, "bert")
         # Post-norm: each sublayer's output is normalised together with the residual, so there
         # is no additive attention or MLP output and no final norm to export.
-        return Architecture(kind, list(base.encoder.layer), additive=False,
-                            readout_missing="a masked LM: its head's transform (dense, GELU, LayerNorm) before W_U is not exported")
+        # A masked-LM head reads the last residual through dense → GELU → LayerNorm before its
+        # decoder; that transform is not exported, so W_U alone does not give the MLM logits. A
+        # bare encoder (no head) has no logits: W_U is its tied embedding, read as a readout.
+        head = getattr(getattr(model, "cls", None), "predictions", None)
+        missing = "a masked LM: its head's transform (dense, GELU, LayerNorm) before W_U is not exported" if head else None
+        return Architecture(kind, list(base.encoder.layer), additive=False, readout_missing=missing)
     if kind not in SUPPORTED:
         raise ExportError(f"expected a supported architecture ({', '.join(SUPPORTED)}), found model_type {kind!r}")
     layers, attn, mlp, norm = _blocks(model, kind)

@@ -3,6 +3,7 @@ model's hidden states, its attention and MLP outputs add up to the next residual
 final norm, W_U, b_U and readout attributes reproduce the model's own logits, and `fourierlens
 lens --norm recompute` at the last residual reads what the model predicts (docs/SCHEMA.md)."""
 import os
+import shutil
 import subprocess
 
 import h5py
@@ -29,6 +30,11 @@ class Exported:
         self.path = os.path.join(directory, f"{family}.h5")
         export_dump(self.model, tokenizer, self.path, numbers=NUMBERS, prompts=self.prompts, position="last",
                     vocabulary=False, batch_size=4)
+        # The lens starts now and runs while the model's own outputs are computed and other tests run.
+        self.lens_out = os.path.join(directory, f"{family}-lens")
+        self.lens = subprocess.Popen([fourierlens_bin(), "lens", self.path, "--norm", "recompute", "--sites", "resid_post",
+                                      "--layers", str(LAYERS - 1), "--out", self.lens_out, "--quiet"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ids = _tokenize(tokenizer, [p.text for p in self.prompts])
         self.lengths = [len(i) for i in ids]
         inputs = padded(ids)
@@ -100,13 +106,11 @@ def test_dump_reproduces_the_model_logits(exported, family):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-def test_lens_recompute_reads_the_model_prediction(exported, family, tmp_path):
+def test_lens_recompute_reads_the_model_prediction(exported, family):
     e = exported(family)
-    out = str(tmp_path / "lens")
-    result = subprocess.run([fourierlens_bin(), "lens", e.path, "--norm", "recompute", "--sites", "resid_post",
-                             "--layers", str(LAYERS - 1), "--out", out, "--quiet"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    with h5py.File(os.path.join(out, "lens_prompts.h5")) as lens, h5py.File(e.path) as f:
+    _, stderr = e.lens.communicate(timeout=120)
+    assert e.lens.returncode == 0, stderr
+    with h5py.File(os.path.join(e.lens_out, "lens_prompts.h5")) as lens, h5py.File(e.path) as f:
         ids, values = f["tokens/ids"][...], f["tokens/values"][...]
         answers = f["prompts/answer"][...]
         logprob, predicted = lens["lens/logprob"][0], lens["lens/predicted"][0]
@@ -122,11 +126,12 @@ def test_lens_recompute_reads_the_model_prediction(exported, family, tmp_path):
 
 
 @pytest.mark.parametrize("family", ["gemma", "gemma2", "gemma3_text"])
-def test_a_raw_gemma_norm_or_an_uncapped_readout_would_fail(exported, family):
+def test_a_raw_gemma_norm_or_an_uncapped_readout_would_fail(exported, family, tmp_path):
     """The tiny models are far from the defaults: reading the final norm's raw parameter (w,
     not 1 + w) or leaving out the soft-cap changes the logits by 100 times the tolerance above."""
-    e = exported(family)
-    with h5py.File(e.path, "r+") as f:
+    copy = str(tmp_path / "copy.h5")  # the lens may still be reading the dump itself
+    shutil.copy(exported(family).path, copy)
+    with h5py.File(copy, "r+") as f:
         assert f["weights/ln_final.w"].attrs["weight_offset"] == 1.0
         assert f["weights/W_E"].attrs["embedding_scale"] == pytest.approx(np.sqrt(32))
         x = act(f, LAYERS - 1, "resid_post")

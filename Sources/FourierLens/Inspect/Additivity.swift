@@ -6,8 +6,8 @@ public struct AdditivityCheck: Encodable, Equatable, Sendable {
     /// (prompt) it is in.
     public var largestError: Double
     public var row: Int
-    /// The largest error relative to its row's scale (the largest |value| of the four rows), and
-    /// the tolerance it is held to.
+    /// The largest error relative to its vector's scale (the largest |value| of the four
+    /// d-vectors: a prompt's row, or one position of it), and the tolerance it is held to.
     public var relativeError: Double
     public var tolerance: Double
     public var holds: Bool { relativeError <= tolerance }
@@ -28,7 +28,7 @@ public struct AdditivityCheck: Encodable, Equatable, Sendable {
 
     public var warning: String {
         "layer \(layer): resid_pre + attn_out + mlp_out differs from resid_post by up to \(short(largestError)) (row \(row); "
-            + "\(short(relativeError)) of the row's scale, tolerance \(short(tolerance))): attn_out/mlp_out are not what the block adds"
+            + "\(short(relativeError)) of its vector's scale, tolerance \(short(tolerance))): attn_out/mlp_out are not what the block adds"
     }
 
     /// 8 units of roundoff of the stored type (four rounded terms), and never below 1e-5: the
@@ -69,16 +69,17 @@ public struct AdditivityCheck: Encodable, Equatable, Sendable {
                     (start[axis], extent[axis]) = (first, count)
                     return try file.readFloats(handles[i], info, start: start, count: extent)
                 }
-                for r in 0..<count {
+                // One vector of d values at a time: a prompt's row, or one position of it.
+                let d = shape[shape.count - 1]
+                for v in 0..<(count * rowWidth / max(d, 1)) {
                     var error = 0.0, scale = 0.0
-                    for c in r * rowWidth ..< (r + 1) * rowWidth {
+                    for c in v * d ..< (v + 1) * d {
                         let terms = blocks.map { Double($0[c]) }
                         error = max(error, abs(terms[0] + terms[1] + terms[2] - terms[3]))
                         scale = max(scale, terms.map(abs).max()!)
                     }
-                    let relative = scale > 0 ? error / scale : 0
-                    if error > check.largestError { (check.largestError, check.row) = (error, first + r) }
-                    check.relativeError = max(check.relativeError, relative)
+                    if error > check.largestError { (check.largestError, check.row) = (error, first + v * d / rowWidth) }
+                    check.relativeError = max(check.relativeError, scale > 0 ? error / scale : 0)
                 }
             }
             checks.append(check)
