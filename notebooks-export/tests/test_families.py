@@ -24,6 +24,14 @@ class Exported:
     """One family's model, its dump and the model's own hidden states and logits at the readout."""
 
     def __init__(self, family, tokenizer, directory):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # tiny matrices: one thread is faster than two on a busy machine
+        try:
+            self._run(family, tokenizer, directory)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _run(self, family, tokenizer, directory):
         self.model = build(family, len(tokenizer))
         # Three templates in turn: prompts of different lengths, right-padded in one batch.
         self.prompts = addition_prompts(count=6, max_operand=40, seed=1)
