@@ -174,3 +174,44 @@ def test_raw_sublayer_outputs_would_not_add_up(exported, family):
         for hook in hooks:
             hook.remove()
     assert (kept["pre"] + kept["attn"] + kept["mlp"] - kept["post"]).abs().max() > 100 * 1e-5 * kept["post"].abs().max()
+
+
+def _shifted(output, delta):
+    """A module's output with `delta` added to its first element (what a patch does)."""
+    if isinstance(output, tuple):
+        return (output[0] + delta,) + output[1:]
+    return output + delta
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_patching_the_described_modules_moves_the_residual_by_exactly_the_patch(exported, family):
+    """architectures.describe's attn[l] / mlp[l] are what a patcher replaces: adding δ / add_scale
+    to that module's output moves what the block adds by δ, nothing else in the layer before it."""
+    from fourierlens.architectures import describe
+    e = exported(family)
+    arch = describe(e.model)
+    inputs = padded([[5, 6, 7, 8]])
+    delta = torch.linspace(-1, 1, e.model.config.hidden_size)
+
+    def run(site=None):
+        kept = {}
+        hooks = [arch.layers[0].register_forward_hook(lambda m, a, o: kept.__setitem__("post", o[0] if isinstance(o, tuple) else o)),
+                 # a copy: Falcon adds attention into the MLP's output in place afterwards
+                 arch.mlp[0].register_forward_hook(lambda m, a, o: kept.__setitem__("mlp", (o[0] if isinstance(o, tuple) else o).clone()))]
+        if site is not None:
+            module = arch.attn[0] if site == "attn" else arch.mlp[0]
+            hooks.append(module.register_forward_hook(lambda m, a, o: _shifted(o, delta / arch.add_scale)))
+        try:
+            with torch.no_grad():
+                e.model(input_ids=inputs)
+        finally:
+            for hook in hooks:
+                hook.remove()
+        post, mlp = kept["post"].reshape(-1, delta.shape[0]), kept["mlp"].reshape(-1, delta.shape[0])
+        return post.double(), mlp.double() * arch.add_scale
+
+    post, mlp = run()
+    post_mlp, _ = run("mlp")
+    torch.testing.assert_close(post_mlp - post, delta.double().expand_as(post), atol=1e-5, rtol=0)
+    post_attn, mlp_attn = run("attn")
+    torch.testing.assert_close((post_attn - mlp_attn) - (post - mlp), delta.double().expand_as(post), atol=1e-5, rtol=0)
