@@ -90,3 +90,17 @@ def test_an_unsupported_family_names_the_supported_set(tmp_path):
     assert "\n" not in message and "'xlnet'" in message
     for family in ("gemma", "gemma2", "gemma3_text", "olmo2", "phi3", "mixtral", "opt", "falcon", "cohere", "granite"):
         assert family in SUPPORTED and (f" {family}," in message or f" {family})" in message)
+
+
+def test_inspect_checks_stacked_activations_too(olmo2_dump, tmp_path):
+    """The same check on /acts/{site} [L, N, pos, d]: a value broken in layer 1 is found there."""
+    stacked = str(tmp_path / "stacked.h5")
+    shutil.copy(olmo2_dump, stacked)
+    with h5py.File(stacked, "r+") as f:
+        for site in ("resid_pre", "attn_out", "mlp_out", "resid_post"):
+            layers = [f.pop(f"acts/blocks.{layer}.hook_{site}")[...] for layer in range(2)]
+            f[f"acts/{site}"] = np.stack(layers)
+        f["acts/mlp_out"][1, 3, 1, 0] -= 2.0
+    report = inspect_json(stacked)
+    assert [(c["layer"], c["holds"]) for c in report["additivity"]] == [(0, True), (1, False)]
+    assert report["additivity"][1]["largest_error"] == pytest.approx(2.0, abs=1e-5) and report["additivity"][1]["row"] == 3
