@@ -88,6 +88,7 @@ class _Capture:
     def __init__(self, arch, sites, layers):
         self.arch, self.values, self.handles = arch, {}, []
         self.rows = None
+        self.batch_shape = None  # (batch, pos) of the running batch
         for layer in layers:
             block = arch.layers[layer]
             if "resid_pre" in sites:
@@ -95,26 +96,30 @@ class _Capture:
             if "resid_post" in sites:
                 self.handles.append(block.register_forward_hook(self._post("resid_post", layer)))
             if "attn_out" in sites:
-                self.handles.append(arch.attn[layer].register_forward_hook(self._post("attn_out", layer)))
+                self.handles.append(arch.attn[layer].register_forward_hook(self._post("attn_out", layer, arch.add_scale)))
             if "mlp_out" in sites:
-                self.handles.append(arch.mlp[layer].register_forward_hook(self._post("mlp_out", layer)))
+                self.handles.append(arch.mlp[layer].register_forward_hook(self._post("mlp_out", layer, arch.add_scale)))
         if arch.final_norm is not None:
             self.handles.append(arch.final_norm.register_forward_pre_hook(self._pre("final_in", None), with_kwargs=True))
 
-    def _keep(self, key, tensor):
+    def _keep(self, key, tensor, scale=1.0):
         if isinstance(tensor, (tuple, list)):
             tensor = tensor[0]
-        kept = tensor if self.rows is None else tensor[self.rows]
-        self.values[key] = kept.detach().float().cpu().numpy()
+        if tensor.dim() == 2:  # a module run on the batch flattened to [batch·pos, d] (OPT's fc2)
+            tensor = tensor.view(*self.batch_shape, -1)
+        # A copy: some blocks add into a module's output in place afterwards (Falcon's parallel MLP).
+        kept = tensor.clone() if self.rows is None else tensor[self.rows]
+        kept = kept.detach().float().cpu().numpy()
+        self.values[key] = kept * scale if scale != 1.0 else kept
 
     def _pre(self, site, layer):
         def hook(module, args, kwargs):
             self._keep((site, layer), args[0] if args else kwargs["hidden_states"])
         return hook
 
-    def _post(self, site, layer):
+    def _post(self, site, layer, scale=1.0):
         def hook(module, args, output):
-            self._keep((site, layer), output)
+            self._keep((site, layer), output, scale)
         return hook
 
     def remove(self):
@@ -176,7 +181,7 @@ def _final_scale(x, kind, eps):
 
 
 def _run(model, arch, dump, prompts, token_ids, positions, sites, layers, batch_size, dtype, progress, torch):
-    n, d = len(prompts), model.get_input_embeddings().weight.shape[1]
+    n, d = len(prompts), int(model.config.hidden_size)
     every = positions is None
     length = max(len(ids) for ids in token_ids)
     shape = (n, length, d) if every else (n, d)
@@ -200,6 +205,7 @@ def _run(model, arch, dump, prompts, token_ids, positions, sites, layers, batch_
                 capture.rows = None if every else (torch.arange(len(batch)),
                                                    torch.tensor(positions[start:start + len(batch)]))
                 capture.values.clear()
+                capture.batch_shape = tuple(input_ids.shape)
                 model(input_ids=input_ids, attention_mask=mask)
                 rows = slice(start, start + len(batch))
                 real = mask.numpy()[:, :, None].astype(np.float32) if every else 1  # zeros at padding

@@ -33,11 +33,12 @@ def vocabulary_strings(tokenizer, size):
 
 
 def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, dtype="float32",
-                       embeddings="numbers", unembedding="full", n_layers=None, tokenizer=None):
+                       embeddings="numbers", unembedding="full", n_layers=None, tokenizer=None, readout=None):
     """Writes the weight roles of schema fourierlens/1 from numpy arrays, and with `tokenizer`
     the text of every token id (/vocabulary/strings, one variable-length string each).
 
-    W_E is [V, d] (rows = tokens), W_U [d, V]; `norm` is (kind, eps, weight, bias or None)."""
+    W_E is [V, d] (rows = tokens), W_U [d, V]; `norm` is (kind, eps, weight, bias or None);
+    `readout` the attributes of how the model reads out (see _readout_attributes)."""
     ids = np.asarray(tokens.ids, dtype=np.int64)
     dump.write("tokens/ids", ids)
     dump.write("tokens/values", np.asarray(tokens.values, dtype=np.int64))
@@ -68,6 +69,27 @@ def write_weight_roles(dump, tokens, W_E, W_U, b_U=None, tied=False, norm=None, 
         dump.write("weights/ln_final.w", weight, dtype, attrs={"kind": kind, "eps": float(eps)})
         if bias is not None:
             dump.write("weights/ln_final.b", bias, dtype)
+    _readout_attributes(dump, readout or {}, norm is not None, unembedding is not None)
+
+
+def _readout_attributes(dump, readout, has_norm, has_unembedding):
+    """Attributes for what the stored weights already include (recorded, never to be applied
+    again) and the soft-cap the lens applies (docs/SCHEMA.md, "How the model reads out")."""
+    if readout.get("embedding_scale", 1.0) != 1.0:
+        dump.set_attr("embedding_scale", float(readout["embedding_scale"]), "weights/W_E")
+    if readout.get("projected"):
+        dump.set_attr("projection_folded", 1, "weights/W_E")
+    if has_norm and readout.get("weight_offset", 0.0) != 0.0:
+        dump.set_attr("weight_offset", float(readout["weight_offset"]), "weights/ln_final.w")
+    if has_unembedding:
+        if readout.get("logit_scale", 1.0) != 1.0:
+            dump.set_attr("logit_scale", float(readout["logit_scale"]), "weights/W_U")
+        if readout.get("projected"):
+            dump.set_attr("projection_folded", 1, "weights/W_U")
+        if readout.get("softcap") is not None:
+            dump.set_attr("softcap", float(readout["softcap"]), "weights/W_U")
+        if readout.get("readout_missing"):
+            dump.set_attr("readout_missing", readout["readout_missing"], "weights/W_U")
 
 
 def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dtype="float32",
@@ -88,32 +110,51 @@ def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dty
     if is_transformer_lens(model):
         tokenizer = tokenizer if tokenizer is not None else model.tokenizer
         W_E, W_U, b_U, tied, norm, n_layers, name = transformer_lens_weights(model)
+        readout = None
     else:
-        W_E, W_U, b_U, tied, norm, n_layers, name = _transformers_weights(model)
+        W_E, W_U, b_U, tied, norm, n_layers, name, readout = _transformers_weights(model)
     tokens = _number_tokens(tokenizer, numbers, leading_space)
     with writer_for(out, overwrite, model_name or name) as dump:
         write_weight_roles(dump, tokens, W_E, W_U, b_U, tied, norm, dtype, embeddings, unembedding, n_layers,
-                           tokenizer=tokenizer if vocabulary else None)
+                           tokenizer=tokenizer if vocabulary else None, readout=readout)
     return tokens
 
 
 def _transformers_weights(model):
-    """(W_E [V, d], W_U [d, V], b_U, tied, norm, n_layers, name) of a transformers model."""
+    """(W_E [V, d], W_U [d, V], b_U, tied, norm, n_layers, name, readout) of a transformers model,
+    as the model computes: W_E as the residual sees it (embedding scale and OPT's project_in
+    applied), W_U from the final norm's output to the logits (OPT's project_out and a logit scale
+    folded in), the final norm's effective weight (Gemma's 1 + w). `readout` holds the attributes
+    that record those folds and the soft-cap the reader applies (docs/SCHEMA.md)."""
     import torch
 
     arch = describe(model)
     with torch.no_grad():
-        W_E = model.get_input_embeddings().weight.detach().float().cpu().numpy()
+        embedding = model.get_input_embeddings().weight.detach().float()
         head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
         tied = head is None or head.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
-        W_U = (W_E if head is None else head.weight.detach().float().cpu().numpy()).T
-        b_U = None if head is None or getattr(head, "bias", None) is None else head.bias.detach().float().cpu().numpy()
+        W_U = embedding if head is None else head.weight.detach().float()  # [V, width]
+        b_U = None if head is None or getattr(head, "bias", None) is None else head.bias.detach().float()
+        W_E = embedding * arch.embedding_scale
+        if arch.embedding_projection is not None:
+            W_E = arch.embedding_projection(W_E)
+        if arch.output_projection is not None:  # logits = project_out(h) W^T = h (W P)^T
+            W_U = W_U @ arch.output_projection.weight.detach().float()
+        W_U = W_U * arch.logit_scale
+        b_U = None if b_U is None else b_U * arch.logit_scale
         norm = None
         if arch.final_norm is not None:
             bias = getattr(arch.final_norm, "bias", None)
-            norm = (arch.norm_kind, arch.norm_eps, arch.final_norm.weight.detach().float().cpu().numpy(),
-                    None if bias is None else bias.detach().float().cpu().numpy())
-    return W_E, W_U, b_U, tied, norm, arch.n_layers, getattr(model.config, "_name_or_path", None) or arch.name
+            raw = getattr(arch.final_norm, "weight", None)  # OLMo's final LayerNorm has no weight
+            weight = torch.ones(W_U.shape[1]) if raw is None else raw.detach().float() + arch.norm_weight_offset
+            norm = (arch.norm_kind, arch.norm_eps, weight.cpu().numpy(), None if bias is None else bias.detach().float().cpu().numpy())
+    readout = {"embedding_scale": arch.embedding_scale, "weight_offset": arch.norm_weight_offset,
+               "logit_scale": arch.logit_scale, "softcap": arch.softcap,
+               "projected": arch.embedding_projection is not None or arch.output_projection is not None,
+               "readout_missing": arch.readout_missing}
+    name = getattr(model.config, "_name_or_path", None) or arch.name
+    return (W_E.cpu().numpy(), W_U.T.cpu().numpy(), None if b_U is None else b_U.cpu().numpy(), tied, norm,
+            arch.n_layers, name, readout)
 
 
 EMBEDDING_KEYS = ("transformer.wte.weight", "model.embed_tokens.weight", "embeddings.word_embeddings.weight",

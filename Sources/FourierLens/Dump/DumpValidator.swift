@@ -125,6 +125,9 @@ struct DumpValidator {
                 problem(weight, "attribute eps a finite positive number, found \(eps)")
             }
         }
+        if let wu = dump.unembedding, let cap = wu.attributes["softcap"], !(cap.number.map { $0 > 0 && $0.isFinite } ?? false) {
+            problem(wu, "attribute softcap a finite positive number, found \(cap)")
+        }
         return vocabulary
     }
 

@@ -56,6 +56,8 @@ public struct InspectReport: Encodable {
     public var warnings: [String]
     /// Datasets holding NaN or Inf, in file order.
     public var nonFiniteDatasets: [String]
+    /// Per layer with all four sites: whether resid_post = resid_pre + attn_out + mlp_out.
+    public var additivity: [AdditivityCheck] = []
 
     /// Builds the report: the tree, the roles, the capabilities and, unless `scanValues` is
     /// false, a NaN/Inf scan of every floating-point dataset.
@@ -112,6 +114,21 @@ public struct InspectReport: Encodable {
         unrecognised = dump.unrecognised
         problems = dump.problems.map(\.description)
         warnings = dump.warnings
+        if scanValues && dump.problems.isEmpty {
+            additivity = try AdditivityCheck.run(file: file, dump: dump)
+            warnings += additivity.filter { !$0.holds }.map(\.warning)
+        }
+    }
+
+    /// How a weight role's attributes say the model reads out (docs/SCHEMA.md): `labels` maps an
+    /// attribute to its words (a label ending in "= " or " " is followed by the value).
+    static func readoutNote(_ info: DatasetInfo?, _ labels: [String: String]) -> String? {
+        guard let info else { return nil }
+        let notes = labels.keys.sorted().compactMap { key -> String? in
+            guard let value = info.attributes[key], let label = labels[key] else { return nil }
+            return label.hasSuffix(" ") ? label + "\(value)" : label
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 
     /// What spectra and probes will do with these numbers: average the rows of a repeated number
@@ -155,14 +172,17 @@ public struct InspectReport: Encodable {
 
     private static func roles(of dump: Dump) -> [Role] {
         let named: [(String, DatasetInfo?, String?)] = [
-            ("embeddings", dump.embeddings, nil),
+            ("embeddings", dump.embeddings, readoutNote(dump.embeddings, ["embedding_scale": "× embedding_scale = ", "projection_folded": "input projection folded in"])),
             ("number token ids", dump.tokenIDs, nil),
             ("number values", dump.tokenValues, nil),
             ("number strings", dump.tokenStrings, nil),
-            ("unembedding W_U", dump.unembedding, dump.unembedding?.attributes["tied"].map { "tied = \($0)" }),
+            ("unembedding W_U", dump.unembedding, [dump.unembedding?.attributes["tied"].map { "tied = \($0)" },
+                readoutNote(dump.unembedding, ["logit_scale": "× logit_scale = ", "projection_folded": "output projection folded in",
+                                               "softcap": "logits soft-capped at ", "readout_missing": "lens refused: "])]
+                .compactMap { $0 }.joined(separator: "; ")),
             ("unembedding bias b_U", dump.unembeddingBias, nil),
             ("W_U column token ids", dump.vocabularyIDs, "W_U restricted to these tokens"),
-            ("final norm weight", dump.finalNormWeight, dump.finalNorm.map { "\($0.kind), eps = \($0.eps)" }),
+            ("final norm weight", dump.finalNormWeight, dump.finalNorm.map { "\($0.kind), eps = \($0.eps)" + (readoutNote(dump.finalNormWeight, ["weight_offset": "effective weight: raw + weight_offset = "]).map { "; " + $0 } ?? "") }),
             ("final norm bias", dump.finalNormBias, nil),
             ("final norm scale", dump.finalScale, nil),
             ("prompt texts", dump.promptText, nil),

@@ -201,15 +201,21 @@ public enum LogitLens {
                 if let token = answerTokens[j], let column = unembedding.column(ofToken: token) {
                     answerColumn[row] = column
                     if answerWeights[column] == nil { answerWeights[column] = unembedding.columnValues(column) }
-                    answerLogit[row] = logit(hMatrix, row: row, weights: answerWeights[column]!,
-                                             bias: biased[row] ? unembedding.bias?[column] ?? 0 : 0)
+                    let z = logit(hMatrix, row: row, weights: answerWeights[column]!,
+                                  bias: biased[row] ? unembedding.bias?[column] ?? 0 : 0)
+                    answerLogit[row] = biased[row] ? unembedding.cap(z) : z
                 }
             }
         }
         var stream = VocabularyStream(rows: hMatrix.rows, topK: min(options.topK, unembedding.vocabulary))
         stream.run(hMatrix, unembedding: unembedding, addBias: biased, answerColumn: answerColumn,
                    answerLogit: answerLogit, reference: reference, tileColumns: options.tileColumns, workspace: workspace)
-        let blockNumbers = numberProduct(hMatrix, context.numberWeights, bias: context.numberBias, biasedRows: biased)
+        var blockNumbers = numberProduct(hMatrix, context.numberWeights, bias: context.numberBias, biasedRows: biased)
+        if unembedding.softcap != nil {
+            blockNumbers.withUnsafeMutableBufferPointer { z in
+                for row in 0..<hMatrix.rows where biased[row] { unembedding.cap(z.baseAddress! + row * p, p) }
+            }
+        }
         var readouts = Array(repeating: [LensPromptReadout](), count: readoutCount)
         var numberLogits = Array(repeating: [Float](), count: readoutCount)
         for i in 0..<readoutCount {

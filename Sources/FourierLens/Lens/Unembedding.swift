@@ -1,3 +1,4 @@
+import Foundation
 import CKernels
 
 /// The unembedding W_U [d × V] (TransformerLens orientation), its bias, and — when it covers
@@ -16,6 +17,9 @@ public struct Unembedding: Sendable {
     public let storage: Storage
     public let bias: [Float]?
     public let columnTokens: [Int64]?
+    /// The model's final logit soft-cap c (logits → c·tanh(logits / c), Gemma 2/3), applied to
+    /// whole-residual readouts after b_U (W_U's attribute `softcap`); nil: none.
+    public var softcap: Float? = nil
     private let columnOfToken: [Int64: Int]
 
     public init(weights: Matrix, bias: [Float]?, columnTokens: [Int64]?) {
@@ -32,6 +36,14 @@ public struct Unembedding: Sendable {
         if let columnTokens { for (c, t) in columnTokens.enumerated() { map[t] = c } }
         columnOfToken = map
     }
+
+    /// The soft-cap applied to n logits in place (nothing without one).
+    func cap(_ logits: UnsafeMutablePointer<Float>, _ n: Int) {
+        guard let softcap else { return }
+        for i in 0..<n { logits[i] = softcap * tanhf(logits[i] / softcap) }
+    }
+
+    func cap(_ logit: Float) -> Float { softcap.map { $0 * tanhf(logit / $0) } ?? logit }
 
     /// Bytes the weights take in memory.
     public var residentBytes: Int {

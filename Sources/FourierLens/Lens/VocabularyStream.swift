@@ -69,6 +69,11 @@ struct VocabularyStream {
             if let bias {
                 for r in 0..<rows where addBias[r] { for c in 0..<width { tile[r * width + c] += bias[start + c] } }
             }
+            if unembedding.softcap != nil {  // the model's logits: soft-capped after b_U
+                tile.withUnsafeMutableBufferPointer { t in
+                    for r in 0..<rows where addBias[r] { unembedding.cap(t.baseAddress! + r * width, width) }
+                }
+            }
             tile.withUnsafeBufferPointer { tilePointer in
             weights.withUnsafeMutableBufferPointer { weightPointer in
             rescale.withUnsafeMutableBufferPointer { rescalePointer in

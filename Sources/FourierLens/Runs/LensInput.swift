@@ -55,15 +55,19 @@ public enum LensInput {
         let path = file.path
         func bad(_ dataset: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: dataset, expected: expected) }
         guard let wu = dump.unembedding else { throw bad("/weights/W_U", "the unembedding W_U [d_model × vocab] for the lens") }
+        if let missing = wu.attributes["readout_missing"]?.string {
+            throw bad(wu.path, "an unembedding that reads the residual stream; this dump's does not (\(missing)), so no lens mode reproduces the model's logits")
+        }
         guard let answers = dump.promptAnswers else { throw bad("/prompts/answer", "the answer of each prompt for the lens") }
         guard let ids = dump.tokenIDs, let values = dump.tokenValues else {
             throw bad("/tokens/ids", "the number tokens (/tokens/ids and /tokens/values) for the number readouts")
         }
         guard !dump.activations.isEmpty else { throw bad("/acts", "activations (blocks.{l}.hook_{site}) for the lens") }
         let stored = try file.readStoredMatrix(wu.path)
-        let unembedding = Unembedding(rows: stored.rows, cols: stored.cols, storage: stored.storage,
+        var unembedding = Unembedding(rows: stored.rows, cols: stored.cols, storage: stored.storage,
                                       bias: try dump.unembeddingBias.map { try file.readVector($0.path) },
                                       columnTokens: try dump.vocabularyIDs.map { try file.readIntegers($0.path) })
+        unembedding.softcap = wu.attributes["softcap"]?.number.map(Float.init)  // checked positive by requireValid
 
         let sites = requested ?? dump.sites
         var wanted: [ActivationSource] = []

@@ -1,0 +1,217 @@
+"""Every supported family, on a tiny seeded random model (tests/families.py): the dump holds the
+model's hidden states, its attention and MLP outputs add up to the next residual, the dump's
+final norm, W_U, b_U and readout attributes reproduce the model's own logits, and `fourierlens
+lens --norm recompute` at the last residual reads what the model predicts (docs/SCHEMA.md)."""
+import os
+import shutil
+import subprocess
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+from export_helpers import fourierlens_bin
+from families import FAMILIES, LAYERS, build
+from fourierlens import addition_prompts, export_dump
+from fourierlens.activations import _tokenize
+from tl_models import padded
+
+NUMBERS = range(0, 100)
+
+
+class Exported:
+    """One family's model, its dump and the model's own hidden states and logits at the readout."""
+
+    def __init__(self, family, tokenizer, directory):
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # tiny matrices: one thread is faster than two on a busy machine
+        try:
+            self._run(family, tokenizer, directory)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _run(self, family, tokenizer, directory):
+        self.model = build(family, len(tokenizer))
+        # Three templates in turn: prompts of different lengths, right-padded in one batch.
+        self.prompts = addition_prompts(count=6, max_operand=40, seed=1)
+        self.path = os.path.join(directory, f"{family}.h5")
+        export_dump(self.model, tokenizer, self.path, numbers=NUMBERS, prompts=self.prompts, position="last",
+                    vocabulary=False, batch_size=4)
+        # The lens starts now and runs while the model's own outputs are computed and other tests run.
+        self.lens_out = os.path.join(directory, f"{family}-lens")
+        self.lens = subprocess.Popen([fourierlens_bin(), "lens", self.path, "--norm", "recompute", "--sites", "resid_post",
+                                      "--layers", str(LAYERS - 1), "--out", self.lens_out, "--quiet"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ids = _tokenize(tokenizer, [p.text for p in self.prompts])
+        self.lengths = [len(i) for i in ids]
+        inputs = padded(ids)
+        mask = (torch.arange(inputs.shape[1])[None, :] < torch.tensor(self.lengths)[:, None]).long()
+        with torch.no_grad():
+            out = self.model(input_ids=inputs, attention_mask=mask, output_hidden_states=True)
+        rows = (torch.arange(len(ids)), torch.tensor(self.lengths) - 1)
+        self.hidden = [h[rows].double().numpy() for h in out.hidden_states]
+        self.logits = out.logits[rows].double().numpy()
+
+
+@pytest.fixture(scope="module")
+def exported(minilm, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("families")
+    cache = {}
+
+    def get(family):
+        if family not in cache:
+            cache[family] = Exported(family, minilm[1], str(directory))
+        return cache[family]
+    return get
+
+
+def dump_logits(f, x):
+    """Logits of residual rows x [N, d] from the dump alone, as docs/SCHEMA.md says a reader
+    computes them: the final norm (ln_final.w is the effective weight), W_U, b_U, the soft-cap."""
+    weight = f["weights/ln_final.w"]
+    x = x.astype(np.float64)
+    if weight.attrs["kind"] == "layernorm":
+        x = x - x.mean(axis=1, keepdims=True)
+    z = x / np.sqrt((x ** 2).mean(axis=1, keepdims=True) + weight.attrs["eps"]) * weight[...]
+    if "weights/ln_final.b" in f:
+        z = z + f["weights/ln_final.b"][...]
+    z = z @ f["weights/W_U"][...]
+    if "weights/b_U" in f:
+        z = z + f["weights/b_U"][...]
+    cap = f["weights/W_U"].attrs.get("softcap")
+    return z if cap is None else cap * np.tanh(z / cap)
+
+
+def act(f, layer, site):
+    return f[f"acts/blocks.{layer}.hook_{site}"][...].astype(np.float64)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_hidden_states_and_additivity(exported, family):
+    e = exported(family)
+    with h5py.File(e.path) as f:
+        assert f["prompts/position"][...].tolist() == [n - 1 for n in e.lengths]
+        assert len(set(e.lengths)) > 1  # padding is exercised
+        for layer in range(LAYERS):
+            # (a) the block's input is the model's hidden state; its output the next one's input
+            np.testing.assert_allclose(act(f, layer, "resid_pre"), e.hidden[layer], rtol=1e-5, atol=1e-5)
+            if layer + 1 < LAYERS:
+                np.testing.assert_array_equal(act(f, layer, "resid_post"), act(f, layer + 1, "resid_pre"))
+            # (b) attn_out and mlp_out are exactly what the block adds to the residual
+            total = act(f, layer, "resid_pre") + act(f, layer, "attn_out") + act(f, layer, "mlp_out")
+            post = act(f, layer, "resid_post")
+            assert np.abs(total - post).max() <= 1e-5 * max(1.0, np.abs(post).max())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_dump_reproduces_the_model_logits(exported, family):
+    e = exported(family)
+    with h5py.File(e.path) as f:  # (c)
+        logits = dump_logits(f, act(f, LAYERS - 1, "resid_post"))
+    assert np.abs(logits - e.logits).max() <= 1e-4
+    assert (logits.argmax(axis=1) == e.logits.argmax(axis=1)).all()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_lens_recompute_reads_the_model_prediction(exported, family):
+    e = exported(family)
+    _, stderr = e.lens.communicate(timeout=120)
+    assert e.lens.returncode == 0, stderr
+    with h5py.File(os.path.join(e.lens_out, "lens_prompts.h5")) as lens, h5py.File(e.path) as f:
+        ids, values = f["tokens/ids"][...], f["tokens/values"][...]
+        answers = f["prompts/answer"][...]
+        logprob, predicted = lens["lens/logprob"][0], lens["lens/predicted"][0]
+        numbers = lens["numbers/values"][...]
+    token_of = dict(zip(values.tolist(), ids.tolist()))
+    full = e.logits - e.logits.max(axis=1, keepdims=True)
+    model_logprob = full - np.log(np.exp(full).sum(axis=1, keepdims=True))
+    expected = np.array([model_logprob[i, token_of[a]] for i, a in enumerate(answers)])
+    np.testing.assert_allclose(logprob, expected, atol=1e-4)  # (d) every prompt, so their mean too
+    by_value = [token_of[v] for v in numbers]
+    model_predicted = e.logits[:, by_value].argmax(axis=1)
+    assert predicted.tolist() == model_predicted.tolist()  # the model's accuracy, prompt by prompt
+
+
+@pytest.mark.parametrize("family", ["gemma", "gemma2", "gemma3_text"])
+def test_a_raw_gemma_norm_or_an_uncapped_readout_would_fail(exported, family, tmp_path):
+    """The tiny models are far from the defaults: reading the final norm's raw parameter (w,
+    not 1 + w) or leaving out the soft-cap changes the logits by 100 times the tolerance above."""
+    copy = str(tmp_path / "copy.h5")  # the lens may still be reading the dump itself
+    shutil.copy(exported(family).path, copy)
+    with h5py.File(copy, "r+") as f:
+        assert f["weights/ln_final.w"].attrs["weight_offset"] == 1.0
+        assert f["weights/W_E"].attrs["embedding_scale"] == pytest.approx(np.sqrt(32))
+        x = act(f, LAYERS - 1, "resid_post")
+        right = dump_logits(f, x)
+        f["weights/ln_final.w"][...] -= 1.0
+        raw = dump_logits(f, x)
+        f["weights/ln_final.w"][...] += 1.0
+        if "softcap" in f["weights/W_U"].attrs:
+            cap = f["weights/W_U"].attrs["softcap"]
+            del f["weights/W_U"].attrs["softcap"]
+            assert np.abs(dump_logits(f, x) - right).max() > 0.01
+            f["weights/W_U"].attrs["softcap"] = cap
+    assert np.abs(raw - right).max() > 0.01
+
+
+@pytest.mark.parametrize("family", ["gemma2", "gemma3_text", "olmo2", "olmo3", "granite"])
+def test_raw_sublayer_outputs_would_not_add_up(exported, family):
+    """Where the block norms (or scales) a sublayer's output before adding it, the attention and
+    MLP modules' raw outputs miss the residual by 100 times the tolerance above: the dump's don't."""
+    e = exported(family)
+    layer = e.model.model.layers[0]
+    kept = {}
+    hooks = [layer.self_attn.register_forward_hook(lambda m, a, o: kept.__setitem__("attn", o[0])),
+             layer.mlp.register_forward_hook(lambda m, a, o: kept.__setitem__("mlp", o)),
+             layer.register_forward_pre_hook(lambda m, a, k: kept.__setitem__("pre", k.get("hidden_states", a[0] if a else None)),
+                                             with_kwargs=True),
+             layer.register_forward_hook(lambda m, a, o: kept.__setitem__("post", o[0] if isinstance(o, tuple) else o))]
+    try:
+        with torch.no_grad():
+            e.model(input_ids=padded([[5, 6, 7]]))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert (kept["pre"] + kept["attn"] + kept["mlp"] - kept["post"]).abs().max() > 100 * 1e-5 * kept["post"].abs().max()
+
+
+def _shifted(output, delta):
+    """A module's output with `delta` added to its first element (what a patch does)."""
+    if isinstance(output, tuple):
+        return (output[0] + delta,) + output[1:]
+    return output + delta
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_patching_the_described_modules_moves_the_residual_by_exactly_the_patch(exported, family):
+    """architectures.describe's attn[l] / mlp[l] are what a patcher replaces: adding δ / add_scale
+    to that module's output moves what the block adds by δ, nothing else in the layer before it."""
+    from fourierlens.architectures import describe
+    e = exported(family)
+    arch = describe(e.model)
+    inputs = padded([[5, 6, 7, 8]])
+    delta = torch.linspace(-1, 1, e.model.config.hidden_size)
+
+    def run(site=None):
+        kept = {}
+        hooks = [arch.layers[0].register_forward_hook(lambda m, a, o: kept.__setitem__("post", o[0] if isinstance(o, tuple) else o)),
+                 # a copy: Falcon adds attention into the MLP's output in place afterwards
+                 arch.mlp[0].register_forward_hook(lambda m, a, o: kept.__setitem__("mlp", (o[0] if isinstance(o, tuple) else o).clone()))]
+        if site is not None:
+            module = arch.attn[0] if site == "attn" else arch.mlp[0]
+            hooks.append(module.register_forward_hook(lambda m, a, o: _shifted(o, delta / arch.add_scale)))
+        try:
+            with torch.no_grad():
+                e.model(input_ids=inputs)
+        finally:
+            for hook in hooks:
+                hook.remove()
+        post, mlp = kept["post"].reshape(-1, delta.shape[0]), kept["mlp"].reshape(-1, delta.shape[0])
+        return post.double(), mlp.double() * arch.add_scale
+
+    post, mlp = run()
+    post_mlp, _ = run("mlp")
+    torch.testing.assert_close(post_mlp - post, delta.double().expand_as(post), atol=1e-5, rtol=0)
+    post_attn, mlp_attn = run("attn")
+    torch.testing.assert_close((post_attn - mlp_attn) - (post - mlp), delta.double().expand_as(post), atol=1e-5, rtol=0)
