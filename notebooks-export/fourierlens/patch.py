@@ -230,7 +230,9 @@ class _Runner:
             if not self.arch.additive:
                 raise ExportError(f"expected a model whose blocks add attention and MLP outputs to a residual stream; "
                                   f"a {self.arch.name} model is post-norm")
-            self.n_layers, self.d_model = self.arch.n_layers, int(model.get_input_embeddings().weight.shape[1])
+            if self.arch.readout_missing:
+                raise ExportError(f"expected a causal language model; {self.arch.readout_missing}")
+            self.n_layers, self.d_model = self.arch.n_layers, int(model.config.hidden_size)
 
     def logits(self, input_ids, mask, transforms):
         """[batch, pos, V] logits; `transforms` maps (site, layer) to a function of the site's value."""
@@ -239,7 +241,7 @@ class _Runner:
             hooks = [(_hook_name(s, l), (lambda fn: lambda tensor, hook: fn(tensor))(fn)) for (s, l), fn in transforms.items()]
             kwargs = {"attention_mask": mask} if padded else {}
             return self.model.run_with_hooks(input_ids, fwd_hooks=hooks, **kwargs)
-        handles = [register_site_hook(self.arch, s, l, fn) for (s, l), fn in transforms.items()]
+        handles = [register_site_hook(self.arch, s, l, fn, batch_shape=tuple(input_ids.shape)) for (s, l), fn in transforms.items()]
         try:
             return self.model(input_ids=input_ids, attention_mask=mask).logits
         finally:

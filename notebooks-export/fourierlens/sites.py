@@ -22,10 +22,12 @@ def site_module(arch, site, layer):
     return module, "post"
 
 
-def register_site_hook(arch, site, layer, transform):
+def register_site_hook(arch, site, layer, transform, batch_shape=None):
     """A forward hook at `site` of `layer` that calls `transform(tensor)` on the site's
-    [batch, pos, d] value; a tensor it returns replaces the value in the forward pass, None keeps
-    it. Returns the handle (`.remove()`)."""
+    [batch, pos, d] value, as the block adds it to the residual (the module's output times
+    `arch.add_scale`); a tensor it returns replaces the value in the forward pass, None keeps it.
+    `batch_shape` (batch, pos) reshapes a module run on the flattened batch (OPT's fc2).
+    Returns the handle (`.remove()`)."""
     module, kind = site_module(arch, site, layer)
     if kind == "pre":
         def pre(module, args, kwargs):
@@ -36,7 +38,15 @@ def register_site_hook(arch, site, layer, transform):
             return None if replaced is None else (args, dict(kwargs, hidden_states=replaced))
         return module.register_forward_pre_hook(pre, with_kwargs=True)
 
+    scale = arch.add_scale if site in ("attn_out", "mlp_out") else 1.0
+
     def post(module, args, output):
-        replaced = transform(_first(output))
-        return None if replaced is None else _with_first(output, replaced)
+        value = _first(output)
+        flat = value.dim() == 2 and batch_shape is not None
+        shaped = value.view(*batch_shape, -1) if flat else value
+        replaced = transform(shaped * scale if scale != 1.0 else shaped)
+        if replaced is None:
+            return None
+        replaced = replaced / scale if scale != 1.0 else replaced
+        return _with_first(output, replaced.reshape(value.shape) if flat else replaced)
     return module.register_forward_hook(post)

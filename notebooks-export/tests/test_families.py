@@ -215,3 +215,35 @@ def test_patching_the_described_modules_moves_the_residual_by_exactly_the_patch(
     torch.testing.assert_close(post_mlp - post, delta.double().expand_as(post), atol=1e-5, rtol=0)
     post_attn, mlp_attn = run("attn")
     torch.testing.assert_close((post_attn - mlp_attn) - (post - mlp), delta.double().expand_as(post), atol=1e-5, rtol=0)
+
+
+def _filtered_copy(e, path, change=lambda site, values: values):
+    """A filtered.h5 by hand: the dump's own attn_out and mlp_out at every layer (changed by
+    `change`), marked to be patched together."""
+    with h5py.File(e.path) as source, h5py.File(path, "w") as f:
+        f.attrs.update({"filter_removed": "none (identity)", "prompt_start": 0, "prompt_end": len(e.prompts), "filter_joint": 1})
+        for name in ("prompts/text", "tokens/ids", "tokens/values"):
+            source.copy(source[name], f, name=name)
+        for layer in range(LAYERS):
+            for site in ("attn_out", "mlp_out"):
+                key = f"acts/blocks.{layer}.hook_{site}"
+                f.create_dataset(key, data=change(site, source[key][...]))
+    return path
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_patch_puts_the_dumps_own_activations_back_unchanged(exported, family, minilm, tmp_path):
+    """fourierlens.patch on every family: the model computes the dump's activations (patch checks
+    them to 1e-3 first), putting them back through the same hooks (÷ add_scale, OPT's flattened
+    batch) leaves the model's outputs as they were, and a zeroed MLP output does change them."""
+    from fourierlens.patch import patch
+    e = exported(family)
+    same = _filtered_copy(e, str(tmp_path / "same.h5"))
+    zero = _filtered_copy(e, str(tmp_path / "zero.h5"), lambda site, values: values * (site != "mlp_out"))
+    result = patch(e.model, minilm[1], e.path, [same, zero], progress=False)
+    unpatched, identity, zeroed = result.rows
+    assert result.largest_check_error < 1e-3
+    assert identity["mean_kl"] < 1e-8 and identity["acc_vocab"] == unpatched["acc_vocab"]
+    # Tiny random models spread their logits thinly: the zeroed MLP moves them little, but far
+    # more than the round trip of the unchanged values does.
+    assert zeroed["mean_kl"] > 1e3 * max(identity["mean_kl"], 1e-12)
