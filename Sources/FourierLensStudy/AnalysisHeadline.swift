@@ -83,13 +83,8 @@ extension AnalysisSummary {
             }
         }
         guard !parts.isEmpty else { return nil }
-        let notes = tasks.compactMap { task in
-            task.inputs.first.flatMap { path in
-                (try? HDF5File(readingFrom: path)).flatMap { file in (try? Dump(file: file)).flatMap { try? ReadTokenCheck.run(file: file, dump: $0)?.sentence } }
-            }
-        }
-        let note = notes.first.map { " " + $0 } ?? ""
-        let verb = parts.count == 1 || !parts.contains(where: { $0.contains(" from ") }) ? "is" : "goes"
+        let note = tasks.lazy.compactMap { ReadTokenCheck(record: outputs($0).summary["read_token_is_answer"])?.sentence }.first.map { " " + $0 } ?? ""
+        let verb = parts.contains(where: { $0.contains(" from ") }) ? "goes" : "is"
         return "\(analysis.name): exact-answer accuracy through the unembedding \(verb) \(parts.joined(separator: "; ")).\(note)"
     }
 

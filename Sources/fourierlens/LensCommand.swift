@@ -119,9 +119,10 @@ struct LensCommand: ParsableCommand {
                                                   allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(positions, tokenStrings: tokenStrings, norm: norm, to: directory)
         }
-        let notes = [try ReadTokenCheck.run(file: file, dump: roles, range: range)?.sentence].compactMap { $0 }
+        let readToken = try ReadTokenCheck.run(file: file, dump: roles, range: range)
+        let notes = [readToken?.sentence].compactMap { $0 }
         try LensReport.write(summary, tokenStrings: tokenStrings, to: directory,
-                             extraSections: positionSections, notes: notes)
+                             extraSections: positionSections, readToken: readToken)
         try directory.commit()
         output.announce(directory, findings: notes + Findings.lens(summary))
         if !output.quiet {

@@ -133,3 +133,38 @@ def test_merges_that_do_not_fit_together_are_refused(dump, tmp_path):
     for bad in ["5", "10:5", "0:151", "-1:5", "a:b", "7:7"]:
         assert "--prompts" in refused("lens", dump, "--prompts", bad, "--out", str(tmp_path / "bad"))
     assert not os.path.exists(tmp_path / "bad")
+
+
+def test_a_merge_keeps_the_note_that_the_prompts_read_their_own_answer(dump, tmp_path):
+    """Prompts whose token at the readout is their answer (the MiniLM demo's case): the unsharded
+    run counts them in summary.json and warns on its page; the merge of shards does the same."""
+    import json
+    import shutil
+    path = str(tmp_path / "reads_answer.h5")
+    shutil.copy(dump, path)
+    with h5py.File(path, "a") as f:
+        answers = f["prompts/answer"][...]
+        tokens = [str(a) if i % 3 else "the" for i, a in enumerate(answers)]  # two in three read the answer
+        f["prompts/tokens"] = np.array(tokens, dtype=h5py.string_dtype())
+        f["prompts/text"] = np.array([f"There are {a} apples." for a in answers], dtype=h5py.string_dtype())
+    expected = sum(1 for i in range(N) if i % 3)
+    full = str(tmp_path / "full")
+    fourierlens("lens", path, "--out", full, "--quiet", "--no-figures")
+    shards = []
+    for start, end in [(0, 37), (37, N)]:
+        shards.append(str(tmp_path / f"shard{start}"))
+        fourierlens("lens", path, "--prompts", f"{start}:{end}", "--out", shards[-1], "--quiet", "--no-figures")
+    merged = str(tmp_path / "merged")
+    fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
+    records = [json.load(open(os.path.join(folder, "summary.json")))["read_token_is_answer"] for folder in (full, merged)]
+    assert records[0] == records[1]
+    assert records[0]["prompts_matching"] == expected and records[0]["prompts"] == N
+    assert records[0]["example_token"] == str(answers[1])
+    for folder in (full, merged):
+        page = open(os.path.join(folder, "index.html")).read()
+        assert f"In {expected} of {N} prompts the token read is the answer itself" in page
+    # Without the tokens there is nothing to say: no key, no note.
+    plain = str(tmp_path / "plain")
+    fourierlens("lens", dump, "--out", plain, "--quiet", "--no-figures")
+    assert "read_token_is_answer" not in json.load(open(os.path.join(plain, "summary.json")))
+    assert "the token read is the answer itself" not in open(os.path.join(plain, "index.html")).read()

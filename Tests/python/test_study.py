@@ -170,7 +170,7 @@ def test_the_page_gathers_every_analysis_and_renders(study, chromium, tmp_path):
     dom = headless(chromium, "--dump-dom", page).stdout
     for text in ("Test study", "Question: Do the numbers carry Fourier features?", "Answer",
                  "embeddings: the key periods hold", "the best held-out score of each probe",
-                 "exact-answer accuracy through the unembedding goes", "accuracy through the unembedding before",
+                 "exact-answer accuracy through the unembedding goes", "In 300 of 300 prompts the token read is the answer itself", "accuracy through the unembedding before",
                  "layers: key periods", "boolean: average sensitivity of", 'href="tasks/lens.minilm/index.html"', 'href="study.json"'):
         assert text in dom, text
     # Each analysis's table has one row per task (the filter: per task and readout).

@@ -3,7 +3,7 @@ import Foundation
 /// Whether a lens reads the answer itself: prompts whose token at the readout position is their
 /// own answer ("There are 150 apples." read at "150", answer 150). There the lens's accuracy
 /// measures how much of the input token each layer keeps, not a prediction the model computed.
-public struct ReadTokenCheck: Sendable, Equatable {
+public struct ReadTokenCheck: Sendable, Equatable, Encodable {
     /// Prompts whose token at the readout position is their answer.
     public let matching: Int
     public let prompts: Int
@@ -29,6 +29,36 @@ public struct ReadTokenCheck: Sendable, Equatable {
         let matching = rows.filter { read[$0].trimmingCharacters(in: .whitespaces) == String(values[$0]) }
         let example = matching.first.map { (text: $0 < texts.count ? texts[$0] : "", token: read[$0].trimmingCharacters(in: .whitespaces)) }
         return ReadTokenCheck(matching: matching.count, prompts: rows.count, example: example)
+    }
+
+    /// Shards' checks as one run's over all their prompts (the first example found).
+    public static func combined(_ parts: [ReadTokenCheck]) -> ReadTokenCheck? {
+        guard !parts.isEmpty else { return nil }
+        return ReadTokenCheck(matching: parts.reduce(0) { $0 + $1.matching }, prompts: parts.reduce(0) { $0 + $1.prompts },
+                              example: parts.lazy.compactMap(\.example).first)
+    }
+
+    /// summary.json keeps it as `read_token_is_answer`, so a merge and a study read it back.
+    enum CodingKeys: String, CodingKey { case prompts_matching, prompts, example_text, example_token }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(matching, forKey: .prompts_matching)
+        try container.encode(prompts, forKey: .prompts)
+        try container.encodeIfPresent(example?.text, forKey: .example_text)
+        try container.encodeIfPresent(example?.token, forKey: .example_token)
+    }
+
+    public init(matching: Int, prompts: Int, example: (text: String, token: String)?) {
+        (self.matching, self.prompts, self.example) = (matching, prompts, example)
+    }
+
+    /// Back from summary.json's `read_token_is_answer` (nil when absent or malformed).
+    public init?(record: Any?) {
+        guard let record = record as? [String: Any], let matching = (record["prompts_matching"] as? NSNumber)?.intValue,
+              let prompts = (record["prompts"] as? NSNumber)?.intValue, matching >= 0, prompts >= matching else { return nil }
+        let example = (record["example_text"] as? String).flatMap { text in (record["example_token"] as? String).map { (text: text, token: $0) } }
+        self.init(matching: matching, prompts: prompts, example: example)
     }
 
     /// The warning a page shows when most prompts read their own answer.

@@ -69,12 +69,26 @@ public enum ShardMerge {
         }
         try output.writing(LensPromptFile.name) { _ in try writer.finish() }
         let summary = accumulator.summary()
-        try LensReport.write(summary, tokenStrings: [:], to: output)
+        try LensReport.write(summary, tokenStrings: [:], to: output, readToken: try ReadTokenCheck.combined(shards.map { try shardReadToken($0.directory) }.compactMap { $0 }))
         // The chosen prompt's top-k table carries the dump's token strings: the shard that ran that prompt wrote it.
         if let holder = shards.first(where: { ($0.header.promptStart..<$0.header.promptEnd).contains(header.options.heatmapPrompt) }) {
             try output.write(try Data(contentsOf: URL(fileURLWithPath: holder.directory + "/lens_topk.csv")), to: "lens_topk.csv")
         }
         return summary
+    }
+
+    /// The shard's check of whether its prompts read their own answer (nil when its dump had no tokens to check).
+    static func shardReadToken(_ directory: String) throws -> ReadTokenCheck? {
+        let path = directory + "/summary.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's summary.json")
+        }
+        guard let record = json["read_token_is_answer"] else { return nil }
+        guard let check = ReadTokenCheck(record: record) else {
+            throw FourierLensError.badInput(file: path, dataset: "read_token_is_answer", expected: "prompts_matching ≤ prompts, both counts")
+        }
+        return check
     }
 
     /// The sgemm work a shard's summary.json reports.
