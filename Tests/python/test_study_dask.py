@@ -122,6 +122,55 @@ def test_study_on_dask_equals_local_study(cluster, tmp_path):
     assert (local / "index.html").read_bytes() == (dask / "index.html").read_bytes()
 
 
+PATCH_SPEC = """title: Patching on Dask
+dumps:
+  m:
+    path: {dump}
+models:
+  net: {tmp}/not-here
+analyses:
+  - kind: filter
+    name: bands
+    options: {{tau-period: 10, fold-final-norm: true, joint: true}}
+    grid:
+      sites: [mlp_out, "attn_out,mlp_out"]
+      remove: [high]
+  - kind: patch
+    name: patched
+    filters: bands
+"""
+
+
+def test_patch_study_on_dask_equals_local_study(cluster, tmp_path):
+    """Patch tasks (Python children of the workers' tasks) on Dask, given the model by --model
+    and the interpreter by --python, give the local run's page and rows."""
+    sys.path.insert(0, os.path.join(REPO, "probes", "modular"))
+    from export_dump import modular_prompts
+    from fourierlens import export_dump, load_model
+
+    model_dir = os.path.join(REPO, "probes", "modular", "model")
+    model, tokenizer = load_model(model_dir)
+    dump = str(tmp_path / "small.h5")
+    export_dump(model, tokenizer, dump, numbers=range(59), prompts=modular_prompts(59)[:2 * 59], position="last",
+                batch_size=128, progress=False)
+    spec = tmp_path / "patch.yaml"
+    spec.write_text(PATCH_SPEC.format(dump=dump, tmp=tmp_path))
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    options = ["--model", f"net={model_dir}", "--python", sys.executable]
+    here = subprocess.run([binary(), "run", str(spec), "--out", str(local), "--quiet", *options], capture_output=True, text=True,
+                          env=cluster.env)
+    assert here.returncode == 0, here.stderr
+    done = run_dask(cluster, spec, dask, *options)
+    assert done.returncode == 0, done.stderr
+    assert (local / "index.html").read_bytes() == (dask / "index.html").read_bytes()
+    rows = task_files(local / "tasks", "patch.csv")
+    assert len(rows) == 2 and rows == task_files(dask / "tasks", "patch.csv")
+    _, mismatch, errors = filecmp.cmpfiles(local / "tasks", dask / "tasks", rows, shallow=False)
+    assert not mismatch and not errors, mismatch + errors
+    workers = json.loads((dask / ".dask-workers.json").read_text())
+    assert {t for t in workers if t.startswith("patched.")} == {r.split("/")[0] for r in rows}
+
+
 def test_failing_task_stops_the_study_with_its_exit_code(cluster, tmp_path):
     broken = tmp_path / "broken.h5"
     broken.write_bytes(b"not an HDF5 file\n" * 64)

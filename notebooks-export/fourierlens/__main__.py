@@ -156,6 +156,9 @@ def _run_patch(args):
         unpatched = result.rows[0]
         for row in result.rows[1:]:
             print(describe_change(row, unpatched))
+        # As the Swift commands end: the page's path, which a study leaves out of the task's findings.
+        print(f"report: {os.path.abspath(os.path.join(args.out, 'index.html'))}")
+    return True
 
 
 def _run_merge(args):

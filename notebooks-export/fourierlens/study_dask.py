@@ -47,17 +47,22 @@ def last_line(text):
     return lines[-1].strip() if lines else ""
 
 
-def study_command(binary, spec, out, dumps=()):
-    """`fourierlens run SPEC --out DIR [--dump NAME=PATH ...]` with absolute paths, as every worker
-    and the final run give it (each plans the study again, so each needs the same options)."""
+def study_command(binary, spec, out, dumps=(), models=(), python=None):
+    """`fourierlens run SPEC --out DIR [--dump NAME=PATH ...] [--model NAME=DIR ...] [--python P]`
+    with absolute paths, as every worker and the final run give it (each plans the study again,
+    so each needs the same options)."""
     if not os.path.isfile(spec):
         raise ExportError(f"{spec}: expected a study spec (YAML); no such file")
     command = [binary, "run", os.path.abspath(spec), "--out", os.path.abspath(out)]
-    for entry in dumps:
-        name, equals, path = entry.partition("=")
-        if not (name and equals and path):
-            raise ExportError(f"--dump {entry}: expected NAME=PATH, a dump of the spec and the file to use")
-        command += ["--dump", f"{name}={os.path.abspath(path)}"]
+    for option, entries, what in (("--dump", dumps, "a dump of the spec and the file to use"),
+                                  ("--model", models, "a model of the spec and the folder to use")):
+        for entry in entries:
+            name, equals, path = entry.partition("=")
+            if not (name and equals and path):
+                raise ExportError(f"{option} {entry}: expected NAME=PATH, {what}")
+            command += [option, f"{name}={os.path.abspath(path)}"]
+    if python is not None:
+        command += ["--python", os.path.abspath(python) if os.sep in python else python]
     return command
 
 
@@ -181,10 +186,10 @@ def submit_all(client, study, tasks, quiet):
 
 
 def run_dask(spec, out, scheduler=None, binary=None, cluster_kind=None, jobs=2, cores=1, memory="4GB",
-             queue=None, walltime="01:00:00", host=None, timeout=SCHEDULER_TIMEOUT, quiet=False, dumps=()):
+             queue=None, walltime="01:00:00", host=None, timeout=SCHEDULER_TIMEOUT, quiet=False, dumps=(), models=(), python=None):
     """The whole study through Dask; returns the exit code of the final local `fourierlens run`."""
     out = os.path.abspath(out)
-    study = study_command(find_binary(binary), spec, out, dumps)
+    study = study_command(find_binary(binary), spec, out, dumps, models, python)
     listing = list_tasks(study)
     cluster = slurm_cluster(jobs, cores, memory, queue, walltime, host, os.path.join(out, ".slurm-logs")) if cluster_kind == "slurm" else None
     client = connect(scheduler, cluster, timeout)
@@ -225,6 +230,9 @@ def add_parser(sub, formatter):
     parser.add_argument("--out", required=True, help="the study directory (on a filesystem every worker sees)")
     parser.add_argument("--dump", action="append", default=[], metavar="NAME=PATH",
                         help="replace a dump's path (repeatable), as fourierlens run --dump")
+    parser.add_argument("--model", action="append", default=[], metavar="NAME=DIR",
+                        help="replace a model's folder for patch tasks (repeatable), as fourierlens run --model")
+    parser.add_argument("--python", default=None, help="the Python that runs patch tasks on the workers, as fourierlens run --python")
     parser.add_argument("--scheduler", default=None, help="the Dask scheduler's address, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--cluster", default=None, choices=("slurm",), help="start a cluster of batch jobs instead")
     parser.add_argument("--slurm", dest="cluster", action="store_const", const="slurm", help="same as --cluster slurm")
@@ -251,7 +259,8 @@ def main(args, prog):
             return 2
     try:
         return run_dask(args.spec, args.out, args.scheduler, args.fourierlens, args.cluster, args.jobs, args.cores,
-                        args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet, args.dump)
+                        args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet, args.dump,
+                        args.model, args.python)
     except ExportError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
