@@ -22,13 +22,29 @@ def is_transformer_lens(model):
     return all(hasattr(model, name) for name in ("cfg", "W_U", "run_with_cache"))
 
 
+def _wrapped_transformers_model(model):
+    """The transformers model a TransformerBridge computes with (None for a HookedTransformer)."""
+    original = getattr(model, "original_model", None)
+    return original if original is not None and hasattr(original, "config") else None
+
+
 def transformer_lens_weights(model):
-    """(W_E [V, d], W_U [d, V], b_U, tied, norm, n_layers, name) of a TransformerLens model as it
-    computes: after enable_compatibility_mode() (fold_ln) the final norm's weight and bias are
+    """(W_E [V, d], W_U [d, V], b_U, tied, norm, n_layers, name, readout) of a TransformerLens
+    model as it computes.
+
+    A TransformerBridge runs its transformers model's own modules, and
+    enable_compatibility_mode() folds its weights in place: the readout is that model's, read as
+    the transformers path reads it (embedding scales, Gemma's 1 + w, soft-cap, logit scales,
+    OPT's projections). A HookedTransformer: after fold_ln the final norm's weight and bias are
     folded into W_U and b_U and ln_final keeps only the normalisation (weight 1, bias 0)."""
     import torch
 
     cfg = model.cfg
+    original = _wrapped_transformers_model(model)
+    if original is not None:
+        from .weights import _transformers_weights
+        *roles, _, readout = _transformers_weights(original)
+        return (*roles, getattr(cfg, "model_name", None), readout)
     with torch.no_grad():
         W_E, W_U = _numpy(model.W_E), _numpy(model.W_U)
         b_U = _numpy(model.b_U) if getattr(model, "b_U", None) is not None else None
@@ -41,7 +57,7 @@ def transformer_lens_weights(model):
             weight = params.get("weight", params.get("w", np.ones(d, dtype=np.float32)))
             bias = params.get("bias", params.get("b", np.zeros(d, dtype=np.float32) if kind == "layernorm" else None))
             norm = (kind, float(cfg.eps), weight, bias)
-    return W_E, W_U, b_U, tied, norm, int(cfg.n_layers), getattr(cfg, "model_name", None)
+    return W_E, W_U, b_U, tied, norm, int(cfg.n_layers), getattr(cfg, "model_name", None), None
 
 
 def _positions(position, n, length):

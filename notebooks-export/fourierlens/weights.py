@@ -109,8 +109,7 @@ def export_weights(model, tokenizer, out, numbers=None, leading_space=False, dty
 
     if is_transformer_lens(model):
         tokenizer = tokenizer if tokenizer is not None else model.tokenizer
-        W_E, W_U, b_U, tied, norm, n_layers, name = transformer_lens_weights(model)
-        readout = None
+        W_E, W_U, b_U, tied, norm, n_layers, name, readout = transformer_lens_weights(model)
     else:
         W_E, W_U, b_U, tied, norm, n_layers, name, readout = _transformers_weights(model)
     tokens = _number_tokens(tokenizer, numbers, leading_space)

@@ -2,89 +2,16 @@
 model's hidden states, its attention and MLP outputs add up to the next residual, the dump's
 final norm, W_U, b_U and readout attributes reproduce the model's own logits, and `fourierlens
 lens --norm recompute` at the last residual reads what the model predicts (docs/SCHEMA.md)."""
-import os
 import shutil
-import subprocess
 
 import h5py
 import numpy as np
 import pytest
 import torch
 
-from export_helpers import fourierlens_bin
-from families import FAMILIES, LAYERS, build
-from fourierlens import addition_prompts, export_dump
-from fourierlens.activations import _tokenize
+from families import FAMILIES, LAYERS
+from family_checks import act, dump_logits, exported, lens_matches_model  # noqa: F401 (exported: a fixture)
 from tl_models import padded
-
-NUMBERS = range(0, 100)
-
-
-class Exported:
-    """One family's model, its dump and the model's own hidden states and logits at the readout."""
-
-    def __init__(self, family, tokenizer, directory):
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # tiny matrices: one thread is faster than two on a busy machine
-        try:
-            self._run(family, tokenizer, directory)
-        finally:
-            torch.set_num_threads(threads)
-
-    def _run(self, family, tokenizer, directory):
-        self.model = build(family, len(tokenizer))
-        # Three templates in turn: prompts of different lengths, right-padded in one batch.
-        self.prompts = addition_prompts(count=6, max_operand=40, seed=1)
-        self.path = os.path.join(directory, f"{family}.h5")
-        export_dump(self.model, tokenizer, self.path, numbers=NUMBERS, prompts=self.prompts, position="last",
-                    vocabulary=False, batch_size=4)
-        # The lens starts now and runs while the model's own outputs are computed and other tests run.
-        self.lens_out = os.path.join(directory, f"{family}-lens")
-        self.lens = subprocess.Popen([fourierlens_bin(), "lens", self.path, "--norm", "recompute", "--sites", "resid_post",
-                                      "--layers", str(LAYERS - 1), "--out", self.lens_out, "--quiet"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        ids = _tokenize(tokenizer, [p.text for p in self.prompts])
-        self.lengths = [len(i) for i in ids]
-        inputs = padded(ids)
-        mask = (torch.arange(inputs.shape[1])[None, :] < torch.tensor(self.lengths)[:, None]).long()
-        with torch.no_grad():
-            out = self.model(input_ids=inputs, attention_mask=mask, output_hidden_states=True)
-        rows = (torch.arange(len(ids)), torch.tensor(self.lengths) - 1)
-        self.hidden = [h[rows].double().numpy() for h in out.hidden_states]
-        self.logits = out.logits[rows].double().numpy()
-
-
-@pytest.fixture(scope="module")
-def exported(minilm, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("families")
-    cache = {}
-
-    def get(family):
-        if family not in cache:
-            cache[family] = Exported(family, minilm[1], str(directory))
-        return cache[family]
-    return get
-
-
-def dump_logits(f, x):
-    """Logits of residual rows x [N, d] from the dump alone, as docs/SCHEMA.md says a reader
-    computes them: the final norm (ln_final.w is the effective weight), W_U, b_U, the soft-cap."""
-    weight = f["weights/ln_final.w"]
-    x = x.astype(np.float64)
-    if weight.attrs["kind"] == "layernorm":
-        x = x - x.mean(axis=1, keepdims=True)
-    z = x / np.sqrt((x ** 2).mean(axis=1, keepdims=True) + weight.attrs["eps"]) * weight[...]
-    if "weights/ln_final.b" in f:
-        z = z + f["weights/ln_final.b"][...]
-    z = z @ f["weights/W_U"][...]
-    if "weights/b_U" in f:
-        z = z + f["weights/b_U"][...]
-    cap = f["weights/W_U"].attrs.get("softcap")
-    return z if cap is None else cap * np.tanh(z / cap)
-
-
-def act(f, layer, site):
-    return f[f"acts/blocks.{layer}.hook_{site}"][...].astype(np.float64)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -116,21 +43,7 @@ def test_dump_reproduces_the_model_logits(exported, family):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_lens_recompute_reads_the_model_prediction(exported, family):
     e = exported(family)
-    _, stderr = e.lens.communicate(timeout=120)
-    assert e.lens.returncode == 0, stderr
-    with h5py.File(os.path.join(e.lens_out, "lens_prompts.h5")) as lens, h5py.File(e.path) as f:
-        ids, values = f["tokens/ids"][...], f["tokens/values"][...]
-        answers = f["prompts/answer"][...]
-        logprob, predicted = lens["lens/logprob"][0], lens["lens/predicted"][0]
-        numbers = lens["numbers/values"][...]
-    token_of = dict(zip(values.tolist(), ids.tolist()))
-    full = e.logits - e.logits.max(axis=1, keepdims=True)
-    model_logprob = full - np.log(np.exp(full).sum(axis=1, keepdims=True))
-    expected = np.array([model_logprob[i, token_of[a]] for i, a in enumerate(answers)])
-    np.testing.assert_allclose(logprob, expected, atol=1e-4)  # (d) every prompt, so their mean too
-    by_value = [token_of[v] for v in numbers]
-    model_predicted = e.logits[:, by_value].argmax(axis=1)
-    assert predicted.tolist() == model_predicted.tolist()  # the model's accuracy, prompt by prompt
+    lens_matches_model(e.lens, e.lens_out, e.path, e.logits)  # (d)
 
 
 @pytest.mark.parametrize("family", ["gemma", "gemma2", "gemma3_text"])

@@ -29,14 +29,14 @@ def save_tiny_model(directory, kind, layers=2):
     return directory
 
 
-def boot_bridge(directory, processing):
+def boot_bridge(directory, processing, tokenizer=None):
     """TransformerBridge.boot_transformers offline, then enable_compatibility_mode with
     processing "none" (no_processing=True), "fold" (HookedTransformer's weight processing, fold_ln
     and centring, but not centring the unembedding, which moves every logit of a row by one
     constant) or "default" (all of HookedTransformer's processing)."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     from transformer_lens.model_bridge import TransformerBridge
-    bridge = TransformerBridge.boot_transformers(directory, device="cpu")
+    bridge = TransformerBridge.boot_transformers(directory, device="cpu", tokenizer=tokenizer)
     options = {"none": dict(no_processing=True), "fold": dict(center_unembed=False), "default": {}}[processing]
     bridge.enable_compatibility_mode(disable_warnings=True, **options)
     return bridge.eval()
