@@ -130,7 +130,9 @@ def describe(model):
         arch.embedding_scale = float(_config(model, "embedding_multiplier", 1.0))
         arch.logit_scale = 1.0 / float(_config(model, "logits_scaling", 1.0))
     if kind == "cohere":
-        arch.logit_scale = float(_config(model, "logit_scale", 1.0))
+        # The forward multiplies by the module's attribute, set from the config; TransformerLens's
+        # weight processing folds it into lm_head and sets the attribute (not the config) to 1.
+        arch.logit_scale = float(getattr(model, "logit_scale", _config(model, "logit_scale", 1.0)))
     if kind == "opt":
         decoder = _base(model, "model").decoder
         arch.embedding_projection, arch.output_projection = decoder.project_in, decoder.project_out
