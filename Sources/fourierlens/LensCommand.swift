@@ -7,7 +7,7 @@ extension NormMode: ExpressibleByArgument {}
 /// Which activations the lens and the filter read.
 struct ReadoutOptions: ParsableArguments {
     @Option(name: [.customLong("sites"), .customLong("site")],
-            help: "Comma-separated sites (resid_pre, attn_out, mlp_out, resid_post; default: all in the dump).")
+            help: "Comma-separated sites (resid_pre, resid_mid, attn_out, mlp_out, resid_post; default: all in the dump).")
     var sites: String?
 
     @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
