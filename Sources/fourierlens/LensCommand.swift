@@ -47,11 +47,11 @@ struct ReadoutOptions: ParsableArguments {
         }
     }
 
-    func plan(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensPlan) {
+    func plan(_ dump: String, norm: NormMode, readout: ReadoutDump? = nil) throws -> (HDF5File, Dump, LensPlan) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
         let plan = try LensInput.plan(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
-                                      norm: norm, position: position, allowNonFinite: allowNonfinite)
+                                      norm: norm, position: position, allowNonFinite: allowNonfinite, readout: readout)
         return (file, roles, plan)
     }
 }
@@ -77,6 +77,9 @@ struct LensCommand: ParsableCommand {
     @Option(help: "The prompt read on its own: the number logits around its answer, its top tokens layer by layer and, with --every-position, its prediction trajectory (default: the middle one).")
     var heatmapPrompt: Int?
 
+    @Option(help: "Read W_U, b_U, the final norm (and its cached scale) and the vocabulary from this dump: for activations that come without them, such as filter's filtered.h5 read through its source dump.")
+    var weightsFrom: String?
+
     @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site, and the --heatmap-prompt prompt's top token per layer and position (lens_trajectory.csv and a grid per site); the main report reads --position, default the last.")
     var everyPosition = false
 
@@ -84,13 +87,17 @@ struct LensCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
+        if everyPosition && weightsFrom != nil {
+            throw ValidationError("--every-position reads the dump's own unembedding; it does not take --weights-from")
+        }
     }
 
     func run() throws {
-        let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump])
+        let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump] + (weightsFrom.map { [$0] } ?? []))
         var readouts = self.readouts
         if everyPosition && readouts.position == nil { readouts.position = -1 }
-        let (file, roles, plan) = try readouts.plan(dump, norm: norm)
+        let readout = try weightsFrom.map { path in try HDF5File(readingFrom: path) }.map { ReadoutDump(file: $0, dump: try Dump(file: $0)) }
+        let (file, roles, plan) = try readouts.plan(dump, norm: norm, readout: readout)
         let range = try readouts.promptRange(plan.prompts)
         if everyPosition && range.count != plan.prompts {
             throw ValidationError("--every-position reads every prompt; it does not take --prompts")
@@ -111,7 +118,8 @@ struct LensCommand: ParsableCommand {
             _ in try LensStream.run(plan, options: options, prompts: range, store: store, progress: bar.update)
         }
         bar.finish()
-        let tokenStrings = try TokenText.load(file: file, dump: roles)
+        var tokenStrings = try readout.map { try TokenText.load(file: $0.file, dump: $0.dump) } ?? [:]
+        tokenStrings.merge(try TokenText.load(file: file, dump: roles)) { _, own in own }
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
             let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
