@@ -50,7 +50,7 @@ extension AnalysisSummary {
     }
 
     private var probeHeadline: String? {
-        var best: [String: (score: Double, metric: String, source: String)] = [:]
+        var best: [String: (score: Double, metric: String, source: String, chance: Double?)] = [:]
         var order: [String] = []
         for task in tasks {
             for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
@@ -58,12 +58,21 @@ extension AnalysisSummary {
                 for score in source["scores"] as? [[String: Any]] ?? [] {
                     guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
                     if best[probe] == nil { order.append(probe) }
-                    if value > best[probe]?.score ?? -.infinity { best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer) }
+                    if value > best[probe]?.score ?? -.infinity {
+                        best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer, (score["chance"] as? NSNumber)?.doubleValue)
+                    }
                 }
             }
         }
         guard !order.isEmpty else { return nil }
-        let parts = order.map { probe in "\(probe) \(best[probe]!.metric) \(formatted(best[probe]!.score, digits: 3)) (\(best[probe]!.source))" }
+        // A best at or below chance is no finding: "fourier: none above chance (best R² −0.00594, layer 3)".
+        let parts = order.map { probe -> String in
+            let b = best[probe]!
+            if let chance = b.chance, !(b.score > chance) {
+                return "\(probe): none above chance (best \(b.metric) \(formatted(b.score, digits: 3)), \(b.source))"
+            }
+            return "\(probe) \(b.metric) \(formatted(b.score, digits: 3)) (\(b.source))"
+        }
         return "\(analysis.name): the best held-out score of each probe: \(parts.joined(separator: ", "))."
     }
 

@@ -72,11 +72,11 @@ struct AnalysisSummary {
                         }
                     })
         case .filter:
-            return (["task", "layer", "site", "removed", "rank", "accuracy before", "after", "logit energy kept"],
+            return (["task", "layer", "site", "removed", "rank", "accuracy before", "after", "logit energy after / before"],
                     tasks.flatMap { task in
                         outputs(task).csv("filter_effect.csv").map { row in
                             [Self.label(task), row["layer"] ?? "", row["site"] ?? "", row["removed"] ?? "", row["rank"] ?? "",
-                             formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_kept"])]
+                             formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_ratio"])]
                         }
                     })
         case .patch:

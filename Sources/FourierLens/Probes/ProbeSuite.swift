@@ -17,7 +17,7 @@ public enum ProbeSuite {
         var random = SeededRandom(seed: options.seed &+ 0xC0_47_01)
         let shuffledOrder = random.permutation(n)
         let numberings = [("", values), ("control:", shuffledOrder.map { values[$0] })]
-        let choosesLambda = probes.contains { if case .helix = $0 { return false }; if case .fourier = $0 { return false }; return true }
+        let choosesLambda = probes.contains { if case .helix = $0 { return false }; return true }
         let stratumModulus = probes.reduce(Int?(1)) { l, probe in if case let .mod(m) = probe { return leastCommonMultiple(l, m) } else { return l } }
 
         var scores: [String: [Double]] = [:], lambdas: [String: [Double]] = [:]
@@ -43,7 +43,7 @@ public enum ProbeSuite {
                 let solver: RidgeSolver, search: RidgeStrengthSearch?
                 do {
                     solver = try RidgeSolver(train: trainCentred, test: testCentred)
-                    // Only the ridge probes choose λ: the helix and Fourier probes need no inner folds.
+                    // Only the ridge probes (value, mod m, Fourier) choose λ: the helix needs no inner folds.
                     search = !choosesLambda ? nil : try RidgeStrengthSearch(
                         rows: train, folds: options.innerFolds, seed: innerSeed(options.seed, fold: f),
                         strata: Self.strata(trainN, modulus: stratumModulus, folds: options.innerFolds),
@@ -66,7 +66,8 @@ public enum ProbeSuite {
                         record(tag + "helix_baseline_pca", pca)
                         record(tag + "helix_baseline_poly", poly)
                     case .fourier:
-                        record(tag + "fourier", try fourierR2(solver, testCentred, trainA, testA, options: options))
+                        let (r2, lambda) = fourierR2(solver, search!, trainA, testA, options: options)
+                        record(tag + "fourier", r2, lambda: lambda)
                     }
                 }
             }
@@ -158,11 +159,23 @@ public enum ProbeSuite {
         return (helix, pca, poly)
     }
 
-    /// The Fourier basis at the chosen periods fitted to the whole centred representation.
-    static func fourierR2(_ solver: RidgeSolver, _ test: DoubleMatrix, _ trainA: [Double], _ testA: [Double],
-                          options: ProbeOptions) throws(ProbeInputError) -> Double {
-        try fitR2(NumberBasis.fourier(trainA, periods: options.fourierPeriods), solver.train,
-                  NumberBasis.fourier(testA, periods: options.fourierPeriods), test)
+    /// The Fourier features of a, [cos(2πa/T), sin(2πa/T) for each T], read out of the
+    /// representation by ridge regression (one λ for all, chosen by inner cross-validation):
+    /// held-out R² pooled over the features, and the λ. Columns that do not vary over the
+    /// training numbers (sin of period 2 on integers) are left out: there is nothing to read.
+    static func fourierR2(_ solver: RidgeSolver, _ search: RidgeStrengthSearch, _ trainA: [Double], _ testA: [Double],
+                          options: ProbeOptions) -> (Double, Double) {
+        let train = NumberBasis.fourier(trainA, periods: options.fourierPeriods)
+        let varying = (0..<train.cols).filter { c in
+            let column = (0..<train.rows).map { train[$0, c] }
+            return (column.max()! - column.min()!) > 1e-9
+        }
+        guard !varying.isEmpty else { return (0, 0) }
+        let trainY = train.columns(varying), testY = NumberBasis.fourier(testA, periods: options.fourierPeriods).columns(varying)
+        let lambda = search.bestForRegression(columns: trainY)
+        let means = trainY.columnMeans
+        let prediction = solver.predictTest(projected: solver.project(trainY.subtractingRow(means)), lambda: lambda)
+        return (pooledR2(testY, prediction.subtractingRow(means.map { -$0 })), lambda)
     }
 
     /// Least squares of Y on [1, B] over the training rows; pooled R² on the test rows.

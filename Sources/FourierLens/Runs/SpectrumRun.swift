@@ -15,13 +15,23 @@ public struct SpectrumOptions: Sendable, Codable, Equatable {
     /// must reach, and the smallest energy ratio the gap rule accepts as a gap.
     public var keyFraction = 0.9
     public var keyMinGap = 2.0
+    /// The slow-trend cut: frequencies whose period p/k is longer than this (k < p/T) are the
+    /// trend, listed apart from periodic outliers and left out of the key sets; 0: no trend.
+    public var trendPeriod = SpectrumOptions.defaultTrendPeriod
+    public static let defaultTrendPeriod = 20.0
     public init() {}
 
     /// In summary.json each option is named as its command-line flag (docs/REPORTS.md).
     enum CodingKeys: String, CodingKey {
         case center, null, seed, tau
         case draws = "permutations", alpha = "fdr", keyPeriods = "key_periods"
-        case keyFraction = "key_fraction", keyMinGap = "key_min_gap"
+        case keyFraction = "key_fraction", keyMinGap = "key_min_gap", trendPeriod = "trend_period"
+    }
+
+    /// The first periodic frequency: k ≥ p/T (1 when there is no trend cut).
+    public func firstPeriodic(p: Int) -> Int {
+        guard trendPeriod > 0 else { return 1 }
+        return max(1, Int((Double(p) / trendPeriod).rounded(.up)))
     }
 }
 
@@ -53,6 +63,13 @@ public struct SpectrumResult: Sendable {
 
     public var p: Int { spectrum.p }
     public var d: Int { spectrum.d }
+
+    /// Frequencies 1 ≤ k < firstPeriodic are the slow trend (periods longer than trend_period).
+    public var firstPeriodic: Int { options.firstPeriodic(p: p) }
+    public func isTrend(_ k: Int) -> Bool { k >= 1 && k < firstPeriodic }
+    /// Outliers at periodic frequencies, and those of the trend, each in ascending k.
+    public var periodicOutliers: [Int] { test.outlierFrequencies.filter { !isTrend($0) } }
+    public var trendOutliers: [Int] { test.outlierFrequencies.filter(isTrend) }
 }
 
 public enum SpectrumRun {
@@ -75,8 +92,8 @@ public enum SpectrumRun {
                               lowFraction: split.low, highFraction: split.high, zeroedNonFinite: input.zeroedNonFinite)
         result.rowsPerNumber = input.rowsPerNumber
         let energy = spectrum.basisEnergy
-        result.keySetByGap = KeyFrequencies.byGap(energy, minimumRatio: options.keyMinGap)
-        result.keySetByFraction = KeyFrequencies.byFraction(energy, fraction: options.keyFraction)
+        result.keySetByGap = KeyFrequencies.byGap(energy, minimumRatio: options.keyMinGap, from: result.firstPeriodic)
+        result.keySetByFraction = KeyFrequencies.byFraction(energy, fraction: options.keyFraction, from: result.firstPeriodic)
         return result
     }
 
