@@ -56,7 +56,7 @@ extension AnalysisSummary {
             for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
                 let layer = (source["layer"] as? NSNumber).map { "layer \($0.intValue)" } ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
                 for score in source["scores"] as? [[String: Any]] ?? [] {
-                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
+                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), !probe.hasPrefix("helix_ceiling"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
                     if best[probe] == nil { order.append(probe) }
                     if value > best[probe]?.score ?? -.infinity {
                         best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer, (score["chance"] as? NSNumber)?.doubleValue)
