@@ -18,7 +18,7 @@ struct NumberInputOptions: ParsableArguments {
 
     @OptionGroup var position: PositionOption
 
-    @Flag(help: "Accept numbers that are not a contiguous range (sorted rows are treated as equally spaced).")
+    @Flag(help: "Accept numbers that are not a contiguous range (the spectrum is then a non-uniform DFT at their values over their full range).")
     var allowGaps = false
 
     @Flag(help: "Accept NaN/Inf values (they are set to 0 and counted in summary.json).")
@@ -121,6 +121,9 @@ struct SpectralOptions: ParsableArguments {
     /// left out of the key share, as the defaults are for small p.)
     func requireFits(_ matrix: NumberMatrix) throws {
         let p = matrix.values.count
+        if NonUniformDFT.hasGaps(matrix.values), NonUniformDFT.range(of: matrix.values) > UInt64(NonUniformDFT.maximumRange) {
+            throw ValidationError("--allow-gaps takes numbers spanning at most \(NonUniformDFT.maximumRange) (found \(numberRange(matrix.values.first ?? 0, matrix.values.last ?? 0)) in \(matrix.valuesDataset))")
+        }
         if let tau, tau > p / 2 { throw ValidationError("--tau must be a frequency from 1 to \(p / 2) for p = \(p) numbers (found \(tau))") }
         // The null keeps each draw's permutation and magnitudes: p Ints and about p doubles.
         if null != .none, !MemoryBudget.fits(permutations, bytesEach: saturatingMultiply(p, 24)) {

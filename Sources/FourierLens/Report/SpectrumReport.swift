@@ -77,7 +77,7 @@ public enum SpectrumReport {
     static func keyNumbers(_ result: SpectrumResult) -> [(String, String)] {
         var pairs: [(String, String)] = [
             ("input", result.label),
-            ("numbers", "\(numberRange(result.firstValue, result.lastValue)) (p = \(result.p)), \(result.d) columns"),
+            ("numbers", numbersDescription(result)),
             ("centred per column", result.options.center ? "yes" : "no"),
             ("null model", nullDescription(result)),
             ("periodic outliers (BY q ≤ \(format(result.options.alpha)))", periods(result.periodicOutliers, p: result.p)),
@@ -95,6 +95,14 @@ public enum SpectrumReport {
         if let averaged = NumberMatrix.describeAveraging(result.rowsPerNumber) { pairs.append(("rows averaged", averaged)) }
         if result.zeroedNonFinite > 0 { pairs.append(("NaN/Inf set to 0", String(result.zeroedNonFinite))) }
         return pairs
+    }
+
+    /// "0–299 (p = 300), 384 columns"; with gaps, how many numbers and the transform used.
+    static func numbersDescription(_ result: SpectrumResult) -> String {
+        guard result.nonUniform else { return "\(numberRange(result.firstValue, result.lastValue)) (p = \(result.p)), \(result.d) columns" }
+        return "\(result.numbers) numbers from \(numberRange(result.firstValue, result.lastValue)), not contiguous (--allow-gaps), \(result.d) columns: "
+            + "the spectrum is a non-uniform DFT at the numbers' own values, frequencies k/P over their full range P = \(result.p) (period T at k = P/T); "
+            + "the null permutes the rows over the same numbers"
     }
 
     /// "T=10, T=5", or "none".
@@ -153,11 +161,15 @@ public enum SpectrumReport {
     struct Summary: Encodable {
         struct Input: Encodable {
             let file: String, dataset: String, values: String, layer: Int?, p: Int, d: Int, first_value: Int64, last_value: Int64
+            /// How many numbers (rows): p, unless they have gaps (p is then their full range).
+            let numbers: Int
         }
         struct Outlier: Encodable {
             let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
         }
         let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
+        /// "dft" over contiguous numbers, "nonuniform_dft" at the values of numbers with gaps.
+        let transform: String
         /// Outliers of the slow trend (k < first_periodic), apart from the periodic `outliers`.
         let trend_outliers: [Outlier], first_periodic: Int
         struct KeySet: Encodable {
@@ -188,9 +200,9 @@ public enum SpectrumReport {
         return Summary(
             tool: "fourierlens \(version)", command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
-                         first_value: r.firstValue, last_value: r.lastValue),
-            options: r.options,
-            outliers: r.periodicOutliers.map(outlier),
+                         first_value: r.firstValue, last_value: r.lastValue, numbers: r.numbers),
+            options: r.options, outliers: r.periodicOutliers.map(outlier),
+            transform: r.nonUniform ? "nonuniform_dft" : "dft",
             trend_outliers: r.trendOutliers.map(outlier), first_periodic: r.firstPeriodic,
             outlier_periods: r.periodicOutliers.map { Double(r.p) / Double($0) },
             key_frequencies: r.keyFrequencies, key_energy_fraction: r.keyEnergyFraction,
