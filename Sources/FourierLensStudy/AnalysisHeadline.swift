@@ -43,7 +43,7 @@ extension AnalysisSummary {
         guard !rows.isEmpty else { return nil }
         if rows.count == 1 {
             let (task, key, outliers) = rows[0]
-            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) frequencies stand out of the null (strongest \(periods(outputs(task).summary["outlier_periods"], limit: 3)))."
+            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) periodic frequencies stand out of the null (strongest \(strongestPeriods(outputs(task).summary["outliers"], limit: 3)))."
         }
         let best = rows.max { $0.1 < $1.1 }!
         return "\(analysis.name): over \(rows.count) inputs the key periods hold \(formatted(rows.map(\.1).min()!, digits: 3)) to \(formatted(rows.map(\.1).max()!, digits: 3)) of the energy at k ≥ 1 (most in \(Self.label(best.0))); frequencies stand out in \(rows.filter { $0.2 > 0 }.count) of them."

@@ -44,9 +44,11 @@ import Testing
         let lines = csv.split(separator: "\r\n")
         #expect(lines[0] == "k,period,magnitude,energy_fraction,cos_fraction,sin_fraction,null_mean,null_sd,null_lower,null_upper,z,p_value,q_value,outlier,top_columns,in_gap_set,in_fraction_set,trend")
         #expect(lines.count == 152)  // header + k = 0..150
-        // k = 120 (T = 2.5): an outlier; not in the gap set (the demo's is k = 1), in the 90% set.
+        // k = 120 (T = 2.5): an outlier; not in the gap set (with the trend apart the demo has none),
+        // in the 90% set, not trend; k = 1 (T = 300) is trend.
         let row120 = lines[121].split(separator: ",", omittingEmptySubsequences: false)
-        #expect(lines[121].hasPrefix("120,2.5,") && Array(row120.suffix(4)).first == "true" && Array(row120.suffix(2)) == ["false", "true"])
+        #expect(lines[121].hasPrefix("120,2.5,") && Array(row120.suffix(5)).first == "true" && Array(row120.suffix(3)) == ["false", "true", "false"])
+        #expect(lines[2].hasPrefix("1,300,") && lines[2].hasSuffix(",true"))
         let svg = try String(contentsOf: root.appendingPathComponent("one/spectrum.svg"), encoding: .utf8)
         for label in ["T=2", "T=2.5", "T=5", "T=10"] { #expect(svg.contains(">\(label)</text>")) }
         let html = try String(contentsOf: root.appendingPathComponent("one/index.html"), encoding: .utf8)
