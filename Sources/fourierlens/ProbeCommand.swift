@@ -11,13 +11,13 @@ struct ProbeArguments: ParsableArguments {
     @Option(help: "Periods of the helix basis.")
     var periods = "2,5,10,100"
 
-    @Option(help: "Periods of the Fourier-basis probe.")
+    @Option(help: "Periods of the Fourier probe (cos and sin of 2πa/T read out of the representation).")
     var fourierPeriods = "2,2.5,5,10"
 
     @Option(help: "Cross-validation folds.")
     var folds = 5
 
-    @Option(help: "Folds inside each training set that choose the ridge strength of the value and mod-m probes.")
+    @Option(help: "Folds inside each training set that choose the ridge strength of the value, mod-m and Fourier probes.")
     var innerFolds = 5
 
     @Option(help: "Principal components kept before the helix fit.")
