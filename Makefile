@@ -22,10 +22,10 @@ build: setup
 demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
 	.build/release/fourierlens run probes/minilm_numbers.yaml --out $(REPORTS)/minilm_numbers
-	.build/release/fourierlens spectrum $(MODULAR_DUMP) --out $(REPORTS)/modular-spectrum --force
+	.build/release/fourierlens spectrum $(MODULAR_DUMP) --trend-period 0 --out $(REPORTS)/modular-spectrum --force
 	.build/release/fourierlens lens $(MODULAR_DUMP) --norm cached --out $(REPORTS)/modular-lens --force
-	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --fold-final-norm --out $(REPORTS)/modular-keep-key --force
-	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --fold-final-norm --out $(REPORTS)/modular-remove-key --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --trend-period 0 --fold-final-norm --out $(REPORTS)/modular-keep-key --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --trend-period 0 --fold-final-norm --out $(REPORTS)/modular-remove-key --force
 	.build/release/fourierlens run probes/paper_table1.yaml --out $(REPORTS)/paper_table1
 	.build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --columns logit_diff --out $(REPORTS)/demo-boolean-majority --force
 	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --columns logit_diff --out $(REPORTS)/demo-boolean-parity --force

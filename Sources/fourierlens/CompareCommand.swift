@@ -32,7 +32,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try spectral.options()
+        var options = try spectral.options()
+        options.allowGaps = input.allowGaps
         let (fileA, datasetA) = splitInput(a)
         let directory = try output.directory(default: "\(stem(fileA))-compare", inputs: [fileA] + (b.map { [splitInput($0).0] } ?? []))
         let matrixA = try input.load(fileA, dataset: datasetA)

@@ -161,6 +161,9 @@ struct FilterCommand: ParsableCommand {
     @Option(help: "With key: the smallest ratio between consecutive sorted energies that counts as the key set's gap.")
     var keyMinGap = 2.0
 
+    @Option(help: "With key: frequencies of period longer than this (k < p/T, the slow trend) are left out of the key set; 0 keeps them.")
+    var trendPeriod = SpectrumOptions.defaultTrendPeriod
+
     @Flag(help: "Filter in the Fourier basis of W_U as read through the final norm (diag(w)·W_U, centred for a LayerNorm): for residual sites of a model with a final norm.")
     var foldFinalNorm = false
 
@@ -195,7 +198,10 @@ struct FilterCommand: ParsableCommand {
         let p = plan.numberValues.count
         if keep == "key" || remove == "key" {
             try requireKeyMinGap(keyMinGap)
-            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap)
+            try requireTrendPeriod(trendPeriod)
+            var trend = SpectrumOptions()
+            trend.trendPeriod = trendPeriod
+            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap, from: trend.firstPeriodic(p: p))
             output.note("key set of W_U's number columns\(foldFinalNorm ? " (folded into the final norm)" : ""): \(SpectrumReport.describe(set, p: p))")
             return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)
         }

@@ -19,7 +19,8 @@ struct SpectrumCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let options = try spectral.options()
+        var options = try spectral.options()
+        options.allowGaps = input.allowGaps
         let directory = try output.directory(default: "\(stem(dump))-spectrum", inputs: [dump])
         let matrix = try input.load(dump)
         try spectral.requireFits(matrix)

@@ -41,15 +41,15 @@ COLUMN_TYPES = {
     **_columns(_FLOAT, """period magnitude energy_fraction cos_fraction sin_fraction null_mean null_sd
         null_lower null_upper z p_value q_value share mean std chance control_mean control_std
         acc_exact acc_pm2 acc_pm10 mean_answer_rank mean_answer_logprob mean_entropy mean_kl_to_final
-        magnitude_of_mean logit norm_kept band_share_before band_share_after logit_energy_kept
+        magnitude_of_mean logit norm_kept band_share_before band_share_after logit_energy_ratio
         acc_before acc_after acc_pm2_before acc_pm2_after mean_abs_logit_change top_prob answer_prob"""),
-    **_columns(_BOOL, "outlier in_gap_set in_fraction_set"),
+    **_columns(_BOOL, "outlier in_gap_set in_fraction_set trend significant"),
     **_columns(_TEXT, "series label dataset site probe metric token removed input_token top_token"),
     # boolean
     **_columns(_INT, "columns degree"),
     **_columns(_FLOAT, """mean_square variance average_sensitivity sensitivity_low sensitivity_high
         sensitivity_upper_bound flip_sensitivity flip_sensitivity_low flip_sensitivity_high mean_degree
-        energy energy_low energy_high share_of_variance coefficient low high"""),
+        energy energy_low energy_high share_of_variance coefficient low high simultaneous_low simultaneous_high"""),
     **_columns(_TEXT, "function role"),
     **_columns(_SET, "set"),
     # patch

@@ -117,8 +117,8 @@ public enum LensInput {
             if source.positions != nil && position == nil {
                 throw bad(source.path, "--position to pick one position of \(try file.datasetInfo(source.path).shapeDescription)")
             }
-            if let width = source.positions, let position, !(-width..<width).contains(position) {
-                throw bad(source.path, "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
+            if let width = source.positions, let position {
+                _ = try ReadPosition.resolve(position, width: width, file: file.path, dataset: source.path)
             }
         }
         let n = wanted[0].rows
@@ -198,11 +198,7 @@ public enum LensInput {
             guard let position else {
                 throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position to pick the scale of one position from \(info.shapeDescription)")
             }
-            let width = info.shape[1]
-            let index = position < 0 ? width + position : position
-            guard (0..<width).contains(index) else {
-                throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
-            }
+            let index = try ReadPosition.resolve(position, width: info.shape[1], file: file.path, dataset: scale.path)
             var start = info.shape.map { _ in 0 }, count = info.shape
             (start[1], count[1]) = (index, 1)
             values = try file.readFloats(scale.path, start: start, count: count)
