@@ -121,7 +121,7 @@ public enum SpectrumReport {
     /// more than ten frequencies is named by its size and strongest members (all are in spectrum.csv).
     public static func describe(_ set: KeyFrequencies?, p: Int) -> String {
         guard let set else { return "none (no gap large enough)" }
-        let share = "\(format(set.energyFraction)) of the periodic energy"
+        let share = "\(format(set.energyFraction)) of the energy at k ≥ \(set.first)" + (set.first > 1 ? " (the periodic frequencies)" : "")
         let gap = set.rule == .gap ? "; gap ×\(format(set.gapRatio))" : ""
         guard set.frequencies.count <= 10 else { return "\(set.frequencies.count) frequencies: \(share)\(gap)" }
         let ks = set.frequencies.map(String.init).joined(separator: ", ")

@@ -19,6 +19,8 @@ public struct KeyFrequencies: Sendable, Equatable {
     /// others hold none).
     public let gapRatio: Double
     public let rule: Rule
+    /// The first frequency considered: 1, or the first periodic one when the trend is left out.
+    public var first = 1
 
     /// `energy[k]` for k = 0…p/2; only k ≥ `first` count (k = 0, the mean, is always left out;
     /// a larger `first` leaves out the slow trend, docs/METHODS.md "Trend and periodic frequencies").
@@ -57,6 +59,8 @@ public struct KeyFrequencies: Sendable, Equatable {
     static func make(_ set: [Int], _ energy: [Double], _ ratio: Double, _ rule: Rule, from first: Int) -> KeyFrequencies {
         let total = energy.dropFirst(max(1, first)).reduce(0, +)
         let inSet = set.reduce(0.0) { $0 + energy[$1] }
-        return KeyFrequencies(frequencies: set.sorted(), energyFraction: total > 0 ? inSet / total : 0, gapRatio: ratio, rule: rule)
+        var key = KeyFrequencies(frequencies: set.sorted(), energyFraction: total > 0 ? inSet / total : 0, gapRatio: ratio, rule: rule)
+        key.first = max(1, first)
+        return key
     }
 }
