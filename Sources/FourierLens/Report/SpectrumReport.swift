@@ -10,7 +10,11 @@ public enum SpectrumReport {
         let chart = svg(result)
         try output.write(chart, to: "spectrum.svg")
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart).html(), to: "index.html")
+        var control: [ReportPage.Section] = []
+        if let c = result.frequencyControl {
+            control = FrequencyControlReport.sections(c, chart: try FrequencyControlReport.write(c, suffix: "", to: output))
+        }
+        try output.write(page(result, chart: chart, control: control).html(), to: "index.html")
     }
 
     public static func csv(_ result: SpectrumResult) -> CSVTable {
@@ -115,7 +119,7 @@ public enum SpectrumReport {
         return "\(null.model.rawValue), \(null.draws) draws, seed \(null.seed)"
     }
 
-    static func page(_ result: SpectrumResult, chart: String) -> ReportPage {
+    static func page(_ result: SpectrumResult, chart: String, control: [ReportPage.Section] = []) -> ReportPage {
         ReportPage(
             title: "FourierLens spectrum",
             subtitle: result.label,
@@ -124,6 +128,7 @@ public enum SpectrumReport {
                 .figure(id: "spectrum", svg: chart, caption: "Magnitude of each frequency k ≥ 1 of the DFT along the number axis (the L2 norm over columns of X̂[k, :]). The dashed line and the grey band are the null's mean and 95% range; labelled points are outliers, named by their period T = p/k. k = 0 (the mean) is not shown and never an outlier."),
                 .table(caption: "Outlier frequencies", header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
                        rows: outlierRows(result)),
+            ] + control + [
                 .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier"),
                         ("spectrum_columns.csv", "one row per column: its strongest frequency and that frequency's share of the column's energy"),
                         ("spectrum.svg", "the chart above"), ("summary.json", "inputs, options and outliers, for scripts")]),
@@ -157,11 +162,13 @@ public enum SpectrumReport {
         let null_draws: Int?, null_exact: Bool?
         /// Rows averaged into each number (aligned with first_value…last_value), or null.
         let rows_per_number: [Int]?
+        /// `--control-frequency`: the residual's analysis (absent without it).
+        var frequency_control: FrequencyControlReport.Summary? = nil
     }
 
     static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
         let magnitude = r.spectrum.magnitude, fraction = r.spectrum.nonConstantFraction
-        return Summary(
+        var summary = Summary(
             tool: "fourierlens \(version)", command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
                          first_value: r.firstValue, last_value: r.lastValue),
@@ -176,6 +183,8 @@ public enum SpectrumReport {
             tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction,
             constant_fraction: r.spectrum.constantFraction, nonfinite_set_to_zero: r.zeroedNonFinite,
             null_draws: r.null?.draws, null_exact: r.null?.exact, rows_per_number: r.rowsPerNumber)
+        summary.frequency_control = r.frequencyControl.map(FrequencyControlReport.summary)
+        return summary
     }
 
     static func summaryJSON(_ result: SpectrumResult) throws -> String {

@@ -66,6 +66,9 @@ public struct NumberMatrix: Sendable {
         let info = try file.datasetInfo(datasetPath)
         var matrix: Matrix
         switch info.rank {
+        case 1 where layer == nil:  // one value per number (corpus counts): one column
+            let vector = try file.readVector(datasetPath)
+            matrix = Matrix(rows: vector.count, cols: 1, values: vector)
         case 2:
             guard layer == nil else { throw bad(datasetPath, "a stacked [layers × rows × features] dataset for --layer, found 2-D \(info.shapeDescription)") }
             matrix = try file.readMatrix(datasetPath)
