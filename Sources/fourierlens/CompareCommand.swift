@@ -45,7 +45,7 @@ struct CompareCommand: ParsableCommand {
         if let random {
             let logCounts = random == .frequencyMatched ? try frequency.load(for: matrixA, dump: fileA).logCounts : nil
             matrixB = random.matched(to: matrixA, seed: options.seed &+ 0x5EED, logCounts: logCounts)
-            labelB = "random \(random.rawValue) matched to A"
+            labelB = random == .frequencyMatched ? "random frequency-matched to A" : "random \(random.rawValue) matched to A"
         } else {
             let (fileB, datasetB) = splitInput(b!)
             matrixB = try input.load(fileB, dataset: datasetB)
