@@ -199,11 +199,14 @@ def add_parser(sub, formatter):
 
 
 def run(args, parse_range):
+    if os.path.exists(args.out) and not args.overwrite:  # before a long count, not after
+        raise ExportError(f"{args.out}: expected a new file; it exists (pass --overwrite to replace it)")
     numbers = parse_range(args.numbers)
     if args.counts:
         if args.corpus:
             raise ExportError(f"{args.counts}: expected either CORPUS files or --counts, not both")
         values, counts = read_counts_csv(args.counts, numbers)
+        left_out = 0
         ids = strings = None
         tokenizer_name = args.tokenizer
         corpus = args.corpus_name or os.path.basename(args.counts)
@@ -218,12 +221,12 @@ def run(args, parse_range):
         if not found.values:
             raise ExportError(f"{args.tokenizer}: expected numbers of {args.numbers} that are single tokens, found none")
         left_out = len(numbers) - len(found.values)
-        if left_out and not args.quiet:
-            print(f"note: {left_out} of the {len(numbers)} numbers are not single tokens and are left out", file=sys.stderr)
         counts = count_tokens(tokenizer, files, found.ids, show_progress=False if args.quiet else None)
         values, ids, strings = found.values, found.ids, found.strings
         tokenizer_name = "minilm (all-MiniLM-L6-v2)" if args.tokenizer == "minilm" else os.path.basename(os.path.normpath(args.tokenizer))
         corpus = args.corpus_name or ", ".join(args.corpus)
     write_counts(args.out, values, counts, corpus, tokenizer_name, ids, strings, overwrite=args.overwrite)
     if not args.quiet:
-        print(f"{len(values)} numbers, {int(np.sum(counts))} occurrences; none for {int(np.sum(np.asarray(counts) == 0))} of them")
+        skipped = f" ({left_out} of {args.numbers} are not single tokens: left out)" if left_out else ""
+        print(f"{len(values)} numbers{skipped}, {np.sum(counts):g} occurrences; none for {int(np.sum(np.asarray(counts) == 0))} of them")
+        print(f"wrote {args.out}")
