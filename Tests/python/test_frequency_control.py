@@ -233,3 +233,27 @@ def test_bad_counts_exit_2_with_one_line(tmp_path):
     write_dump(tmp_path / "negx.h5", -np.abs(x))
     assert "values ≥ 0 for --log" in fails("spectrum", str(tmp_path / "negx.h5"), "--log", "--out", str(tmp_path / "o5"))
     assert not any((tmp_path / f"o{i}").exists() for i in range(1, 6))
+
+
+# --- studies: the counts file goes only to the tasks that read it --------------------------------
+
+def test_a_study_passes_the_counts_only_where_they_are_read(tmp_path):
+    rng = np.random.default_rng(0)
+    write_dump(tmp_path / "m.h5", rng.standard_normal((30, 4)).astype(np.float32))
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        f["tokens/values"] = np.arange(30, dtype=np.int64)
+        f["tokens/counts"] = rng.integers(0, 100, 30)
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: t\ndumps:\n  m: {path: m.h5, counts: c.h5}\n  f: {random: frequency-matched, of: m}\n"
+                    "analyses:\n  - {kind: spectrum, name: plain}\n  - {kind: spectrum, name: control, options: {control-frequency: true}}\n"
+                    "  - {kind: compare, name: matched, against: f, options: {probes: none}}\n")
+    tasks = json.loads(fourierlens("run", str(spec), "--out", str(tmp_path / "study"), "--tasks-json", "-").stdout)["tasks"]
+    lines = {t["id"]: t["command_line"] for t in tasks}
+    assert "--counts" not in lines["plain.m.W_E"]
+    for task in ("control.m.W_E", "matched.m.W_E"):
+        assert lines[task][lines[task].index("--counts") + 1] == str(tmp_path / "c.h5")
+    fourierlens("run", str(spec), "--out", str(tmp_path / "study"), "--quiet")
+    page = (tmp_path / "study" / "index.html").read_text()
+    assert "Which key periods survive the frequency control" in page
+    spec.write_text("title: t\ndumps:\n  m: {path: m.h5, counts: missing.h5}\nanalyses:\n  - {kind: spectrum}\n")
+    assert "dumps.m.counts" in fails("run", str(spec), "--out", str(tmp_path / "s2"))
