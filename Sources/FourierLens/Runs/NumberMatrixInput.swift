@@ -66,7 +66,7 @@ public struct NumberMatrix: Sendable {
         let info = try file.datasetInfo(datasetPath)
         var matrix: Matrix
         switch info.rank {
-        case 1 where layer == nil:  // one value per number (corpus counts): one column
+        case 1 where layer == nil && datasetPath == NumberCounts.dataset:  // corpus counts: one column
             let vector = try file.readVector(datasetPath)
             matrix = Matrix(rows: vector.count, cols: 1, values: vector)
         case 2:
