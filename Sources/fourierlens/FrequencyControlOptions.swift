@@ -11,7 +11,7 @@ struct FrequencyControlOptions: ParsableArguments {
 
     /// The counts of `matrix`'s numbers, from --counts or else from `dump`.
     func load(for matrix: NumberMatrix, dump: String) throws -> NumberCounts {
-        try NumberCounts.load(counts ?? dump, for: matrix.values)
+        try NumberCounts.load(counts ?? dump, for: matrix.values, tokens: counts == nil ? [:] : NumberCounts.tokenIDs(of: dump))
     }
 
     /// Adds the control to `result` when asked for.

@@ -257,3 +257,18 @@ def test_a_study_passes_the_counts_only_where_they_are_read(tmp_path):
     assert "Which key periods survive the frequency control" in page
     spec.write_text("title: t\ndumps:\n  m: {path: m.h5, counts: missing.h5}\nanalyses:\n  - {kind: spectrum}\n")
     assert "dumps.m.counts" in fails("run", str(spec), "--out", str(tmp_path / "s2"))
+
+
+def test_counts_of_another_tokenizer_are_refused(tmp_path):
+    x = np.random.default_rng(0).standard_normal((20, 3)).astype(np.float32)
+    dump = tmp_path / "m.h5"
+    write_dump(dump, x)
+    with h5py.File(dump, "a") as f:
+        f["tokens/ids"] = np.arange(20, dtype=np.int64) + 100
+    counts = tmp_path / "c.h5"
+    with h5py.File(counts, "w") as f:
+        f["tokens/values"] = np.arange(20, dtype=np.int64)
+        f["tokens/ids"] = np.arange(20, dtype=np.int64) + 500
+        f["tokens/counts"] = np.ones(20, dtype=np.int64)
+    message = fails("spectrum", str(dump), "--control-frequency", "--counts", str(counts), "--out", str(tmp_path / "o"))
+    assert "found number 0 as token 500 here and 100 in the input" in message

@@ -14,8 +14,10 @@ public struct NumberCounts: Sendable {
     /// z = log(1 + count): the regressor of the frequency control (a number never seen has z = 0).
     public var logCounts: [Double] { counts.map { Foundation.log1p($0) } }
 
-    /// The counts of `numbers` from `/tokens/counts` with `/tokens/values` of `path`.
-    public static func load(_ path: String, for numbers: [Int64]) throws -> NumberCounts {
+    /// The counts of `numbers` from `/tokens/counts` with `/tokens/values` of `path`. `tokens`
+    /// (number → token id of the analysed dump), when known, must agree with the counts file's
+    /// `/tokens/ids`: counts made with another tokenizer are refused, not used.
+    public static func load(_ path: String, for numbers: [Int64], tokens: [Int64: Int64] = [:]) throws -> NumberCounts {
         let file = try HDF5File(readingFrom: path)
         func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
         guard file.kind(of: dataset) == .dataset else {
@@ -40,6 +42,12 @@ public struct NumberCounts: Sendable {
         let missing = numbers.filter { byNumber[$0] == nil }
         guard missing.isEmpty else {
             throw bad(dataset, "a count for every number analysed (\(numbers.count)), found none for \(missing.count) of them (first \(missing[0]))")
+        }
+        if !tokens.isEmpty, file.kind(of: "/tokens/ids") == .dataset {
+            let ids = Dictionary(zip(values, try file.readIntegers("/tokens/ids")), uniquingKeysWith: { first, _ in first })
+            if let n = numbers.first(where: { tokens[$0] != nil && ids[$0] != nil && tokens[$0] != ids[$0] }) {
+                throw bad("/tokens/ids", "counts made with the analysed model's tokenizer, found number \(n) as token \(ids[n]!) here and \(tokens[n]!) in the input")
+            }
         }
         let attributes = (try? file.attributes(of: dataset)) ?? [:]
         func text(_ name: String) -> String? {
@@ -66,5 +74,15 @@ extension NumberMatrix {
                                   values: values, zeroedNonFinite: zeroedNonFinite)
         result.rowsPerNumber = rowsPerNumber
         return result
+    }
+}
+
+extension NumberCounts {
+    /// Number → token id of a dump with /tokens/values and /tokens/ids (empty when either is missing).
+    public static func tokenIDs(of path: String) -> [Int64: Int64] {
+        guard let file = try? HDF5File(readingFrom: path), file.kind(of: "/tokens/ids") == .dataset,
+              let values = try? file.readIntegers("/tokens/values"), let ids = try? file.readIntegers("/tokens/ids"),
+              values.count == ids.count else { return [:] }
+        return Dictionary(zip(values, ids), uniquingKeysWith: { first, _ in first })
     }
 }
