@@ -11,7 +11,7 @@ public struct StudySpec: Sendable {
         /// An HDF5 dump (absolute path), or nil for a random baseline.
         public var path: String?
         public var role: String
-        /// A random baseline matched to another dump: gaussian or permute.
+        /// A random baseline matched to another dump: gaussian, permute or frequency-matched.
         public var random: String?
         public var of: String?
         /// Per-number corpus counts (a file with /tokens/counts) for --control-frequency and the
