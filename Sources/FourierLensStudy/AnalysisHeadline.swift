@@ -4,6 +4,11 @@ import Foundation
 /// One sentence per analysis that answers from its tasks' numbers, at the top of the study page.
 extension AnalysisSummary {
     var headline: String? {
+        guard let control = frequencyControlHeadline else { return kindHeadline }
+        return kindHeadline.map { $0 + " " + control } ?? control
+    }
+
+    private var kindHeadline: String? {
         switch analysis.kind {
         case .compare: return compareHeadline
         case .spectrum: return spectrumHeadline

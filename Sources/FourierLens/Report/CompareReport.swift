@@ -44,7 +44,14 @@ public enum CompareReport {
             ]
         }
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB, probes: probeSections).html(),
+        var control: [ReportPage.Section] = []
+        for (name, side) in [("A", result.a), ("B", result.b)] {
+            guard let c = side.frequencyControl else { continue }
+            let suffix = "_" + name.lowercased()
+            control += FrequencyControlReport.sections(c, chart: try FrequencyControlReport.write(c, suffix: suffix, to: output),
+                                                       side: "\(name): \(side.label)", suffix: suffix)
+        }
+        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB, probes: probeSections + control).html(),
                          to: "index.html")
     }
 

@@ -30,6 +30,13 @@ public enum Findings {
                "key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")): \(format(result.keyEnergyFraction)) of the energy at k ≥ 1",
                "key set by gap: \(SpectrumReport.describe(result.keySetByGap, p: result.p))",
                "key set by fraction \(format(result.options.keyFraction)): \(SpectrumReport.describe(result.keySetByFraction, p: result.p))"]
+            + frequencyControl(result)
+    }
+
+    /// `--control-frequency`: one line, which key periods survive it.
+    static func frequencyControl(_ result: SpectrumResult, name: String? = nil) -> [String] {
+        guard let c = result.frequencyControl else { return [] }
+        return ["\(name.map { $0 + ": " } ?? "")" + FrequencyControlReport.sentence(c)]
     }
 
     /// Per metric, a table of every source's held-out scores, the shuffled-label control in brackets.
@@ -63,6 +70,7 @@ public enum Findings {
         }
         let keyRatio = result.b.keyEnergyFraction > 0 ? result.a.keyEnergyFraction / result.b.keyEnergyFraction : .infinity
         lines.append("key-period share A / B: \(format(keyRatio)); high-frequency share A / B: \(format(result.highFrequencyRatio))")
+        lines += frequencyControl(result.a, name: "A") + frequencyControl(result.b, name: "B")
         if let a = result.probesA, let b = result.probesB {
             lines.append("probes, A vs B (held-out; accuracy for mod m, R² otherwise):")
             lines += table(["probe", "metric", "A", "B", "chance"], zip(a.scores, b.scores).map { sa, sb in

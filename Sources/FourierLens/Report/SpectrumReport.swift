@@ -10,7 +10,11 @@ public enum SpectrumReport {
         let chart = svg(result)
         try output.write(chart, to: "spectrum.svg")
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart).html(), to: "index.html")
+        var control: [ReportPage.Section] = []
+        if let c = result.frequencyControl {
+            control = FrequencyControlReport.sections(c, chart: try FrequencyControlReport.write(c, suffix: "", to: output))
+        }
+        try output.write(page(result, chart: chart, control: control).html(), to: "index.html")
     }
 
     public static func csv(_ result: SpectrumResult) -> CSVTable {
@@ -136,7 +140,7 @@ public enum SpectrumReport {
         return "\(null.model.rawValue), \(null.draws) draws, seed \(null.seed)"
     }
 
-    static func page(_ result: SpectrumResult, chart: String) -> ReportPage {
+    static func page(_ result: SpectrumResult, chart: String, control: [ReportPage.Section] = []) -> ReportPage {
         ReportPage(
             title: "FourierLens spectrum",
             subtitle: result.label,
@@ -149,7 +153,7 @@ public enum SpectrumReport {
                 .table(caption: "Slow-trend outliers (periods longer than \(format(result.options.trendPeriod)) numbers)",
                        header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
                        rows: outlierRows(result, result.trendOutliers)),
-            ]) + [
+            ]) + control + [
                 .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier, whether it is trend"),
                         ("spectrum_columns.csv", "one row per column: its strongest frequency and that frequency's share of the column's energy"),
                         ("spectrum.svg", "the chart above"), ("summary.json", "inputs, options and outliers, for scripts")]),
@@ -189,6 +193,8 @@ public enum SpectrumReport {
         let null_draws: Int?, null_exact: Bool?
         /// Rows averaged into each number (aligned with first_value…last_value), or null.
         let rows_per_number: [Int]?
+        /// `--control-frequency`: the residual's analysis (absent without it).
+        var frequency_control: FrequencyControlReport.Summary? = nil
     }
 
     static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
@@ -197,7 +203,7 @@ public enum SpectrumReport {
             .init(k: k, period: Double(r.p) / Double(k), magnitude: magnitude[k], energy_fraction: fraction[k] ?? 0,
                   z: finite(r.test.z[k]), p_value: r.test.pValue[k] ?? 1, q_value: r.test.qValue[k] ?? 1)
         }
-        return Summary(
+        var summary = Summary(
             tool: "fourierlens \(version)", command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
                          first_value: r.firstValue, last_value: r.lastValue, numbers: r.numbers),
@@ -210,6 +216,8 @@ public enum SpectrumReport {
             tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction,
             constant_fraction: r.spectrum.constantFraction, nonfinite_set_to_zero: r.zeroedNonFinite,
             null_draws: r.null?.draws, null_exact: r.null?.exact, rows_per_number: r.rowsPerNumber)
+        summary.frequency_control = r.frequencyControl.map(FrequencyControlReport.summary)
+        return summary
     }
 
     static func summaryJSON(_ result: SpectrumResult) throws -> String {

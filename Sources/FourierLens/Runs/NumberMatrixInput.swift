@@ -67,6 +67,9 @@ public struct NumberMatrix: Sendable {
         let info = try file.datasetInfo(datasetPath)
         var matrix: Matrix
         switch info.rank {
+        case 1 where layer == nil && position == nil && datasetPath == NumberCounts.dataset:  // corpus counts: one column
+            let vector = try file.readVector(datasetPath)
+            matrix = Matrix(rows: vector.count, cols: 1, values: vector)
         case 2 where position != nil:
             throw bad(datasetPath, "[N × positions × d] activations for --position, found 2-D \(info.shapeDescription)")
         case 3 where position != nil:

@@ -66,6 +66,8 @@ public struct SpectrumResult: Sendable {
     /// full range max − min + 1, and `numbers` how many there are.
     public var nonUniform = false
     public var numbers = 0
+    /// The same analysis after regressing out log corpus frequency (`--control-frequency`).
+    public var frequencyControl: FrequencyControl? = nil
 
     public var p: Int { spectrum.p }
     public var d: Int { spectrum.d }
@@ -132,15 +134,22 @@ public enum RandomBaseline: String, CaseIterable, Sendable {
     case gaussian
     /// The same rows in a random order.
     case permute
+    /// Random smooth functions of log corpus count plus matched noise (needs the counts).
+    case frequencyMatched = "frequency-matched"
 
-    public func matched(to input: NumberMatrix, seed: UInt64) -> NumberMatrix {
+    /// `logCounts`: log(1 + count) of each row's number, which frequency-matched requires.
+    public func matched(to input: NumberMatrix, seed: UInt64, logCounts: [Double]? = nil) -> NumberMatrix {
         var random = SeededRandom(seed: seed)
         let matrix: Matrix
         switch self {
         case .gaussian: matrix = ColumnStatistics(input.matrix).gaussianMatrix(rows: input.matrix.rows, random: &random)
         case .permute: matrix = NumberAxis(order: random.permutation(input.matrix.rows), values: []).reorder(input.matrix)
+        case .frequencyMatched:
+            guard let logCounts else { preconditionFailure("the frequency-matched baseline needs the counts") }
+            matrix = FrequencyControlRun.matchedBaseline(to: input, logCounts: logCounts, seed: seed)
         }
-        var baseline = NumberMatrix(file: input.file, dataset: "random \(rawValue) matched to \(input.dataset)",
+        let name = self == .frequencyMatched ? "random frequency-matched to" : "random \(rawValue) matched to"
+        var baseline = NumberMatrix(file: input.file, dataset: "\(name) \(input.dataset)",
                                     valuesDataset: input.valuesDataset, layer: input.layer, matrix: matrix, values: input.values)
         baseline.rowsPerNumber = input.rowsPerNumber
         return baseline
