@@ -20,6 +20,8 @@ public struct StudyRun {
     /// The folder of the code a command runs outside this binary (patch: the Python package), asked
     /// only when the spec has such an analysis; its files' hash joins those tasks' keys.
     public var implementationFolder: (String) -> String? = { _ in nil }
+    /// The most tasks the spec may make (`--max-tasks`).
+    public var maxTasks = StudyPlanner.defaultMaxTasks
 
     public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
                 quiet: Bool, dumpPaths: [String: String] = [:], modelPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
@@ -61,7 +63,8 @@ public struct StudyRun {
         if spec.analyses.contains(where: { $0.kind == .patch }), let folder = implementationFolder("patch") {
             implementations["patch"] = try hashes.content(folder)
         }
-        let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, validate: validate).tasks()
+        let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, maxTasks: maxTasks,
+                                  validate: validate).tasks()
         return Plan(spec: spec, specText: specText, tasks: tasks, hashes: hashes)
     }
 

@@ -5,7 +5,8 @@ public enum LensReport {
     /// The readout read only as the KL reference is left out: the report shows what was asked.
     /// `notes`: what the reader must know before the numbers (a lens that reads its own answer).
     public static func write(_ full: LensSummary, tokenStrings: [Int64: String],
-                             to output: OutputDirectory, extraSections: [ReportPage.Section] = [], notes: [String] = []) throws {
+                             to output: OutputDirectory, extraSections: [ReportPage.Section] = [], notes: [String] = [],
+                             partial: String? = nil) throws {
         let result = full.askedOnly()
         let summaries = result.rows
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
@@ -27,7 +28,7 @@ public enum LensReport {
             figures.append(.figure(id: "spectrum_\(site.rawValue)", svg: spectrum,
                                    caption: "Mean magnitude of each frequency of the number logits (per prompt, centred, averaged over prompts), layer by layer: which periods each layer's \(site.rawValue) carries."))
         }
-        try output.write(try encodeJSON(Summary(result, summaries)), to: "summary.json")
+        try output.write(try encodeJSON(Summary(result, summaries, partial: partial)), to: "summary.json")
         let rows = summaries.map { s in
             [s.site.rawValue, String(s.layer), s.accuracyExact.map(format) ?? "–", s.accuracyWithin2.map(format) ?? "–",
              s.accuracyWithin10.map(format) ?? "–", s.meanRank.map(format) ?? "–", s.meanLogprob.map(format) ?? "–",
@@ -178,8 +179,11 @@ public enum LensReport {
         let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int, answers_not_numbers: Int
         let top_periods_rule: String
         let sgemm_gflop: Double, sgemm_seconds: Double, rows: [Row]
+        /// A merge --partial: the prompts it holds, "START:END of TOTAL" (absent otherwise).
+        let partial_prompts: String?
 
-        init(_ result: LensSummary, _ summaries: [LensSummary.Row]) {
+        init(_ result: LensSummary, _ summaries: [LensSummary.Row], partial: String? = nil) {
+            partial_prompts = partial
             tool = "fourierlens \(SpectrumReport.version)"
             command = "lens"
             options = result.options
