@@ -283,6 +283,11 @@ extension StudySpec {
     static func requireFlag(_ flag: String, at node: SpecNode) throws {
         let key = SpecNode(node: node.node, path: node.path, file: node.file)
         guard !flag.hasPrefix("-") else { throw key.error("the option's name without its dashes (\"\(flag.drop { $0 == "-" })\")") }
+        // Only a bare name: "prompts=0:5" would pass a value past the check of reserved options.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard flag.allSatisfy({ allowed.contains($0) }), flag.count <= 64 else {
+            throw key.error("an option's name: lower-case letters, digits and - (found \"\(flag)\"; write its value as the key's value)")
+        }
         guard !reservedFlags.contains(flag) else { throw key.error("an option of the analysis; --\(flag) is set by the study runner") }
     }
 

@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The Python that patch tasks run (default: FOURIERLENS_PYTHON, this checkout's .venv, python3).")
     var python: String?
 
+    @Flag(help: "Run this spec in a study directory another spec made, deleting the task reports this one does not make; with --tasks-json, replace that file.")
+    var force = false
+
     @Flag(help: "Also render each task's charts as PNG and PDF.")
     var figures = false
 
@@ -84,10 +87,12 @@ struct RunCommand: ParsableCommand {
         if let tasksJSON {
             let data = try study.tasksJSON(plan)
             if tasksJSON == "-" { FileHandle.standardOutput.write(data + Data("\n".utf8)) } else {
-                try AtomicFile.write(Array(data) + [10], to: tasksJSON, replacing: true)
+                try checkTasksJSON(tasksJSON, plan: plan)
+                try AtomicFile.write(Array(data) + [10], to: tasksJSON, replacing: force)
             }
             return
         }
+        if task == nil { try study.checkDeletions(plan, force: force) }
         if let task {
             let record = try study.runOne(plan, id: task, executorName: executor)
             if !quiet { print("task \(record.id): done (\(String(format: "%.1f", record.seconds)) s)") }
@@ -98,6 +103,18 @@ struct RunCommand: ParsableCommand {
             print("\(plan.tasks.count) tasks: \(result.computed) computed, \(result.reused) reused, \(String(format: "%.1f", result.seconds)) s")
             for answer in StudyPage.answers(spec: plan.spec, tasks: plan.tasks, directory: study.directory) { print("- " + answer) }
             print("study: \(study.directory)/index.html")
+        }
+    }
+
+    /// --tasks-json FILE never replaces the spec, a dump or a model's file, nor without --force any file.
+    func checkTasksJSON(_ path: String, plan: StudyRun.Plan) throws {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let inputs = [plan.spec.file] + plan.spec.dumps.compactMap(\.path) + plan.spec.models.map(\.path)
+        if let input = inputs.first(where: { target == URL(fileURLWithPath: $0).resolvingSymlinksInPath().path || target.hasPrefix(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path + "/") }) {
+            throw ValidationError("--tasks-json would overwrite the study's own input \(input); choose another file")
+        }
+        if !force && FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--tasks-json: \(path) exists and is kept (pass --force to replace it)")
         }
     }
 
