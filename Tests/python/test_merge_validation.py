@@ -89,7 +89,7 @@ LENS_DAMAGES = [
     ("rank past the vocabulary", set_value("lens/rank", (1, 5), V + 1), "/lens/rank"),
     ("predicted past the numbers", set_value("lens/predicted", (0, 7), P), "/lens/predicted"),
     ("predicted far out", set_value("lens/predicted", (0, 7), 2**40), "/lens/predicted"),
-    ("top token past the vocabulary", set_value("lens/top_token", (0, 1, 0), V), "/lens/top_token"),
+    ("negative top token", set_value("lens/top_token", (0, 1, 0), -7), "/lens/top_token"),
     ("edited prompt index", set_value("prompts/index", 3, 30), "/prompts/index"),
     ("answer flag not 0/1", set_value("prompts/answer_is_number", 2, 7), "/prompts/answer_is_number"),
     ("renamed readout", lambda f: f["readouts/name"].__setitem__(0, b"blocks.0.hook_mlp_out"), "/readouts/name"),

@@ -150,7 +150,7 @@ public enum LensPromptFile {
             try check.integers(isNumber, "/prompts/answer_is_number", 0...1, "0 or 1")
             try check.integers(rank, "/lens/rank", 0...vocabulary, "the answer's rank in the vocabulary, 0 for none")
             try check.integers(predicted, "/lens/predicted", -1...Int64(p - 1), "an index into the numbers, −1 for none")
-            try check.integers(topToken, "/lens/top_token", -1...(vocabulary - 1), "a token id of the vocabulary, −1 for none")
+            try check.integers(topToken, "/lens/top_token", -1...Int64.max, "a token id, −1 for none")
             try check.reals(logprob, "/lens/logprob", allowNaN: true, bounds: -.greatestFiniteMagnitude...1e-6)
             try check.reals(kl, "/lens/kl", allowNaN: true)
             try check.reals(entropy, "/lens/entropy")
