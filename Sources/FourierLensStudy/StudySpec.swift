@@ -166,6 +166,7 @@ extension StudySpec {
         guard !items.isEmpty else { throw node.error("at least one analysis") }
         var analyses: [Analysis] = []
         var names = Set<String>()
+        var nextNumber: [StudyAnalysisKind: Int] = [:]
         for item in items {
             let entries = try item.mapping(allowed: analysisKeys)
             guard let kindNode = entries.first(where: { $0.key == "kind" })?.value else {
@@ -194,11 +195,13 @@ extension StudySpec {
             }
             try analysis.checkKeys(item, entries: entries.map(\.key))
             // Unnamed analyses take their kind's name, numbered when the kind repeats.
+            // (The next number to try is remembered per kind: 10⁵ unnamed analyses are not 10¹⁰ tries.)
             var name = givenName?.0 ?? kind.rawValue
             if givenName == nil, names.contains(name) {
-                var n = 2
+                var n = nextNumber[kind] ?? 2
                 while names.contains("\(kind.rawValue)-\(n)") { n += 1 }
                 name = "\(kind.rawValue)-\(n)"
+                nextNumber[kind] = n + 1
             }
             guard names.insert(name).inserted else { throw (givenName?.1 ?? item).error("a name no other analysis has (\"\(name)\" is taken)") }
             analysis.name = name
