@@ -91,6 +91,9 @@ def run_task(study, task_id, stop_event, blas, *dependencies):
     started = time.time()
     environment = {k: v for k, v in os.environ.items() if k not in blas}
     environment.update({k: v for k, v in blas.items() if v is not None})
+    # The task dies with this thread's worker (PR_SET_PDEATHSIG, set by the binary): a worker killed
+    # or lost with its job leaves no task running, hence none writing into the study afterwards.
+    environment["FOURIERLENS_TASK_PARENT"] = str(os.getpid())
     child = subprocess.Popen(study + ["--task", task_id, "--executor", "dask", "--quiet"], env=environment,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = Event(stop_event)
@@ -99,7 +102,11 @@ def run_task(study, task_id, stop_event, blas, *dependencies):
             _, errors = child.communicate(timeout=1)
             break
         except subprocess.TimeoutExpired:
-            if stop.is_set():
+            try:
+                stopped = stop.is_set()
+            except Exception:  # noqa: BLE001 — the scheduler is gone: the study lost its cluster, stop the task
+                stopped = True
+            if stopped:
                 child.terminate()
     if child.returncode != 0:
         raise TaskFailed(task_id, child.returncode, last_line(errors) or f"task {task_id} exited with {child.returncode}")

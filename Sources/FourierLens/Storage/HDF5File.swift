@@ -10,6 +10,9 @@ public final class HDF5File {
 
     /// Seconds a variable-length string read may run without progress before the file's string
     /// storage is reported damaged (the read runs in a child process that is then killed).
+    /// The limit files opened from now on start with (the fuzz targets lower it to 2 s).
+    nonisolated(unsafe) public static var defaultStringReadTimeLimit = 10.0
+
     public var stringReadTimeLimit: Double {
         get { variableLengthStrings.timeLimitSeconds }
         set { variableLengthStrings.timeLimitSeconds = newValue }
