@@ -250,9 +250,9 @@ def main(argv=None, prog="python -m fourierlens", exit_at_once=False):
         # reaches the user as its one line below instead.
         sys.excepthook = lambda *exception: None
         sys.unraisablehook = lambda unraisable: None
-    if args.command == "run-dask":
-        return study_dask.main(args, name)
     try:
+        if args.command == "run-dask":
+            return study_dask.main(args, name)
         quiet = {"import": _run_import, "merge": _run_merge, "patch": _run_patch}.get(args.command, _run_export)(args)
     except ExportError as error:
         print(f"{name}: {error}", file=sys.stderr)

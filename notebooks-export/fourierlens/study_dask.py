@@ -5,7 +5,10 @@ on a worker (--task ID --executor dask) and, once all are done, writes the same 
 (a plain `fourierlens run`, which finds every task done). This module only schedules: a task is a
 Dask future, and a merge task takes its shard tasks' futures as arguments so Dask orders them.
 Every worker must see the study directory, the spec's dumps and the binary at the same paths."""
+import asyncio
+import concurrent.futures
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -256,6 +259,8 @@ def main(args, prog):
         if getattr(args, name) < 1:
             print(f"{prog}: run-dask: --{name} expected a positive count (found {getattr(args, name)})", file=sys.stderr)
             return 2
+    # Dask logs a lost connection as tracebacks at ERROR; the study's one line below says it.
+    logging.disable(logging.CRITICAL)
     try:
         return run_dask(args.spec, args.out, args.scheduler, args.fourierlens, args.cluster, args.jobs, args.cores,
                         args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet, args.dump)
@@ -265,7 +270,9 @@ def main(args, prog):
     except TaskFailed as failure:
         print(failure.line, file=sys.stderr)
         return failure.code
-    except OSError as error:  # the scheduler went away mid-study; finished tasks are kept
+    except (Exception, asyncio.CancelledError, concurrent.futures.CancelledError) as error:  # noqa: BLE001
+        # The scheduler went away mid-study (OSError, a cancelled future, the client's own errors);
+        # finished tasks are kept.
         print(f"{prog}: run-dask: lost the Dask cluster ({last_line(str(error)) or type(error).__name__}); "
               f"run again to resume", file=sys.stderr)
         return 1
