@@ -42,4 +42,14 @@ struct StudyMarker: Codable {
         let data = try encoder.encode(StudyMarker(tool: "fourierlens", spec: specPath(spec)))
         try AtomicFile.write(Array(data) + [10], to: directory + "/" + name, replacing: true)
     }
+
+    /// mkdir -p for the study's folders; a path that cannot be one is one line naming it and the
+    /// system's reason (not Foundation's error object).
+    static func createFolder(_ path: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            let underlying = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
+            let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? "it cannot be created"
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a study directory that can be made there (\(reason))")
+        }
+    }
 }

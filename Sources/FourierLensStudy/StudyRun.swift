@@ -119,7 +119,7 @@ public struct StudyRun {
     /// Runs every task not done yet, then writes the page and the manifest.
     public func run(_ plan: Plan) throws -> (computed: Int, reused: Int, seconds: Double) {
         let clock = Date()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try StudyMarker.createFolder(directory)
         let lock = try lockDirectory()
         try StudyMarker.write(spec: specPath, in: directory)
         defer { close(lock) }
@@ -157,10 +157,10 @@ public struct StudyRun {
                 throw FourierLensError.badInput(file: specPath, dataset: "--task \(id)", expected: "its dependency \(dependency) done first")
             }
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try StudyMarker.createFolder(directory)
         if StudyMarker.read(in: directory) == nil { try StudyMarker.write(spec: specPath, in: directory) }
         for folder in ["tasks", "records", "logs"] {
-            try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true)
+            try StudyMarker.createFolder("\(directory)/\(folder)")
         }
         let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
         let done = DispatchSemaphore(value: 0)

@@ -160,3 +160,9 @@ def test_a_device_or_fifo_as_a_dump_is_refused_at_once(tmp_path, device):
 def test_numeric_options_are_range_checked(dump, tmp_path, option):
     refused(spec(tmp_path, dump), "--out", str(tmp_path / "out"), *option, fragment=option[0])
     assert not os.path.exists(tmp_path / "out")
+
+
+@pytest.mark.parametrize("out", ["/dev/null/study", "/proc/study", "{dump}/study"])
+def test_an_out_path_that_cannot_be_a_folder_is_one_plain_line(dump, tmp_path, out):
+    line = refused(spec(tmp_path, dump), "--out", out.format(dump=dump), "--quiet", fragment="a study directory that can be made there")
+    assert "NSCocoaErrorDomain" not in line and "Error Domain" not in line
