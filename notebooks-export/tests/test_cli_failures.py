@@ -134,3 +134,22 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, small_disk):
     line = one_line(result)
     assert "disk is full" in line or "No space left" in line, line
     assert os.listdir(small_disk) == []
+
+
+class WordLevel:
+    """A word-level tokenizer of the numbers 0–99 whose unknown token stands for every other word."""
+    unk_token_id = 0
+
+    def __call__(self, text, add_special_tokens=False):
+        return {"input_ids": [int(text) + 1 if text.isdigit() and int(text) < 100 else self.unk_token_id]}
+
+    def convert_ids_to_tokens(self, token_id):
+        return "[UNK]" if token_id == 0 else str(token_id - 1)
+
+
+def test_numbers_the_tokenizer_does_not_know_are_not_number_tokens():
+    """100 and −5 encode as the unknown token: they are left out, never stored as [UNK] labelled 100."""
+    from fourierlens.numbers import find_number_tokens
+
+    found = find_number_tokens(WordLevel(), [5, 99, 100, -5])
+    assert found.values == [5, 99] and found.strings == ["5", "99"]
