@@ -74,21 +74,30 @@ bench: build
 	$(PYTHON) benchmarks/lens_scale_benchmark.py
 	$(PYTHON) benchmarks/boolean_benchmark.py
 
-# Coverage-guided fuzzing (libFuzzer) of the HDF5 reader and the dump validator, seeded from
-# Tests/Fuzz/corpus. Crashing inputs land in $(FUZZ_DIR)/crashes: copy each one to
-# Tests/Fuzz/regressions/, where the tests replay it. FUZZ_FLAGS passes more libFuzzer options,
-# e.g. "-fork=1 -ignore_crashes=1 -ignore_timeouts=1" to go on past a finding and count them all.
+# Coverage-guided fuzzing (libFuzzer), one binary with three targets (FUZZ_TARGET): dump (the
+# HDF5 reader and the dump validator, seeded from Tests/Fuzz/corpus), spec (a study spec made into
+# a plan, dry-run only: Tests/Fuzz/spec-corpus) and merge (a shard's lens_prompts.h5 or
+# filter_prompts.h5 merged: Tests/Fuzz/merge-corpus); the spec and merge targets set the files of
+# Tests/Fuzz/fixtures beside each input. Crashing inputs land in $(FUZZ_DIR)/crashes-TARGET: copy
+# each one to Tests/Fuzz/regressions/ (dump), regressions-spec/ or regressions-merge/, where the
+# tests replay it. FUZZ_FLAGS passes more libFuzzer options, e.g. "-fork=1 -ignore_crashes=1
+# -ignore_timeouts=1" to go on past a finding and count them all.
 FUZZ_DIR     := .build-fuzz
 FUZZ_SECONDS := 600
 FUZZ_FLAGS   :=
+FUZZ_TARGET  := dump
+FUZZ_SEEDS_dump  := Tests/Fuzz/corpus
+FUZZ_SEEDS_spec  := Tests/Fuzz/spec-corpus
+FUZZ_SEEDS_merge := Tests/Fuzz/merge-corpus
 fuzz-build: setup
 	swift build -c release --build-path $(FUZZ_DIR) --product fourierlens-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING
 
 fuzz: fuzz-build
-	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/crashes
-	$(FUZZ_DIR)/release/fourierlens-fuzz $(FUZZ_DIR)/corpus Tests/Fuzz/corpus \
+	mkdir -p $(FUZZ_DIR)/corpus-$(FUZZ_TARGET) $(FUZZ_DIR)/crashes-$(FUZZ_TARGET)
+	FOURIERLENS_FUZZ_TARGET=$(FUZZ_TARGET) FOURIERLENS_FUZZ_FIXTURES=$(CURDIR)/Tests/Fuzz/fixtures \
+	$(FUZZ_DIR)/release/fourierlens-fuzz $(FUZZ_DIR)/corpus-$(FUZZ_TARGET) $(FUZZ_SEEDS_$(FUZZ_TARGET)) \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
-		-artifact_prefix=$(FUZZ_DIR)/crashes/ -print_final_stats=1 $(FUZZ_FLAGS)
+		-artifact_prefix=$(FUZZ_DIR)/crashes-$(FUZZ_TARGET)/ -print_final_stats=1 $(FUZZ_FLAGS)
 
 # The Swift test suite under AddressSanitizer and LeakSanitizer (a build of its own, beside the
 # normal one; the tools it spawns are instrumented too). The streaming-memory tests measure

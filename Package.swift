@@ -36,9 +36,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The fuzz target over the HDF5 reader and the dump validator (`make fuzz`); built
+        // The fuzz targets over the HDF5 reader and dump validator, the study spec and merge's
+        // per-prompt files (`make fuzz`); built
         // normally it replays inputs, which the tests use on the committed regression inputs.
-        .executableTarget(name: "fourierlens-fuzz", dependencies: ["FourierLens"]),
+        .executableTarget(name: "fourierlens-fuzz", dependencies: ["FourierLens", "FourierLensStudy"]),
         .testTarget(
             name: "FourierLensTests",
             dependencies: ["FourierLens", "FourierLensStudy", "fourierlens", "fourierlens-fuzz"]

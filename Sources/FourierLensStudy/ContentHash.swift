@@ -23,19 +23,15 @@ public final class ContentHash {
         var context = fl_sha256_context()
         fl_sha256_init(&context)
         bytes.withUnsafeBytes { fl_sha256_update(&context, $0.baseAddress, $0.count) }
-        return finish(&context)
+        return FileDigest.finish(&context)
     }
 
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
-    static func finish(_ context: inout fl_sha256_context) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        fl_sha256_final(&context, &digest)
-        return digest.map { String(format: "%02x", $0) }.joined()
-    }
-
     /// The file's SHA-256 (exit 2 naming it when it cannot be read).
     public func file(_ path: String) throws -> String {
+        // A device (/dev/zero) or a FIFO would be read for ever: only regular files are hashed.
+        try HDF5File.requireReadableRegularFile(path, noun: "file")
         let attributes: [FileAttributeKey: Any]
         do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file (\(error.localizedDescription))")
@@ -43,21 +39,7 @@ public final class ContentHash {
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         if let entry = cache[path], entry.size == size, entry.modified == modified { return entry.sha256 }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file")
-        }
-        defer { try? handle.close() }
-        var context = fl_sha256_context()
-        fl_sha256_init(&context)
-        while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 22) ?? Data() } catch {
-                throw FourierLensError.badInput(file: path, dataset: "-", expected: "a readable file (\(error.localizedDescription))")
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { fl_sha256_update(&context, $0.baseAddress, $0.count) }
-        }
-        let digest = ContentHash.finish(&context)
+        let digest = try FileDigest.sha256(path)
         cache[path] = Entry(size: size, modified: modified, sha256: digest)
         return digest
     }

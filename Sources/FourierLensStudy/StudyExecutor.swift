@@ -34,7 +34,7 @@ public final class StudyExecutor: @unchecked Sendable {
     /// lets the running ones finish, and is thrown (its own line, naming the task).
     public func run(failure describe: (StudyTask, Int32, String) -> FourierLensError) throws -> [String: Outcome] {
         for folder in ["tasks", "records", "logs"] {
-            try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true)
+            try StudyMarker.createFolder("\(directory)/\(folder)")
         }
         TemporaryPaths.onInterrupt { [self] in interruptAll() }
         var outcomes: [String: Outcome] = [:]

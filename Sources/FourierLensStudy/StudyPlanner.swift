@@ -14,8 +14,13 @@ public struct StudyPlanner {
     /// (a changed implementation recomputes its tasks).
     let implementations: [String: String]
 
-    public init(spec: StudySpec, hashes: ContentHash, implementations: [String: String] = [:], validate: @escaping ([String]) -> String?) {
-        self.spec = spec; self.hashes = hashes; self.implementations = implementations; self.validate = validate
+    /// The most tasks a spec may make (`run --max-tasks`): counted before any is expanded.
+    let maxTasks: Int
+    public static let defaultMaxTasks = 10_000
+
+    public init(spec: StudySpec, hashes: ContentHash, implementations: [String: String] = [:], maxTasks: Int = defaultMaxTasks,
+                validate: @escaping ([String]) -> String?) {
+        self.spec = spec; self.hashes = hashes; self.implementations = implementations; self.maxTasks = maxTasks; self.validate = validate
     }
 
     public static let tool = "fourierlens 0.1.0"
@@ -29,6 +34,7 @@ public struct StudyPlanner {
             dumpCache[path] = dump
             return dump
         }
+        try checkCount(metadata: metadata)
         for (index, analysis) in spec.analyses.enumerated() {
             let at = "analyses[\(index)]"
             if analysis.kind == .patch {
@@ -37,9 +43,6 @@ public struct StudyPlanner {
             }
             for dump in spec.dumps(of: analysis) {
                 guard let path = dump.path else { continue }
-                guard FileManager.default.isReadableFile(atPath: path) else {
-                    throw FourierLensError.badInput(file: "\(spec.file):\(dump.line)", dataset: "dumps.\(dump.name).path", expected: "a readable HDF5 dump (\(path) is missing)")
-                }
                 for input in try inputs(of: analysis, dump: dump, path: path, at: at, metadata: metadata) {
                     for combination in combinations(analysis.grid) {
                         tasks += try expand(analysis, at: at, dump: dump, path: path, input: input, combination: combination, metadata: metadata)
@@ -52,6 +55,43 @@ public struct StudyPlanner {
             throw FourierLensError.badInput(file: spec.file, dataset: "analyses", expected: "tasks with distinct names (two are \(task.id); give the analyses distinct names)")
         }
         return tasks
+    }
+
+    /// How many tasks the spec makes, counted without making them (saturating), refused above
+    /// maxTasks: a grid of 10⁶ combinations is one line at once, not minutes of expansion.
+    func checkCount(metadata: (String) throws -> Dump) throws {
+        func times(_ a: Int, _ b: Int) -> Int { let (product, overflow) = a.multipliedReportingOverflow(by: b); return overflow ? .max : product }
+        func plus(_ a: Int, _ b: Int) -> Int { let (sum, overflow) = a.addingReportingOverflow(b); return overflow ? .max : sum }
+        var total = 0
+        var resultsOf: [String: Int] = [:]  // a filter analysis's results, which its patch analyses multiply
+        for (index, analysis) in spec.analyses.enumerated() {
+            let grid = analysis.grid.reduce(1) { times($0, $1.values.count) }
+            var results = 0, count = 0
+            if analysis.kind == .patch {
+                count = times(resultsOf[analysis.filters ?? ""] ?? 0, grid)
+            } else {
+                for dump in spec.dumps(of: analysis) {
+                    guard let path = dump.path else { continue }
+                    try requireDump(dump, path)
+                    let inputs = try self.inputs(of: analysis, dump: dump, path: path, at: "analyses[\(index)]", metadata: metadata).count
+                    results = plus(results, times(inputs, grid))
+                }
+                count = times(results, analysis.kind.shardable && analysis.shards > 1 ? analysis.shards + 1 : 1)
+            }
+            resultsOf[analysis.name] = results
+            total = plus(total, count)
+            guard total <= maxTasks else {
+                throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: "analyses[\(index)]",
+                    expected: "a study of at most \(maxTasks) tasks (--max-tasks); it makes \(total == .max ? "more than \(Int.max)" : "at least \(total)") by here")
+            }
+        }
+    }
+
+    /// A dump path must be a readable regular file: a device such as /dev/zero would be hashed for ever.
+    func requireDump(_ dump: StudySpec.DumpEntry, _ path: String) throws {
+        do { try HDF5File.requireReadableRegularFile(path) } catch let FourierLensError.badInput(_, _, expected) {
+            throw FourierLensError.badInput(file: "\(spec.file):\(dump.line)", dataset: "dumps.\(dump.name).path", expected: "\(expected): \(path)")
+        }
     }
 
     /// One input of an analysis on a dump: the arguments that choose it and its labels.

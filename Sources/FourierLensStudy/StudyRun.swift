@@ -20,6 +20,8 @@ public struct StudyRun {
     /// The folder of the code a command runs outside this binary (patch: the Python package), asked
     /// only when the spec has such an analysis; its files' hash joins those tasks' keys.
     public var implementationFolder: (String) -> String? = { _ in nil }
+    /// The most tasks the spec may make (`--max-tasks`).
+    public var maxTasks = StudyPlanner.defaultMaxTasks
 
     public init(specPath: String, directory: String, executable: String, jobs: Int, memoryBudget: Int, figures: Bool,
                 quiet: Bool, dumpPaths: [String: String] = [:], modelPaths: [String: String] = [:], validate: @escaping ([String]) -> String?) {
@@ -61,23 +63,39 @@ public struct StudyRun {
         if spec.analyses.contains(where: { $0.kind == .patch }), let folder = implementationFolder("patch") {
             implementations["patch"] = try hashes.content(folder)
         }
-        let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, validate: validate).tasks()
+        let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, maxTasks: maxTasks,
+                                  validate: validate).tasks()
         return Plan(spec: spec, specText: specText, tasks: tasks, hashes: hashes)
     }
 
     /// The study directory is new, empty, or an earlier study's (resumed); anything else is
-    /// someone's files and is refused, never written into.
+    /// someone's files and is refused, never written into. An earlier study is known by its
+    /// marker (StudyMarker), written when its first run started; its own folders must be real
+    /// folders, never symbolic links (a re-run deletes stale files in them).
     func checkDirectory(_ spec: StudySpec) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
             throw FourierLensError.badInput(file: directory, dataset: "-", expected: "a study directory; a file of that name exists and is kept")
         }
-        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        guard !all.isEmpty else { return }
+        guard StudyMarker.read(in: directory) != nil else {
+            throw FourierLensError.badInput(file: directory, dataset: "-",
+                expected: "a new or empty directory, or an earlier study's (with its \(StudyMarker.name)); it holds \(all.sorted().prefix(3).joined(separator: ", ")) and is kept")
+        }
+        let entries = all.filter { !$0.hasPrefix(".") }
         let ours: Set<String> = ["tasks", "records", "logs", "study.json", "index.html"]
         guard entries.allSatisfy(ours.contains) else {
             throw FourierLensError.badInput(file: directory, dataset: "-",
                 expected: "a new or empty directory, or an earlier study's; it holds other files (\(entries.filter { !ours.contains($0) }.prefix(3).joined(separator: ", "))) and is kept")
+        }
+        for folder in ["tasks", "records", "logs"] where entries.contains(folder) {
+            var status = stat()
+            guard lstat(directory + "/" + folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw FourierLensError.badInput(file: directory + "/" + folder, dataset: "-",
+                    expected: "the study's own folder; it is a symbolic link or not a folder, and a study never deletes through it")
+            }
         }
         for dump in spec.dumps {
             if let path = dump.path, URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(directory + "/") {
@@ -86,11 +104,24 @@ public struct StudyRun {
         }
     }
 
+    /// A study made from another spec would lose the task reports this one does not make: refused
+    /// unless `force` (the same spec, edited, drops the tasks it no longer has, as documented).
+    public func checkDeletions(_ plan: Plan, force: Bool) throws {
+        guard !force, let marker = StudyMarker.read(in: directory), marker.spec != StudyMarker.specPath(specPath) else { return }
+        let ids = Set(plan.tasks.map(\.id))
+        let lost = ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/tasks")) ?? []).filter { !$0.hasPrefix(".") && !ids.contains($0) }
+        guard lost.isEmpty else {
+            throw FourierLensError.badInput(file: directory, dataset: "-",
+                expected: "a study of this spec; it is \(marker.spec)'s, and running \(specPath) there would delete \(lost.count) task report\(lost.count == 1 ? "" : "s") (\(lost.sorted().prefix(2).joined(separator: ", "))…): pass --force to replace them, or choose another --out")
+        }
+    }
+
     /// Runs every task not done yet, then writes the page and the manifest.
     public func run(_ plan: Plan) throws -> (computed: Int, reused: Int, seconds: Double) {
         let clock = Date()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try StudyMarker.createFolder(directory)
         let lock = try lockDirectory()
+        try StudyMarker.write(spec: specPath, in: directory)
         defer { close(lock) }
         let executor = StudyExecutor(tasks: plan.tasks, directory: directory, executable: executable, jobs: jobs,
                                      memoryBudget: memoryBudget, figures: figures, display: StudyProgress(quiet: quiet))
@@ -126,8 +157,10 @@ public struct StudyRun {
                 throw FourierLensError.badInput(file: specPath, dataset: "--task \(id)", expected: "its dependency \(dependency) done first")
             }
         }
+        try StudyMarker.createFolder(directory)
+        if StudyMarker.read(in: directory) == nil { try StudyMarker.write(spec: specPath, in: directory) }
         for folder in ["tasks", "records", "logs"] {
-            try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true)
+            try StudyMarker.createFolder("\(directory)/\(folder)")
         }
         let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
         let done = DispatchSemaphore(value: 0)
@@ -159,6 +192,8 @@ public struct StudyRun {
 
     func removeStale(keeping ids: Set<String>) {
         let manager = FileManager.default
+        // What killed tasks had staged (a runner or task killed with SIGKILL) is removed too.
+        for folder in ["", "/tasks", "/records", "/logs"] { TemporaryPaths.removeStale(in: directory + folder) }
         for entry in (try? manager.contentsOfDirectory(atPath: directory + "/tasks")) ?? [] where !entry.hasPrefix(".") && !ids.contains(entry) {
             try? manager.removeItem(atPath: "\(directory)/tasks/\(entry)")
         }

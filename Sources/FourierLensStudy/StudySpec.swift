@@ -176,6 +176,7 @@ extension StudySpec {
         guard !items.isEmpty else { throw node.error("at least one analysis") }
         var analyses: [Analysis] = []
         var names = Set<String>()
+        var nextNumber: [StudyAnalysisKind: Int] = [:]
         for item in items {
             let entries = try item.mapping(allowed: analysisKeys)
             guard let kindNode = entries.first(where: { $0.key == "kind" })?.value else {
@@ -204,11 +205,13 @@ extension StudySpec {
             }
             try analysis.checkKeys(item, entries: entries.map(\.key))
             // Unnamed analyses take their kind's name, numbered when the kind repeats.
+            // (The next number to try is remembered per kind: 10⁵ unnamed analyses are not 10¹⁰ tries.)
             var name = givenName?.0 ?? kind.rawValue
             if givenName == nil, names.contains(name) {
-                var n = 2
+                var n = nextNumber[kind] ?? 2
                 while names.contains("\(kind.rawValue)-\(n)") { n += 1 }
                 name = "\(kind.rawValue)-\(n)"
+                nextNumber[kind] = n + 1
             }
             guard names.insert(name).inserted else { throw (givenName?.1 ?? item).error("a name no other analysis has (\"\(name)\" is taken)") }
             analysis.name = name
@@ -293,6 +296,11 @@ extension StudySpec {
     static func requireFlag(_ flag: String, at node: SpecNode) throws {
         let key = SpecNode(node: node.node, path: node.path, file: node.file)
         guard !flag.hasPrefix("-") else { throw key.error("the option's name without its dashes (\"\(flag.drop { $0 == "-" })\")") }
+        // Only a bare name: "prompts=0:5" would pass a value past the check of reserved options.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard flag.allSatisfy({ allowed.contains($0) }), flag.count <= 64 else {
+            throw key.error("an option's name: lower-case letters, digits and - (found \"\(flag)\"; write its value as the key's value)")
+        }
         guard !reservedFlags.contains(flag) else { throw key.error("an option of the analysis; --\(flag) is set by the study runner") }
     }
 

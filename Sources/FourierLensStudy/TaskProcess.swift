@@ -31,6 +31,8 @@ final class TaskProcess: @unchecked Sendable {
         process.arguments = Array(commandLine.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["FOURIERLENS_PROGRESS_FILE"] = logPath + ".progress"
+        // The child dies with this process (started from this thread, the executor's loop): see main.swift.
+        environment["FOURIERLENS_TASK_PARENT"] = String(getpid())
         process.environment = environment
         process.standardOutput = output
         process.standardError = errors

@@ -36,24 +36,3 @@ enum DumpFuzzer {
         }
     }
 }
-
-#if FUZZING
-/// libFuzzer's entry point (built by `make fuzz` with -sanitize=fuzzer, which brings its own main).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    DumpFuzzer.check(bytes: UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-#else
-/// Without libFuzzer: replays the files given (a corpus, the regression inputs), so that every
-/// input the fuzzer ever crashed on is rerun by the tests.
-@main
-struct ReplayFuzzInputs {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            DumpFuzzer.check(path: path)
-            print("ok \(path)")
-        }
-    }
-}
-#endif

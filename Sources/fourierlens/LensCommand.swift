@@ -111,7 +111,7 @@ struct LensCommand: ParsableCommand {
         options.norm = norm
         options.topK = topK
         options.heatmapPrompt = heatmapPrompt
-        let header = LensStream.header(plan, options: options, prompts: range)
+        let header = try LensStream.header(plan, options: options, prompts: range)
         let store = try directory.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: directory.given, header: header) }
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)
         let summary = try directory.writing(LensPromptFile.name) {

@@ -39,6 +39,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Memory the running tasks may hold together, in GiB (default: half the machine's memory).")
     var memory: Double?
 
+    @Option(help: "The most tasks the spec may make; more is refused before any is expanded.")
+    var maxTasks = StudyPlanner.defaultMaxTasks
+
     @Option(help: "Replace a dump's path: NAME=PATH (repeatable), e.g. to run a shipped study on your own dump.")
     var dump: [String] = []
 
@@ -48,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The Python that patch tasks run (default: FOURIERLENS_PYTHON, this checkout's .venv, python3).")
     var python: String?
 
+    @Flag(help: "Run this spec in a study directory another spec made, deleting the task reports this one does not make; with --tasks-json, replace that file.")
+    var force = false
+
     @Flag(help: "Also render each task's charts as PNG and PDF.")
     var figures = false
 
@@ -56,7 +62,11 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs takes 1 to 256 tasks at once (found \(jobs))") }
-        if let memory, !(memory > 0 && memory.isFinite) { throw ValidationError("--memory takes a positive number of GiB (found \(memory))") }
+        // GiB become bytes in an Int: a number past 2^33 GiB would trap there.
+        if let memory, !(memory > 0 && memory <= Self.maximumMemoryGiB) {
+            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(Self.maximumMemoryGiB)) (found \(memory))")
+        }
+        if !(1...1_000_000).contains(maxTasks) { throw ValidationError("--max-tasks takes 1 to 1000000 tasks (found \(maxTasks))") }
         if [dryRun, tasksJSON != nil, task != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give at most one of --dry-run, --tasks-json and --task")
         }
@@ -69,6 +79,7 @@ struct RunCommand: ParsableCommand {
                              memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
                              figures: figures, quiet: quiet, dumpPaths: try namedPaths(dump, option: "dump", what: "a dump of the spec and the file to use"),
                              modelPaths: try namedPaths(model, option: "model", what: "a model of the spec and its folder"), validate: Self.complaint)
+        study.maxTasks = maxTasks
         if let python { setenv("FOURIERLENS_PYTHON", python, 1) }
         study.implementationFolder = { _ in PatchCommand.packageFolder() }
         let plan = try study.plan()
@@ -76,10 +87,12 @@ struct RunCommand: ParsableCommand {
         if let tasksJSON {
             let data = try study.tasksJSON(plan)
             if tasksJSON == "-" { FileHandle.standardOutput.write(data + Data("\n".utf8)) } else {
-                try AtomicFile.write(Array(data) + [10], to: tasksJSON, replacing: true)
+                try checkTasksJSON(tasksJSON, plan: plan)
+                try AtomicFile.write(Array(data) + [10], to: tasksJSON, replacing: force)
             }
             return
         }
+        if task == nil { try study.checkDeletions(plan, force: force) }
         if let task {
             let record = try study.runOne(plan, id: task, executorName: executor)
             if !quiet { print("task \(record.id): done (\(String(format: "%.1f", record.seconds)) s)") }
@@ -92,6 +105,21 @@ struct RunCommand: ParsableCommand {
             print("study: \(study.directory)/index.html")
         }
     }
+
+    /// --tasks-json FILE never replaces the spec, a dump or a model's file, nor without --force any file.
+    func checkTasksJSON(_ path: String, plan: StudyRun.Plan) throws {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let inputs = [plan.spec.file] + plan.spec.dumps.compactMap(\.path) + plan.spec.models.map(\.path)
+        if let input = inputs.first(where: { target == URL(fileURLWithPath: $0).resolvingSymlinksInPath().path || target.hasPrefix(URL(fileURLWithPath: $0).resolvingSymlinksInPath().path + "/") }) {
+            throw ValidationError("--tasks-json would overwrite the study's own input \(input); choose another file")
+        }
+        if !force && FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--tasks-json: \(path) exists and is kept (pass --force to replace it)")
+        }
+    }
+
+    /// 1 PiB: more than any machine, far below where GiB × 2^30 leaves an Int.
+    static let maximumMemoryGiB = 1_048_576.0
 
     /// --dump NAME=PATH or --model NAME=DIR, as given (a relative path is the working directory's).
     func namedPaths(_ entries: [String], option: String, what: String) throws -> [String: String] {

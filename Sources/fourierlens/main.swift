@@ -56,5 +56,12 @@ if let core = fl_openblas_better_core() {
 // number of blocks. A fixed threshold keeps every large buffer an mmap returned on free, so memory
 // stays flat however many prompts a run takes (Tests/python/test_lens_memory.py).
 fl_fix_mmap_threshold(128 << 10)
+// A study's task (TaskProcess sets FOURIERLENS_TASK_PARENT): it dies with its runner, even one
+// killed with SIGKILL, so no task goes on writing into the study's tasks/ afterwards; what it
+// had staged is removed by the next run (TemporaryPaths.removeStale).
+if let parent = ProcessInfo.processInfo.environment["FOURIERLENS_TASK_PARENT"].flatMap({ Int32($0) }) {
+    if fl_die_with_parent(parent) != 0 { _exit(137) }
+    unsetenv("FOURIERLENS_TASK_PARENT")  // for this task alone: a program it starts has another parent
+}
 TemporaryPaths.removeOnInterrupt()
 exit(runFourierLens())

@@ -5,10 +5,11 @@ python -m fourierlens run-dask SPEC.yaml --scheduler ADDRESS --out DIR   (a stud
 python -m fourierlens patch --model DIR DUMP.h5 FILTERED... --out DIR   (filtered activations patched back)
 python -m fourierlens count-numbers CORPUS... --tokenizer DIR --numbers 0-999 --out counts.h5   (corpus counts)"""
 import argparse
+import errno
 import os
 import sys
 
-from . import count_numbers, export_dump, import_cache, load_model, study_dask
+from . import count_numbers, export_dump, import_cache, load_model, study_dask, temporaries
 from .errors import ExportError
 from .numbers import find_number_tokens
 from .prompts import addition_prompts, number_prompts, read_prompt_file
@@ -51,6 +52,26 @@ def build_prompts(spec, numbers, count, seed):
     return number_prompts(spec, numbers)
 
 
+def count_in(low, high):
+    """An argparse type: an integer within low…high (--batch-size 0 or -1, --count 10⁹ refused at once)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer from {low} to {high} (found {text})") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected an integer from {low} to {high} (found {value})")
+        return value
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (what is wrong and where to look), exit 2, as the Swift CLI."""
+
+    def error(self, message):
+        self.exit(2, f"fourierlens: {message}; see '{self.prog} --help'\n")
+
+
 class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except the empty ones (None, False) whose help says it."""
 
@@ -72,7 +93,7 @@ def _export_parser(sub, formatter):
     parser.add_argument("--prompts", default=None,
                         help="'addition' (answers within --numbers), a template with {n} such as 'There are {n} apples.', "
                              "@FILE of templates, FILE.jsonl of prompts (JSON lines: text, answer, value), or none")
-    parser.add_argument("--count", type=int, default=500, help="number of addition prompts")
+    parser.add_argument("--count", type=count_in(1, 1_000_000), default=500, help="number of addition prompts")
     parser.add_argument("--prompt-range", default=None, metavar="START:END",
                         help="export only these prompts of the list (END excluded): a shard for `merge`")
     parser.add_argument("--position", default="number",
@@ -86,7 +107,7 @@ def _export_parser(sub, formatter):
     parser.add_argument("--unembedding", default="full", choices=("full", "numbers", "none"),
                         help="W_U over the whole vocabulary, only the number tokens' columns, or none")
     parser.add_argument("--leading-space", action="store_true", help="number tokens with a leading space (' 12')")
-    parser.add_argument("--batch-size", type=int, default=32, help="prompts per forward pass")
+    parser.add_argument("--batch-size", type=count_in(1, 65_536), default=32, help="prompts per forward pass")
     parser.add_argument("--seed", type=int, default=0, help="seed of the addition prompts")
     parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 
@@ -130,7 +151,7 @@ def _patch_parser(sub, formatter):
     group.add_argument("--together", action="store_true",
                        help="patch every readout of a filtered dump in one forward pass (default: as filtered, --joint or not)")
     group.add_argument("--each", action="store_true", help="patch each readout of a filtered dump on its own")
-    parser.add_argument("--batch-size", type=int, default=64, help="prompts per forward pass")
+    parser.add_argument("--batch-size", type=count_in(1, 65_536), default=64, help="prompts per forward pass")
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no findings on stdout")
     parser.add_argument("--json", action="store_true", help="print summary.json on stdout instead of the findings")
@@ -203,9 +224,17 @@ def _run_import(args):
                  overwrite=args.overwrite, model_name=args.model_name)
 
 
-def main(argv=None, prog="python -m fourierlens"):
+def one_line(error):
+    """An unexpected failure as one line: what it is and where, no traceback (FOURIERLENS_DEBUG=1 shows it)."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"{error.filename or 'the output'}: expected room to write it; the disk is full (nothing was left half-written)"
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"expected input the exporter can read; it failed with {type(error).__name__}: {text[:400]}"
+
+
+def main(argv=None, prog="python -m fourierlens", exit_at_once=False):
     formatter = _DefaultsFormatter
-    parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
+    parser = _Parser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
     sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,patch,run-dask,count-numbers}")
     _export_parser(sub, formatter)
@@ -218,20 +247,39 @@ def main(argv=None, prog="python -m fourierlens"):
     if not argv or argv[0] not in ("export", "import", "merge", "patch", "run-dask", "count-numbers", "-h", "--help"):
         argv = ["export"] + argv  # the export options alone, as before subcommands
     args = parser.parse_args(argv)
-    if args.command == "run-dask":
-        return study_dask.main(args, prog.split()[-1])
+    name = prog.split()[-1]
+    temporaries.stop_on_signals()
+    if exit_at_once:
+        # h5py reports a dataset's failed close (a full disk) from its finaliser as a traceback
+        # (through sys.excepthook, then as "Exception ignored"); every failure of a command
+        # reaches the user as its one line below instead.
+        sys.excepthook = lambda *exception: None
+        sys.unraisablehook = lambda unraisable: None
     try:
+        if args.command == "run-dask":
+            return study_dask.main(args, name)
         quiet = {"import": _run_import, "merge": _run_merge, "patch": _run_patch,
                  "count-numbers": lambda a: count_numbers.run(a, parse_range) or True}.get(args.command, _run_export)(args)
     except ExportError as error:
-        print(f"{prog.split()[-1]}: {error}", file=sys.stderr)
+        print(f"{name}: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 — any other failure is still one line, never a traceback
+        if os.environ.get("FOURIERLENS_DEBUG"):
+            raise
+        print(f"{name}: {one_line(error)}", file=sys.stderr)
+        if exit_at_once:
+            # h5py can crash freeing the objects of a file it could not write (a full disk) once this
+            # exception is dropped: the line is out and the temporary file gone, so end here.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
+        return 2
     if not quiet and not getattr(args, "quiet", False):
         print(f"wrote {args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(exit_at_once=True))

@@ -18,6 +18,7 @@ import numpy as np
 
 from .activations import SITES, _Capture, _tokenize
 from .architectures import describe
+from . import temporaries
 from .errors import ExportError
 
 
@@ -117,6 +118,7 @@ def write_boolean(out, bits, outputs, names=None, acts=None, design=None, flip_p
         raise ExportError(f"outputs have {len(outputs)} rows for {len(bits)} strings")
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(out)), suffix=".h5.partial")
     os.close(handle)
+    temporaries.register(temporary)
     try:
         with h5py.File(temporary, "w") as f:
             f.attrs["schema"] = "fourierlens/1"
@@ -137,6 +139,7 @@ def write_boolean(out, bits, outputs, names=None, acts=None, design=None, flip_p
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+        temporaries.unregister(temporary)
 
 
 def export_boolean(model, tokenizer, out, bits, flip_pairs=None, design=None, render=render, answers=("0", "1"),

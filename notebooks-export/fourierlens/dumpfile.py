@@ -5,6 +5,7 @@ import tempfile
 import h5py
 import numpy as np
 
+from . import temporaries
 from .errors import ExportError
 
 SCHEMA = "fourierlens/1"
@@ -24,6 +25,7 @@ class DumpWriter:
             raise ExportError(f"{self.path}: expected an output path whose directory {parent} exists")
         handle, self._temporary = tempfile.mkstemp(prefix="." + os.path.basename(self.path) + ".", suffix=".tmp", dir=parent)
         os.close(handle)
+        temporaries.register(self._temporary)
         # libver "earliest" keeps the file readable by every HDF5 from 1.8 on (Debian's 1.10 too).
         self.file = h5py.File(self._temporary, "w", libver="earliest", track_order=False)
         self.file.attrs["schema"] = SCHEMA
@@ -41,14 +43,20 @@ class DumpWriter:
         return self
 
     def __exit__(self, kind, value, traceback):
-        self.file.close()
-        if kind is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self._temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
-            os.replace(self._temporary, self.path)
-        else:
-            os.unlink(self._temporary)
+        # Whatever fails here (closing on a full disk, a signal), the temporary file goes.
+        committed = False
+        try:
+            self.file.close()
+            if kind is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self._temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
+                os.replace(self._temporary, self.path)
+                committed = True
+        finally:
+            if not committed and os.path.exists(self._temporary):
+                os.unlink(self._temporary)
+            temporaries.unregister(self._temporary)
         return False
 
     def __contains__(self, name):

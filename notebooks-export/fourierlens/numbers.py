@@ -56,12 +56,14 @@ def find_number_tokens(tokenizer, numbers=range(0, 1000), leading_space=False):
 
     `leading_space` encodes " 12" instead of "12" (GPT-2 style vocabularies keep both forms)."""
     found = NumberTokens()
+    unknown = getattr(tokenizer, "unk_token_id", None)
     for n in numbers:
         try:
             ids = encode(tokenizer, (" " if leading_space else "") + str(n))
         except ExportError:
             continue  # not in a vocabulary without an unknown token: not a single token either
-        if len(ids) == 1:
+        # A number outside the vocabulary encodes as the unknown token: it is no number token.
+        if len(ids) == 1 and (unknown is None or ids[0] != unknown):
             found.values.append(int(n))
             found.ids.append(int(ids[0]))
             found.strings.append(token_string(tokenizer, ids[0]))

@@ -5,7 +5,10 @@ on a worker (--task ID --executor dask) and, once all are done, writes the same 
 (a plain `fourierlens run`, which finds every task done). This module only schedules: a task is a
 Dask future, and a merge task takes its shard tasks' futures as arguments so Dask orders them.
 Every worker must see the study directory, the spec's dumps and the binary at the same paths."""
+import asyncio
+import concurrent.futures
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -96,6 +99,9 @@ def run_task(study, task_id, stop_event, blas, *dependencies):
     started = time.time()
     environment = {k: v for k, v in os.environ.items() if k not in blas}
     environment.update({k: v for k, v in blas.items() if v is not None})
+    # The task dies with this thread's worker (PR_SET_PDEATHSIG, set by the binary): a worker killed
+    # or lost with its job leaves no task running, hence none writing into the study afterwards.
+    environment["FOURIERLENS_TASK_PARENT"] = str(os.getpid())
     child = subprocess.Popen(study + ["--task", task_id, "--executor", "dask", "--quiet"], env=environment,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stop = Event(stop_event)
@@ -104,7 +110,11 @@ def run_task(study, task_id, stop_event, blas, *dependencies):
             _, errors = child.communicate(timeout=1)
             break
         except subprocess.TimeoutExpired:
-            if stop.is_set():
+            try:
+                stopped = stop.is_set()
+            except Exception:  # noqa: BLE001 — the scheduler is gone: the study lost its cluster, stop the task
+                stopped = True
+            if stopped:
                 child.terminate()
     if child.returncode != 0:
         raise TaskFailed(task_id, child.returncode, last_line(errors) or f"task {task_id} exited with {child.returncode}")
@@ -257,6 +267,8 @@ def main(args, prog):
         if getattr(args, name) < 1:
             print(f"{prog}: run-dask: --{name} expected a positive count (found {getattr(args, name)})", file=sys.stderr)
             return 2
+    # Dask logs a lost connection as tracebacks at ERROR; the study's one line below says it.
+    logging.disable(logging.CRITICAL)
     try:
         return run_dask(args.spec, args.out, args.scheduler, args.fourierlens, args.cluster, args.jobs, args.cores,
                         args.memory, args.queue, args.walltime, args.host, args.timeout, args.quiet, args.dump,
@@ -267,7 +279,9 @@ def main(args, prog):
     except TaskFailed as failure:
         print(failure.line, file=sys.stderr)
         return failure.code
-    except OSError as error:  # the scheduler went away mid-study; finished tasks are kept
+    except (Exception, asyncio.CancelledError, concurrent.futures.CancelledError) as error:  # noqa: BLE001
+        # The scheduler went away mid-study (OSError, a cancelled future, the client's own errors);
+        # finished tasks are kept.
         print(f"{prog}: run-dask: lost the Dask cluster ({last_line(str(error)) or type(error).__name__}); "
               f"run again to resume", file=sys.stderr)
         return 1

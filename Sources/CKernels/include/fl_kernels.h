@@ -5,6 +5,7 @@
 #include "fl_walsh_hadamard.h"
 #include "fl_bit_strings.h"
 #include "fl_sha256.h"
+#include "fl_process.h"
 
 /// Running softmax statistics of one row of a logit tile (see VocabularyStream.swift):
 /// updates *max, *sum (Σe^{z−max}), *weighted (Σe^{z−max}·z) and *above (#{z > answer});

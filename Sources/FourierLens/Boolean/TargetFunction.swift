@@ -57,7 +57,8 @@ public enum TargetFunction: Sendable, Equatable {
         }
     }
 
-    /// Coordinates "0,3,7" or "0-9" (or both), each within 0…n−1, none twice.
+    /// Coordinates "0,3,7" or "0-9" (or both), each within 0…n−1, none twice. Each range is
+    /// checked against n before it is expanded, so 0-3000000000 costs nothing.
     static func parseSet(_ text: String, n: Int, bad: (String) -> FourierLensError) throws -> [Int] {
         var coordinates: [Int] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
@@ -65,9 +66,11 @@ public enum TargetFunction: Sendable, Equatable {
             guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil }), bounds.first!! <= bounds.last!! else {
                 throw bad("coordinates as 0,3,7 or 0-9")
             }
+            for bit in [bounds.first!!, bounds.last!!] where !(0..<n).contains(bit) {
+                throw bad("bit \(bit) is outside \(indexRange(n)) (n = \(n) bits)")
+            }
             coordinates += Array(bounds.first!!...bounds.last!!)
         }
-        guard coordinates.allSatisfy({ (0..<n).contains($0) }) else { throw bad("coordinates within \(indexRange(n)) for n = \(n) bits") }
         guard Set(coordinates).count == coordinates.count, !coordinates.isEmpty else { throw bad("each coordinate once") }
         return coordinates
     }

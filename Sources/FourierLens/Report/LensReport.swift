@@ -5,9 +5,11 @@ public enum LensReport {
     /// The readout read only as the KL reference is left out: the report shows what was asked.
     /// `readToken`: whether the prompts read their own answer, which the reader must know before
     /// the numbers (the page's first paragraph; summary.json's `read_token_is_answer`).
+    /// `partial`: a merge --partial's prompts, "START:END of N" (said first on the page).
     public static func write(_ full: LensSummary, tokenStrings: [Int64: String], to output: OutputDirectory,
-                             extraSections: [ReportPage.Section] = [], readToken: ReadTokenCheck? = nil) throws {
-        let notes = [readToken?.sentence].compactMap { $0 }
+                             extraSections: [ReportPage.Section] = [], readToken: ReadTokenCheck? = nil,
+                             partial: String? = nil) throws {
+        let notes = [partial.map(ShardMerge.partialNote), readToken?.sentence].compactMap { $0 }
         let result = full.askedOnly()
         let summaries = result.rows
         try output.write(layersCSV(result, summaries).render(), to: "lens_layers.csv")
@@ -29,7 +31,7 @@ public enum LensReport {
             figures.append(.figure(id: "spectrum_\(site.rawValue)", svg: spectrum,
                                    caption: "Mean magnitude of each frequency of the number logits (per prompt, centred, averaged over prompts), layer by layer: which periods each layer's \(site.rawValue) carries."))
         }
-        try output.write(try encodeJSON(Summary(result, summaries, readToken: readToken)), to: "summary.json")
+        try output.write(try encodeJSON(Summary(result, summaries, readToken: readToken, partial: partial)), to: "summary.json")
         // Timings differ from run to run by nature: kept out of summary.json and the page, so
         // the same input gives the same bytes in every other file (a merge equals one run).
         try output.write(try encodeJSON(Timings(sgemm_gflop: result.sgemmFlops / 1e9, sgemm_seconds: result.sgemmSeconds)), to: Timings.name)
@@ -190,9 +192,12 @@ public enum LensReport {
         let top_periods_rule: String
         let rows: [Row]
         let read_token_is_answer: ReadTokenCheck?
+        /// A merge --partial: the prompts it holds, "START:END of TOTAL" (absent otherwise).
+        let partial_prompts: String?
 
-        init(_ result: LensSummary, _ summaries: [LensSummary.Row], readToken: ReadTokenCheck?) {
+        init(_ result: LensSummary, _ summaries: [LensSummary.Row], readToken: ReadTokenCheck?, partial: String? = nil) {
             read_token_is_answer = readToken
+            partial_prompts = partial
             tool = "fourierlens \(SpectrumReport.version)"
             command = "lens"
             options = result.options

@@ -24,6 +24,8 @@ public enum FilterStream {
         public var foldFinalNorm: Bool?
         /// The readouts are to be patched back together (`--joint`; nil in older files: false).
         public var joint: Bool?
+        /// The dump's SHA-256 (nil in files that predate it): shards of different dumps at one path never merge.
+        public var sourceSHA256: String? = nil
         public var readoutPairs: [(site: Site, layer: Int)] { zip(sites, layers).compactMap { s, l in Site(rawValue: s).map { ($0, l) } } }
         public var hookNames: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
 
@@ -50,7 +52,8 @@ public enum FilterStream {
         let header = Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound, promptsTotal: plan.prompts,
                             selection: filter.selection, rank: filter.rank, dModel: filter.dModel,
                             sites: asked.map { plan.sources[$0].site.rawValue }, layers: asked.map { plan.sources[$0].layer },
-                            numberValues: plan.numberValues, foldFinalNorm: foldFinalNorm, joint: joint)
+                            numberValues: plan.numberValues, foldFinalNorm: foldFinalNorm, joint: joint,
+                            sourceSHA256: try FileDigest.sha256(plan.file.path))
         let copied = try copiedDatasets(plan.file, dump, range: range)
         let (filtered, statistics) = try open(header, copied: copied, output: output)
         var accumulator = FilterAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues)

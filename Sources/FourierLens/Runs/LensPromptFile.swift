@@ -22,6 +22,10 @@ public enum LensPromptFile {
         /// The readout read only as the KL reference (not asked for), if any.
         public var referenceOnly: Int?
         public var numberValues: [Int64]
+        /// The dump's SHA-256 (nil in files that predate it): shards of different dumps at one path never merge.
+        public var sourceSHA256: String?
+        /// The unembedding's vocabulary: ranks and token ids lie within it (nil in older files).
+        public var vocabulary: Int?
         /// The readouts' hook names, blocks.{layer}.hook_{site}.
         public var readouts: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
         public var readoutPairs: [(site: Site, layer: Int)] { zip(sites, layers).compactMap { s, l in Site(rawValue: s).map { ($0, l) } } }
@@ -99,6 +103,32 @@ public enum LensPromptFile {
                 throw FourierLensError.badInput(file: path, dataset: "-", expected: "a \(LensPromptFile.name) written by fourierlens lens (schema \(LensPromptFile.schema))")
             }
             self.header = header
+            try Self.check(header, file: file, path: path)
+        }
+
+        /// The header's counts, then every dataset's shape and the readouts' and numbers' lists, before any value is read.
+        static func check(_ header: Header, file: HDF5File, path: String) throws {
+            let check = ShardCheck(path: path)
+            try check.prompts(start: header.promptStart, end: header.promptEnd, total: header.promptsTotal)
+            try check.readouts(sites: header.sites, layers: header.layers)
+            try check.numbers(header.numberValues)
+            let vocabulary = header.vocabulary ?? Int(Int32.max)
+            try check.require(vocabulary >= 1 && vocabulary <= 1 << 32 && header.topK >= 0 && header.topK <= min(vocabulary, 1 << 16), "header",
+                              "a vocabulary of at least one token and 0 ≤ top-k ≤ it (found \(vocabulary), top-k \(header.topK))")
+            try check.require(header.options.promptBlock >= 1 && header.options.heatmapPrompt >= 0 && header.options.heatmapPrompt < header.promptsTotal
+                              && header.options.windowRadius >= 0, "header", "lens options as a run writes them (a block ≥ 1, a heatmap prompt among the prompts)")
+            try check.require(header.referenceOnly.map { header.sites.indices.contains($0) } ?? true, "header", "a reference readout among the readouts")
+            let r = header.sites.count, n = header.promptEnd - header.promptStart, k = header.topK, p = header.numberValues.count
+            let (rn, overflow) = r.multipliedReportingOverflow(by: n)
+            try check.require(!overflow && rn <= ShardCheck.maximumCount && rn * max(k, p, 1) <= ShardCheck.maximumCount, "header", "readouts × prompts × numbers below 2^40")
+            for dataset in ["/prompts/index", "/prompts/answer", "/prompts/answer_is_number"] { try check.shape(file, dataset, [n]) }
+            for dataset in ["/lens/rank", "/lens/logprob", "/lens/entropy", "/lens/lse", "/lens/kl", "/lens/predicted"] { try check.shape(file, dataset, [r, n]) }
+            for dataset in ["/lens/top_token", "/lens/top_logit"] { try check.shape(file, dataset, [r, n, k]) }
+            try check.shape(file, "/lens/number_logits", [r, n, p])
+            try check.require(file.kind(of: "/readouts/name") == .dataset && (try? file.readStrings("/readouts/name")) == header.readouts,
+                              "/readouts/name", "the readouts the header names (\(header.readouts.prefix(3).joined(separator: ", "))…)")
+            try check.shape(file, "/numbers/values", [p])
+            try check.require(try file.readIntegers("/numbers/values") == header.numberValues, "/numbers/values", "the number values the header lists")
         }
 
         /// Prompts `range` (global indices inside this shard): per prompt its answer and readouts, per readout its number logits.
@@ -115,6 +145,18 @@ public enum LensPromptFile {
             let topToken = try file.readExactIntegers("/lens/top_token", start: [0, local, 0], count: [r, count, k])
             let topLogit = try file.readFloats("/lens/top_logit", start: [0, local, 0], count: [r, count, k])
             let logits = try file.readFloats("/lens/number_logits", start: [0, local, 0], count: [r, count, p])
+            let check = ShardCheck(path: file.path), vocabulary = Int64(header.vocabulary ?? Int(Int32.max))
+            try check.promptIndex(try file.readExactIntegers("/prompts/index", start: [local], count: [count]), first: range.lowerBound)
+            try check.integers(isNumber, "/prompts/answer_is_number", 0...1, "0 or 1")
+            try check.integers(rank, "/lens/rank", 0...vocabulary, "the answer's rank in the vocabulary, 0 for none")
+            try check.integers(predicted, "/lens/predicted", -1...Int64(p - 1), "an index into the numbers, −1 for none")
+            try check.integers(topToken, "/lens/top_token", -1...Int64.max, "a token id, −1 for none")
+            try check.reals(logprob, "/lens/logprob", allowNaN: true, bounds: -.greatestFiniteMagnitude...1e-6)
+            try check.reals(kl, "/lens/kl", allowNaN: true)
+            try check.reals(entropy, "/lens/entropy")
+            try check.reals(lse, "/lens/lse")
+            try check.reals(zip(topToken, topLogit).filter { $0.0 >= 0 }.map(\.1), "/lens/top_logit")
+            try check.reals(logits, "/lens/number_logits")
             let rows = (0..<count).map { j in
                 (0..<r).map { i -> LensPromptReadout in
                     let at = i * count + j

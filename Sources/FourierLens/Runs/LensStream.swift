@@ -26,11 +26,12 @@ public enum LensStream {
     }
 
     /// The header of the lens_prompts.h5 a run over `range` writes.
-    public static func header(_ plan: LensPlan, options: LensOptions, prompts range: Range<Int>) -> LensPromptFile.Header {
+    public static func header(_ plan: LensPlan, options: LensOptions, prompts range: Range<Int>) throws -> LensPromptFile.Header {
         let context = plan.context(options)
         return LensPromptFile.Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound,
                                      promptsTotal: plan.prompts, topK: min(options.topK, plan.unembedding.vocabulary), options: options,
                                      sites: plan.readouts.map(\.site.rawValue), layers: plan.readouts.map(\.layer),
-                                     referenceOnly: plan.referenceOnlyForKL ? plan.referenceReadout : nil, numberValues: context.numberValues)
+                                     referenceOnly: plan.referenceOnlyForKL ? plan.referenceReadout : nil, numberValues: context.numberValues,
+                                     sourceSHA256: try FileDigest.sha256(plan.file.path), vocabulary: plan.unembedding.vocabulary)
     }
 }

@@ -33,7 +33,23 @@ public enum ShardMerge {
         return sorted
     }
 
-    public static func mergeLens(_ directories: [String], to output: OutputDirectory) throws -> LensSummary {
+    /// Shards that leave prompts out are refused unless `partial`; then the page and summary.json
+    /// say which prompts the merge holds (returned as "START:END of TOTAL").
+    static func coverage(first: (directory: String, start: Int), last: (directory: String, end: Int), total: Int, partial: Bool) throws -> String? {
+        guard first.start != 0 || last.end != total else { return nil }
+        guard partial else {
+            throw FourierLensError.badInput(file: first.start != 0 ? first.directory : last.directory, dataset: "-",
+                expected: "shards covering all \(total) prompts of the run; these cover \(first.start):\(last.end) (pass --partial to merge them anyway, marked partial)")
+        }
+        return "\(first.start):\(last.end) of \(total)"
+    }
+
+    /// The page's line for a partial merge.
+    static func partialNote(_ coverage: String) -> String {
+        "Partial merge: these shards hold prompts \(coverage) only (merge --partial); every figure is over those prompts alone."
+    }
+
+    public static func mergeLens(_ directories: [String], to output: OutputDirectory, partial: Bool = false) throws -> LensSummary {
         let readers = try directories.map { ($0, try LensPromptFile.Reader(path: $0 + "/" + LensPromptFile.name)) }
         let shards = try ordered(readers.map { ($0.0, $0.1.header) }, start: \.promptStart, end: \.promptEnd, same: { a, b in
             var b = b
@@ -42,10 +58,13 @@ public enum ShardMerge {
         }, file: LensPromptFile.name)
         var header = shards[0].header
         header.promptEnd = shards.last!.header.promptEnd
+        let covered = try coverage(first: (shards[0].directory, header.promptStart), last: (shards.last!.directory, header.promptEnd),
+                                   total: header.promptsTotal, partial: partial)
         let writer = try output.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: output.given, header: header) }
         var accumulator = LensAccumulator(readouts: header.readoutPairs, numberValues: header.numberValues, options: header.options,
                                           referenceOnly: header.referenceOnly)
-        let p = header.numberValues.count, block = max(1, header.options.promptBlock)
+        // Read a block at a time (capped: the block does not change the sums, a damaged one must not size a read).
+        let p = header.numberValues.count, block = max(1, min(header.options.promptBlock, 1024))
         for shard in shards {
             let reader = readers.first { $0.0 == shard.directory }!.1
             for start in stride(from: shard.header.promptStart, to: shard.header.promptEnd, by: block) {
@@ -69,7 +88,8 @@ public enum ShardMerge {
         }
         try output.writing(LensPromptFile.name) { _ in try writer.finish() }
         let summary = accumulator.summary()
-        try LensReport.write(summary, tokenStrings: [:], to: output, readToken: try ReadTokenCheck.combined(shards.map { try shardReadToken($0.directory) }.compactMap { $0 }))
+        try LensReport.write(summary, tokenStrings: [:], to: output,
+                             readToken: try ReadTokenCheck.combined(shards.map { try shardReadToken($0.directory) }.compactMap { $0 }), partial: covered)
         // The chosen prompt's top-k table carries the dump's token strings: the shard that ran that prompt wrote it.
         if let holder = shards.first(where: { ($0.header.promptStart..<$0.header.promptEnd).contains(header.options.heatmapPrompt) }) {
             try output.write(try Data(contentsOf: URL(fileURLWithPath: holder.directory + "/lens_topk.csv")), to: "lens_topk.csv")
@@ -101,7 +121,7 @@ public enum ShardMerge {
         return (timings.sgemm_seconds, timings.sgemm_gflop * 1e9)
     }
 
-    public static func mergeFilter(_ directories: [String], to output: OutputDirectory) throws -> FilterResult {
+    public static func mergeFilter(_ directories: [String], to output: OutputDirectory, partial: Bool = false) throws -> FilterResult {
         let files = try directories.map { directory -> (String, HDF5File, FilterStream.Header) in
             let path = directory + "/" + FilterStream.promptsName
             let file = try HDF5File(readingFrom: path)
@@ -110,6 +130,7 @@ public enum ShardMerge {
                   let header = try? JSONDecoder().decode(FilterStream.Header.self, from: Data(text.utf8)) else {
                 throw FourierLensError.badInput(file: path, dataset: "-", expected: "a \(FilterStream.promptsName) written by fourierlens filter (schema \(FilterStream.schema))")
             }
+            try FilterStream.check(header, file: file, path: path)
             return (directory, file, header)
         }
         let shards = try ordered(files.map { ($0.0, $0.2) }, start: \.promptStart, end: \.promptEnd, same: { a, b in
@@ -118,9 +139,16 @@ public enum ShardMerge {
             return a == b
         }, file: FilterStream.promptsName)
         let statisticsFiles = shards.map { shard in files.first { $0.0 == shard.directory }!.1 }
-        let filteredFiles = try shards.map { try HDF5File(readingFrom: $0.directory + "/" + FilterStream.filteredName) }
+        let filteredFiles = try shards.map { shard in
+            let file = try HDF5File(readingFrom: shard.directory + "/" + FilterStream.filteredName)
+            let check = ShardCheck(path: file.path), rows = shard.header.promptEnd - shard.header.promptStart
+            for hook in shard.header.hookNames { try check.shape(file, "/acts/\(hook)", [rows, shard.header.dModel]) }
+            return file
+        }
         var header = shards[0].header
         header.promptEnd = shards.last!.header.promptEnd
+        let covered = try coverage(first: (shards[0].directory, header.promptStart), last: (shards.last!.directory, header.promptEnd),
+                                   total: header.promptsTotal, partial: partial)
         let n = header.promptEnd - header.promptStart, width = FilterRun.statistics.count, d = header.dModel
 
         let copied = try concatenatedDatasets(filteredFiles)
@@ -131,6 +159,7 @@ public enum ShardMerge {
             let count = try file.datasetInfo("/prompts/answer").shape[0]
             let values = try file.readExactIntegers("/prompts/answer", start: [0], count: [count])
             let isNumber = try file.readExactIntegers("/prompts/answer_is_number", start: [0], count: [count])
+            try ShardCheck(path: file.path).integers(isNumber, "/prompts/answer_is_number", 0...1, "0 or 1")
             answers += (0..<count).map { isNumber[$0] != 0 ? values[$0] : nil }
         }
         for answer in answers { accumulator.addPrompt(answer: answer) }
@@ -143,6 +172,8 @@ public enum ShardMerge {
                     let rows = min(block, count - start)
                     let stats = try statisticsFile.readExactDoubles("/filter/stats", start: [slot, start, 0], count: [1, rows, width])
                     let activations = try filteredFile.readFloats("/acts/\(hook)", start: [start, 0], count: [rows, d])
+                    try FilterStream.check(stats: stats, p: header.numberValues.count, path: statisticsFile.path)
+                    try ShardCheck(path: filteredFile.path).reals(activations, "/acts/\(hook)")
                     try filtered.write(activations, to: "/acts/\(hook)", at: (local + start) * d)
                     try statistics.write(stats, to: "/filter/stats", at: (slot * n + local + start) * width)
                     for j in 0..<rows {
@@ -158,7 +189,7 @@ public enum ShardMerge {
         let p = header.numberValues.count
         let result = accumulator.result(filter: header.band(FilterBand(selection: header.selection, p: p, removedFrequencies: header.selection.frequencies(p: p),
                                                                        rank: header.rank, dModel: header.dModel)))
-        try FilterReport.write(result, to: output)
+        try FilterReport.write(result, to: output, partial: covered)
         return result
     }
 

@@ -10,6 +10,9 @@ public final class HDF5File {
 
     /// Seconds a variable-length string read may run without progress before the file's string
     /// storage is reported damaged (the read runs in a child process that is then killed).
+    /// The limit files opened from now on start with (the fuzz targets lower it to 2 s).
+    nonisolated(unsafe) public static var defaultStringReadTimeLimit = 10.0
+
     public var stringReadTimeLimit: Double {
         get { variableLengthStrings.timeLimitSeconds }
         set { variableLengthStrings.timeLimitSeconds = newValue }
@@ -38,27 +41,29 @@ public final class HDF5File {
 
     /// Refuses, with the system's precise reason, anything but a readable regular file: a FIFO
     /// or a device would block or never end, a symbolic-link loop is not "no such file".
-    static func requireReadableRegularFile(_ path: String) throws {
+    /// `noun` names what was expected ("HDF5 file", "file" for a file that is only hashed).
+    public static func requireReadableRegularFile(_ path: String, noun: String = "HDF5 file") throws {
         func refuse(_ expected: String) -> FourierLensError { .badInput(file: path, dataset: "-", expected: expected) }
+        let a = noun.hasPrefix("HDF5") || "aeiou".contains(noun.prefix(1)) ? "an" : "a"
         var status = stat()
         guard stat(path, &status) == 0 else {
             switch errno {
-            case ENOENT: throw refuse("an existing HDF5 file (no such file)")
-            case ELOOP: throw refuse("an HDF5 file; the path is a loop of symbolic links")
-            case EACCES: throw refuse("a readable HDF5 file (permission denied on a directory of the path)")
-            case let code: throw refuse("an HDF5 file (\(String(cString: strerror(code))))")
+            case ENOENT: throw refuse("an existing \(noun) (no such file)")
+            case ELOOP: throw refuse("\(a) \(noun); the path is a loop of symbolic links")
+            case EACCES: throw refuse("a readable \(noun) (permission denied on a directory of the path)")
+            case let code: throw refuse("\(a) \(noun) (\(String(cString: strerror(code))))")
             }
         }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw refuse("an HDF5 file, found a directory")
-        case S_IFIFO: throw refuse("an HDF5 file, found a FIFO (named pipe): reading it would wait for a writer")
-        case S_IFCHR, S_IFBLK: throw refuse("an HDF5 file, found a device")
-        case S_IFSOCK: throw refuse("an HDF5 file, found a socket")
-        default: throw refuse("an HDF5 file, found something that is not a regular file")
+        case S_IFDIR: throw refuse("\(a) \(noun), found a directory")
+        case S_IFIFO: throw refuse("\(a) \(noun), found a FIFO (named pipe): reading it would wait for a writer")
+        case S_IFCHR, S_IFBLK: throw refuse("\(a) \(noun), found a device")
+        case S_IFSOCK: throw refuse("\(a) \(noun), found a socket")
+        default: throw refuse("\(a) \(noun), found something that is not a regular file")
         }
         guard access(path, R_OK) == 0 else {
-            throw refuse("a readable HDF5 file (\(String(cString: strerror(errno))))")
+            throw refuse("a readable \(noun) (\(String(cString: strerror(errno))))")
         }
     }
 

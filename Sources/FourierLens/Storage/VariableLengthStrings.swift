@@ -23,7 +23,7 @@ final class VariableLengthStrings {
 
     /// How long a child may send nothing before it is taken to be looping. A whole vocabulary
     /// takes milliseconds; a fuzzer's own time limit must stay above this one.
-    var timeLimitSeconds = 10.0
+    var timeLimitSeconds = HDF5File.defaultStringReadTimeLimit
 
     private var known: [Key: IsolatedStringRead.Record?] = [:]
     private var damage: FourierLensError?

@@ -57,7 +57,7 @@ public enum TemporaryPaths {
     }
 
     /// Removes temporary paths in `directory` left by processes that no longer exist.
-    static func removeStale(in directory: String) {
+    public static func removeStale(in directory: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for entry in entries where entry.hasPrefix(".") {
             guard let pid = ownerPID(of: entry), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
