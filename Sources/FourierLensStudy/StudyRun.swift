@@ -152,7 +152,7 @@ public struct StudyRun {
                                               hashes: hashes, jobs: jobs, memoryBudget: memoryBudget, wallSeconds: seconds,
                                               versions: LibraryVersions.all)
         hashes.save(to: hashCachePath)
-        try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory)
+        try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory, figures: figures)
         try manifest.write(to: directory + "/study.json")
         removeStale(keeping: Set(plan.tasks.map(\.id)))
     }
