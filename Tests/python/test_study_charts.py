@@ -18,7 +18,7 @@ dumps:
     path: {DEMO}
     role: pretrained
 analyses:
-  - {kind: filter, dumps: [minilm], layers: [0, 1], grid: {remove: [low, high]}, options: {tau: 10}}
+  - {{kind: filter, dumps: [minilm], layers: [0, 1], grid: {{remove: [low, high]}}, options: {{tau: 10}}}}
 """
 
 
