@@ -74,7 +74,7 @@ public struct StudyRun {
             throw FourierLensError.badInput(file: directory, dataset: "-", expected: "a study directory; a file of that name exists and is kept")
         }
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
-        let ours: Set<String> = ["tasks", "records", "logs", "study.json", "index.html"]
+        let ours: Set<String> = ["tasks", "records", "logs", "charts", "study.json", "index.html"]
         guard entries.allSatisfy(ours.contains) else {
             throw FourierLensError.badInput(file: directory, dataset: "-",
                 expected: "a new or empty directory, or an earlier study's; it holds other files (\(entries.filter { !ours.contains($0) }.prefix(3).joined(separator: ", "))) and is kept")

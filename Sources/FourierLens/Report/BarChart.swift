@@ -108,7 +108,7 @@ struct CategoryLabels {
     static let fontSize = 13.0, lineHeight = 16.0
     /// A name wraps to at most this many lines; the rest is cut with "…" (the page's tables
     /// and the bars' hover texts name it whole).
-    static let maxLines = 2
+    static let maxLines = 3
     let lines: [[String]]
     let vertical: Bool
     /// The room the labels take below the plot.

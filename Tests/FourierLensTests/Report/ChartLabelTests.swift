@@ -91,9 +91,9 @@ import Testing
         #expect(texts.allSatisfy { image.contains($0.box) })
     }
 
-    /// A study's long task labels ("attn out −high (with mlp out)") take at most two lines,
-    /// the second cut with "…", never five.
-    @Test func longCategoryNamesTakeTwoLinesAtMost() {
+    /// A study's long task labels take at most three lines,
+    /// the last cut with "…", never five.
+    @Test func longCategoryNamesTakeThreeLinesAtMost() {
         let names = (0..<8).map { "attn out −high (with mlp out, layers 0–\($0), seed 7, remove high)" }
         let chart = BarChart(title: "t", yLabel: "y", categories: names, series: [.init(name: "before", values: names.map { _ in 0.5 })])
         let geometry = SVGGeometry(svg: chart.svg())
