@@ -156,3 +156,12 @@ def test_sensitivity_chart_is_per_unit_variance_with_intervals(sampled_boolean):
     assert min(heights) > 0.3 * max(heights), heights
     assert svg.count('class="error-bar"') == 2
     assert "95% interval" in read(sampled_boolean, "index.html")
+
+
+@pytest.mark.parametrize("kind", ["spectrum", "compare", "probe", "lens", "lens_positions", "filter", "boolean", "merge"])
+def test_no_chart_is_an_empty_frame(demo_reports, kind):
+    directory = demo_reports[kind]
+    for name in (n for n in os.listdir(directory) if n.endswith(".svg")):
+        svg = read(directory, name)
+        drawn = re.findall(r'<(?:circle class="(?:point|hover)"|rect class="(?:bar|cell)"|path class="stems")', svg)
+        assert drawn, f"{kind}/{name} draws nothing"
