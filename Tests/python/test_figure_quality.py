@@ -156,6 +156,9 @@ def test_sensitivity_chart_is_per_unit_variance_with_intervals(sampled_boolean):
     assert min(heights) > 0.3 * max(heights), heights
     assert svg.count('class="error-bar"') == 2
     assert "95% interval" in read(sampled_boolean, "index.html")
+    # The sampled degree shares carry their intervals too: one whisker per function and degree.
+    degrees = read(sampled_boolean, "degrees.svg")
+    assert degrees.count('class="error-bar"') == 2 * 3
 
 
 @pytest.mark.parametrize("kind", ["spectrum", "compare", "probe", "lens", "lens_positions", "filter", "boolean", "merge"])

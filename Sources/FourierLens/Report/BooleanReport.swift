@@ -64,7 +64,18 @@ public enum BooleanReport {
         let chart = BarChart(title: "Energy by degree |S|" + (r.exact ? "" : " (estimated, |S| ≤ \(degrees))"),
                              yLabel: "share of the variance (the energy at |S| ≥ 1)",
                              categories: (1...max(1, degrees)).map { "|S| = \($0)" },
-                             series: r.functions.map { BarChart.Series(name: $0.name, values: $0.profile) })
+                             series: r.functions.map { f in
+                                 var series = BarChart.Series(name: f.name, values: f.profile)
+                                 // A sampled W_k's 95% interval, as a share of the same variance.
+                                 let variance = f.total.value - (f.degreeEnergy.first?.value ?? 0)
+                                 if !r.exact, variance > 0 {
+                                     series.errors = f.degreeEnergy.dropFirst().map { e in
+                                         guard let low = e.low, let high = e.high else { return nil }
+                                         return low / variance...max(low, high) / variance
+                                     }
+                                 }
+                                 return series
+                             })
         return chart.svg()
     }
 
@@ -151,7 +162,7 @@ public enum BooleanReport {
         }
         var sections: [ReportPage.Section] = [
             .keyValues(caption: "Key numbers", pairs: pairs),
-            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (unbiased per batch; only degrees up to --max-degree).")),
+            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (unbiased per batch; only degrees up to --max-degree); whiskers: each estimate's 95% interval.")),
             .table(caption: "Sensitivity and stability", header: header, rows: rows),
             .figure(id: "sensitivity", svg: charts["sensitivity"]!, caption: "Average sensitivity as(f) = Σ_S |S| f̂(S)² = Σᵢ Inf_i(f), divided by the variance Var f = Σ_{S≠∅} f̂(S)² so that functions of any scale share the axis (a ±1-valued function with mean 0 keeps its as(f): the expected number of single-bit flips that change its value); hover shows the raw as(f)." + (r.exact ? "" : " Whiskers: the sampled estimate's 95% interval.") + " The target's bar is what the learned function should match."),
             .table(caption: "Largest coefficients (sets of input columns, from 0; an activation's over all its columns, name[column])", header: ["function", "rank", "set S", "|S|", "f̂(S)"], rows: coefficientRows),
