@@ -22,15 +22,18 @@ build: setup
 demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
 	.build/release/fourierlens run probes/minilm_numbers.yaml --out $(REPORTS)/minilm_numbers
-	.build/release/fourierlens spectrum $(MODULAR_DUMP) --out $(REPORTS)/modular-spectrum --force
+	.build/release/fourierlens spectrum probes/data/minilm_counts.h5 --dataset /tokens/counts --log --out $(REPORTS)/minilm-counts-spectrum --force
+	.build/release/fourierlens spectrum $(MODULAR_DUMP) --trend-period 0 --out $(REPORTS)/modular-spectrum --force
 	.build/release/fourierlens lens $(MODULAR_DUMP) --norm cached --out $(REPORTS)/modular-lens --force
-	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --fold-final-norm --out $(REPORTS)/modular-keep-key --force
-	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --fold-final-norm --out $(REPORTS)/modular-remove-key --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --keep key --trend-period 0 --fold-final-norm --out $(REPORTS)/modular-keep-key --force
+	.build/release/fourierlens filter $(MODULAR_DUMP) --remove key --trend-period 0 --fold-final-norm --out $(REPORTS)/modular-remove-key --force
 	.build/release/fourierlens run probes/paper_table1.yaml --out $(REPORTS)/paper_table1
 	.build/release/fourierlens boolean probes/boolean/majority10.h5 --target majority --columns logit_diff --out $(REPORTS)/demo-boolean-majority --force
 	.build/release/fourierlens boolean probes/boolean/parity3of10.h5 --target parity:1,4,7 --columns logit_diff --out $(REPORTS)/demo-boolean-parity --force
 	@echo "Open $(REPORTS)/minilm_numbers/index.html in a browser: the study page (pretrained vs matched random:"
 	@echo "spectra of the embeddings and of every layer, probes per layer, the logit lens), each task's report linked from it."
+	@echo "Model or corpus? Its frequency-control answer: the key-period energy of the embeddings before and after regressing out"
+	@echo "log corpus count (Python 3.11 docs), beside a frequency-matched baseline; the counts' own spectrum: $(REPORTS)/minilm-counts-spectrum."
 	@echo "Zhou et al.'s Table 1 on the patched causal demo (filter, then patch back into the model): $(REPORTS)/paper_table1/index.html."
 	@echo "The causal demo (modular addition, key frequencies): $(REPORTS)/modular-spectrum, modular-lens,"
 	@echo "modular-keep-key and modular-remove-key; notebooks-export/modular_ablation.ipynb patches them back."

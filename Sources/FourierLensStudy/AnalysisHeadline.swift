@@ -4,6 +4,11 @@ import Foundation
 /// One sentence per analysis that answers from its tasks' numbers, at the top of the study page.
 extension AnalysisSummary {
     var headline: String? {
+        guard let control = frequencyControlHeadline else { return kindHeadline }
+        return kindHeadline.map { $0 + " " + control } ?? control
+    }
+
+    private var kindHeadline: String? {
         switch analysis.kind {
         case .compare: return compareHeadline
         case .spectrum: return spectrumHeadline
@@ -43,27 +48,36 @@ extension AnalysisSummary {
         guard !rows.isEmpty else { return nil }
         if rows.count == 1 {
             let (task, key, outliers) = rows[0]
-            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) frequencies stand out of the null (strongest \(periods(outputs(task).summary["outlier_periods"], limit: 3)))."
+            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) periodic frequencies stand out of the null (strongest \(strongestPeriods(outputs(task).summary["outliers"], limit: 3)))."
         }
         let best = rows.max { $0.1 < $1.1 }!
         return "\(analysis.name): over \(rows.count) inputs the key periods hold \(formatted(rows.map(\.1).min()!, digits: 3)) to \(formatted(rows.map(\.1).max()!, digits: 3)) of the energy at k ≥ 1 (most in \(Self.label(best.0))); frequencies stand out in \(rows.filter { $0.2 > 0 }.count) of them."
     }
 
     private var probeHeadline: String? {
-        var best: [String: (score: Double, metric: String, source: String)] = [:]
+        var best: [String: (score: Double, metric: String, source: String, chance: Double?)] = [:]
         var order: [String] = []
         for task in tasks {
             for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
                 let layer = (source["layer"] as? NSNumber).map { "layer \($0.intValue)" } ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
                 for score in source["scores"] as? [[String: Any]] ?? [] {
-                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
+                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), !probe.hasPrefix("helix_ceiling"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
                     if best[probe] == nil { order.append(probe) }
-                    if value > best[probe]?.score ?? -.infinity { best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer) }
+                    if value > best[probe]?.score ?? -.infinity {
+                        best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer, (score["chance"] as? NSNumber)?.doubleValue)
+                    }
                 }
             }
         }
         guard !order.isEmpty else { return nil }
-        let parts = order.map { probe in "\(probe) \(best[probe]!.metric) \(formatted(best[probe]!.score, digits: 3)) (\(best[probe]!.source))" }
+        // A best at or below chance is no finding: "fourier: none above chance (best R² −0.00594, layer 3)".
+        let parts = order.map { probe -> String in
+            let b = best[probe]!
+            if let chance = b.chance, !(b.score > chance) {
+                return "\(probe): none above chance (best \(b.metric) \(formatted(b.score, digits: 3)), \(b.source))"
+            }
+            return "\(probe) \(b.metric) \(formatted(b.score, digits: 3)) (\(b.source))"
+        }
         return "\(analysis.name): the best held-out score of each probe: \(parts.joined(separator: ", "))."
     }
 

@@ -30,7 +30,7 @@ struct AnalysisSummary {
                     tasks.map { task in
                         let s = outputs(task).summary
                         return [Self.label(task), formatted(s["key_energy_fraction"]), formatted(s["low_fraction"]), formatted(s["high_fraction"]),
-                                formatted((s["outliers"] as? [Any])?.count), periods(s["outlier_periods"]), keySet(s["key_set_gap"])]
+                                formatted((s["outliers"] as? [Any])?.count), strongestPeriods(s["outliers"]), keySet(s["key_set_gap"])]
                     })
         case .compare:
             return (["task", "key-period share A", "key-period share B", "outliers A", "outliers B", "strongest outliers A"],
@@ -38,7 +38,7 @@ struct AnalysisSummary {
                         let s = outputs(task).summary
                         let a = s["a"] as? [String: Any] ?? [:], b = s["b"] as? [String: Any] ?? [:]
                         return [Self.label(task), formatted(a["key_energy_fraction"]), formatted(b["key_energy_fraction"]),
-                                formatted((a["outliers"] as? [Any])?.count), formatted((b["outliers"] as? [Any])?.count), periods(a["outlier_periods"])]
+                                formatted((a["outliers"] as? [Any])?.count), formatted((b["outliers"] as? [Any])?.count), strongestPeriods(a["outliers"])]
                     })
         case .probe:
             let probes = ["value", "mod2", "mod5", "mod10", "helix", "fourier"]
@@ -72,11 +72,11 @@ struct AnalysisSummary {
                         }
                     })
         case .filter:
-            return (["task", "layer", "site", "removed", "rank", "accuracy before", "after", "logit energy kept"],
+            return (["task", "layer", "site", "removed", "rank", "accuracy before", "after", "logit energy after / before"],
                     tasks.flatMap { task in
                         outputs(task).csv("filter_effect.csv").map { row in
                             [Self.label(task), row["layer"] ?? "", row["site"] ?? "", row["removed"] ?? "", row["rank"] ?? "",
-                             formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_kept"])]
+                             formatted(row["acc_before"]), formatted(row["acc_after"]), formatted(row["logit_energy_ratio"])]
                         }
                     })
         case .patch:

@@ -49,7 +49,7 @@ public enum StudyPage {
         }))
         sections.append(.files([("study.json", "the manifest: every task's command line, inputs with their SHA-256, options, hash and timing")]))
         let dumps = spec.dumps.map { dump in
-            dump.random.map { "\(dump.name) (random \($0) matched to \(dump.of!))" } ?? "\(dump.name) (\(dump.role): \((dump.path! as NSString).lastPathComponent))"
+            dump.random.map { "\(dump.name) (random \($0 == "frequency-matched" ? "frequency-matched" : $0 + " matched") to \(dump.of!))" } ?? "\(dump.name) (\(dump.role): \((dump.path! as NSString).lastPathComponent))"
         }
         let shards = tasks.count - results.count
         let subtitle = "\(spec.analyses.count) analyses in \(results.count) tasks\(shards == 0 ? "" : " (and \(shards) shards merged into them)") over \(dumps.joined(separator: ", ")). Spec: \((spec.file as NSString).lastPathComponent)."

@@ -131,6 +131,13 @@ public struct StudyPlanner {
             arguments = [path] + input.arguments
         }
         let options = analysis.options + combination
+        // The counts file, only where a task reads it (other tasks' command lines stay as they were).
+        let frequencyMatched = analysis.kind == .compare && spec.dumps.first { $0.name == analysis.against }?.random == "frequency-matched"
+        if let counts = dump.counts, [.spectrum, .compare].contains(analysis.kind),
+           frequencyMatched || options.contains(where: { $0.flag == "control-frequency" && $0.value != "false" }) {
+            arguments += ["--counts", counts]
+            inputs.append(counts)
+        }
         try check(base: [analysis.kind.rawValue] + arguments, analysis: analysis, at: at, options: options)
         for option in options { arguments += Self.flag(option.flag, option.value) }
         for (flag, value, _) in combination {

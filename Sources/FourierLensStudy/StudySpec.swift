@@ -11,9 +11,12 @@ public struct StudySpec: Sendable {
         /// An HDF5 dump (absolute path), or nil for a random baseline.
         public var path: String?
         public var role: String
-        /// A random baseline matched to another dump: gaussian or permute.
+        /// A random baseline matched to another dump: gaussian, permute or frequency-matched.
         public var random: String?
         public var of: String?
+        /// Per-number corpus counts (a file with /tokens/counts) for --control-frequency and the
+        /// frequency-matched baseline; nil: the dump's own.
+        public var counts: String? = nil
         public var line: Int
     }
 
@@ -71,7 +74,7 @@ public enum StudyAnalysisKind: String, Sendable, CaseIterable {
 
 extension StudySpec {
     static let topKeys = ["title", "question", "description", "dumps", "models", "analyses", "summary"]
-    static let dumpKeys = ["path", "role", "random", "of"]
+    static let dumpKeys = ["path", "role", "random", "of", "counts"]
     static let analysisKeys = ["kind", "name", "dumps", "against", "datasets", "sites", "layers", "options", "grid", "shards", "filters", "model"]
     static let summaryKeys = ["findings", "charts"]
     /// Options the runner sets itself for every task.
@@ -133,10 +136,16 @@ extension StudySpec {
                     let given = try field.string()
                     dump.path = given.hasPrefix("/") ? given : URL(fileURLWithPath: base).appendingPathComponent(given).standardizedFileURL.path
                 case "role": dump.role = try field.string()
+                case "counts":
+                    let given = try field.string()
+                    let path = given.hasPrefix("/") ? given : URL(fileURLWithPath: base).appendingPathComponent(given).standardizedFileURL.path
+                    guard FileManager.default.fileExists(atPath: path) else { throw field.error("a counts file (HDF5 with /tokens/counts) that exists (found \(field.describe))") }
+                    dump.counts = path
                 case "random":
                     let kind = try field.string()
-                    let known = ["gaussian": "gaussian", "matched-gaussian": "gaussian", "permute": "permute", "matched-permute": "permute"]
-                    guard let random = known[kind] else { throw field.error("gaussian, matched-gaussian, permute or matched-permute (found \(field.describe))") }
+                    let known = ["gaussian": "gaussian", "matched-gaussian": "gaussian", "permute": "permute", "matched-permute": "permute",
+                                 "frequency-matched": "frequency-matched"]
+                    guard let random = known[kind] else { throw field.error("gaussian, matched-gaussian, permute, matched-permute or frequency-matched (found \(field.describe))") }
                     dump.random = random
                 default: dump.of = try field.string()
                 }
@@ -145,6 +154,7 @@ extension StudySpec {
             if dump.random != nil && dump.path != nil { throw value.error("either a \"path\" or \"random\", not both") }
             if dump.random != nil && dump.of == nil { throw value.error("\"of\": the dump the random baseline is matched to") }
             if dump.random == nil && dump.of != nil { throw value.error("\"of\" only with \"random\"") }
+            if dump.random != nil && dump.counts != nil { throw value.error("\"counts\" on a dump with a path (a random baseline uses the counts of the dump it is matched to)") }
             return dump
         }
     }

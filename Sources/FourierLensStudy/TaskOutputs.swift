@@ -71,6 +71,14 @@ func formatted(_ value: Double, digits: Int = 4) -> String {
     return String(format: "%.\(digits)g", value)
 }
 
+/// A spectrum summary's periodic outliers as periods, the strongest (largest z) first.
+func strongestPeriods(_ outliers: Any?, limit: Int = 4) -> String {
+    guard let list = outliers as? [[String: Any]] else { return "" }
+    func z(_ outlier: [String: Any]) -> Double { (outlier["z"] as? NSNumber)?.doubleValue ?? 0 }
+    func k(_ outlier: [String: Any]) -> Int { (outlier["k"] as? NSNumber)?.intValue ?? 0 }
+    return periods(list.sorted { z($0) != z($1) ? z($0) > z($1) : k($0) < k($1) }.compactMap { $0["period"] }, limit: limit)
+}
+
 func periods(_ value: Any?, limit: Int = 4) -> String {
     guard let list = value as? [Any] else { return "" }
     let shown = list.prefix(limit).map { "T=\(formatted($0, digits: 3))" }

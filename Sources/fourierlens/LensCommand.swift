@@ -7,7 +7,7 @@ extension NormMode: ExpressibleByArgument {}
 /// Which activations the lens and the filter read.
 struct ReadoutOptions: ParsableArguments {
     @Option(name: [.customLong("sites"), .customLong("site")],
-            help: "Comma-separated sites (resid_pre, attn_out, mlp_out, resid_post; default: all in the dump).")
+            help: "Comma-separated sites (resid_pre, resid_mid, attn_out, mlp_out, resid_post; default: all in the dump).")
     var sites: String?
 
     @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
@@ -47,11 +47,11 @@ struct ReadoutOptions: ParsableArguments {
         }
     }
 
-    func plan(_ dump: String, norm: NormMode) throws -> (HDF5File, Dump, LensPlan) {
+    func plan(_ dump: String, norm: NormMode, readout: ReadoutDump? = nil) throws -> (HDF5File, Dump, LensPlan) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
         let plan = try LensInput.plan(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
-                                      norm: norm, position: position, allowNonFinite: allowNonfinite)
+                                      norm: norm, position: position, allowNonFinite: allowNonfinite, readout: readout)
         return (file, roles, plan)
     }
 }
@@ -77,6 +77,9 @@ struct LensCommand: ParsableCommand {
     @Option(help: "The prompt read on its own: the number logits around its answer, its top tokens layer by layer and, with --every-position, its prediction trajectory (default: the middle one).")
     var heatmapPrompt: Int?
 
+    @Option(help: "Read W_U, b_U, the final norm (and its cached scale) and the vocabulary from this dump: for activations that come without them, such as filter's filtered.h5 read through its source dump.")
+    var weightsFrom: String?
+
     @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site, and the --heatmap-prompt prompt's top token per layer and position (lens_trajectory.csv and a grid per site); the main report reads --position, default the last.")
     var everyPosition = false
 
@@ -84,13 +87,17 @@ struct LensCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
+        if everyPosition && weightsFrom != nil {
+            throw ValidationError("--every-position reads the dump's own unembedding; it does not take --weights-from")
+        }
     }
 
     func run() throws {
-        let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump])
+        let directory = try output.directory(default: "\(stem(dump))-lens", inputs: [dump] + (weightsFrom.map { [$0] } ?? []))
         var readouts = self.readouts
         if everyPosition && readouts.position == nil { readouts.position = -1 }
-        let (file, roles, plan) = try readouts.plan(dump, norm: norm)
+        let readout = try weightsFrom.map { path in try HDF5File(readingFrom: path) }.map { ReadoutDump(file: $0, dump: try Dump(file: $0)) }
+        let (file, roles, plan) = try readouts.plan(dump, norm: norm, readout: readout)
         let range = try readouts.promptRange(plan.prompts)
         if everyPosition && range.count != plan.prompts {
             throw ValidationError("--every-position reads every prompt; it does not take --prompts")
@@ -111,7 +118,8 @@ struct LensCommand: ParsableCommand {
             _ in try LensStream.run(plan, options: options, prompts: range, store: store, progress: bar.update)
         }
         bar.finish()
-        let tokenStrings = try TokenText.load(file: file, dump: roles)
+        var tokenStrings = try readout.map { try TokenText.load(file: $0.file, dump: $0.dump) } ?? [:]
+        tokenStrings.merge(try TokenText.load(file: file, dump: roles)) { _, own in own }
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
             let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
@@ -153,6 +161,9 @@ struct FilterCommand: ParsableCommand {
     @Option(help: "With key: the smallest ratio between consecutive sorted energies that counts as the key set's gap.")
     var keyMinGap = 2.0
 
+    @Option(help: "With key: frequencies of period longer than this (k < p/T, the slow trend) are left out of the key set; 0 keeps them.")
+    var trendPeriod = SpectrumOptions.defaultTrendPeriod
+
     @Flag(help: "Filter in the Fourier basis of W_U as read through the final norm (diag(w)·W_U, centred for a LayerNorm): for residual sites of a model with a final norm.")
     var foldFinalNorm = false
 
@@ -187,7 +198,10 @@ struct FilterCommand: ParsableCommand {
         let p = plan.numberValues.count
         if keep == "key" || remove == "key" {
             try requireKeyMinGap(keyMinGap)
-            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap)
+            try requireTrendPeriod(trendPeriod)
+            var trend = SpectrumOptions()
+            trend.trendPeriod = trendPeriod
+            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap, from: trend.firstPeriodic(p: p))
             output.note("key set of W_U's number columns\(foldFinalNorm ? " (folded into the final norm)" : ""): \(SpectrumReport.describe(set, p: p))")
             return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)
         }

@@ -6,7 +6,7 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Combine the reports of lens or filter shards (--prompts START:END) into the report of one run over all their prompts.",
-        discussion: "The shards must come from the same dump and options and follow each other without gap or overlap. Every summary is recomputed from the merged per-prompt files (lens_prompts.h5 or filter_prompts.h5), so the result equals an unsharded run's."
+        discussion: "The shards must come from the same dump and options and follow each other without gap or overlap. Every summary is recomputed from the merged per-prompt files (lens_prompts.h5 or filter_prompts.h5), so the result equals an unsharded run's. Without --out the report goes to reports/<first shard's folder name>-merged."
     )
 
     @Argument(help: "The shards' report directories, in any order.")

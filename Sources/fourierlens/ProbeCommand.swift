@@ -11,13 +11,13 @@ struct ProbeArguments: ParsableArguments {
     @Option(help: "Periods of the helix basis.")
     var periods = "2,5,10,100"
 
-    @Option(help: "Periods of the Fourier-basis probe.")
+    @Option(help: "Periods of the Fourier probe (cos and sin of 2πa/T read out of the representation).")
     var fourierPeriods = "2,2.5,5,10"
 
     @Option(help: "Cross-validation folds.")
     var folds = 5
 
-    @Option(help: "Folds inside each training set that choose the ridge strength of the value and mod-m probes.")
+    @Option(help: "Folds inside each training set that choose the ridge strength of the value, mod-m and Fourier probes.")
     var innerFolds = 5
 
     @Option(help: "Principal components kept before the helix fit.")
@@ -102,6 +102,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "The number of each row (default: /tokens/values, or /prompts/values for activations).")
     var values: String?
 
+    @OptionGroup var position: PositionOption
+
     @Option(help: "The seed of the folds and the shuffled controls.")
     var seed: UInt64 = 0
 
@@ -140,7 +142,7 @@ struct ProbeCommand: ParsableCommand {
                 }
                 let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: source.path, values: values, layer: source.stackedIndex,
                                                    allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                                   average: averaging.average)
+                                                   average: averaging.average, position: try position.parsed())
                 if done == 0 { output.noteAveraging(matrix) }
                 var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
                                             layer: layer, matrix: matrix.matrix, values: matrix.values)
@@ -153,7 +155,7 @@ struct ProbeCommand: ParsableCommand {
         } else {
             let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
                                                allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                               average: averaging.average)
+                                               average: averaging.average, position: try position.parsed())
             output.noteAveraging(matrix)
             results.append(try ProbeRun.run(matrix, options: options))
         }

@@ -16,7 +16,9 @@ struct NumberInputOptions: ParsableArguments {
     @Option(help: "The layer, when --dataset is a stacked [layers × rows × d] dataset.")
     var layer: Int?
 
-    @Flag(help: "Accept numbers that are not a contiguous range (sorted rows are treated as equally spaced).")
+    @OptionGroup var position: PositionOption
+
+    @Flag(help: "Accept numbers that are not a contiguous range (the spectrum is then a non-uniform DFT at their values over their full range).")
     var allowGaps = false
 
     @Flag(help: "Accept NaN/Inf values (they are set to 0 and counted in summary.json).")
@@ -28,7 +30,23 @@ struct NumberInputOptions: ParsableArguments {
         let file = try HDF5File(readingFrom: path)
         let dump = try Dump(file: file)
         return try NumberMatrix.load(file: file, dump: dump, dataset: override ?? dataset, values: values, layer: layer,
-                                     allowGaps: allowGaps, allowNonFinite: allowNonfinite, average: averaging.average)
+                                     allowGaps: allowGaps, allowNonFinite: allowNonfinite, average: averaging.average,
+                                     position: try position.parsed())
+    }
+}
+
+/// `--position` of spectrum, probe and compare: which position of [N × pos × d] activations.
+struct PositionOption: ParsableArguments {
+    @Option(name: .customLong("position"),
+            help: "The position to read in [N, pos, d] activations: an index (negative counts from the end) or prompt (each prompt's /prompts/position).")
+    var text: String?
+
+    func parsed() throws -> ReadPosition? {
+        guard let text else { return nil }
+        guard let position = ReadPosition(text) else {
+            throw ValidationError("--position takes an index (negative from the end) or prompt (found \(text))")
+        }
+        return position
     }
 }
 
@@ -68,6 +86,9 @@ struct SpectralOptions: ParsableArguments {
     @Option(help: "Key set by gap: the largest ratio between consecutive sorted energies must reach this to count as a gap.")
     var keyMinGap = 2.0
 
+    @Option(help: "The slow-trend cut: frequencies of period longer than this (k < p/T) are the trend, listed apart from periodic outliers and left out of key sets; 0 keeps every k ≥ 1 periodic.")
+    var trendPeriod = SpectrumOptions.defaultTrendPeriod
+
     func options() throws -> SpectrumOptions {
         guard (2...100_000).contains(permutations) || null == .none else {
             throw ValidationError("--permutations takes 2 to 100000 null draws (found \(permutations))")
@@ -80,7 +101,9 @@ struct SpectralOptions: ParsableArguments {
         }
         guard keyFraction > 0 && keyFraction <= 1 else { throw ValidationError("--key-fraction must lie in (0, 1] (found \(keyFraction))") }
         try requireKeyMinGap(keyMinGap)
+        try requireTrendPeriod(trendPeriod)
         var options = SpectrumOptions()
+        options.trendPeriod = trendPeriod
         options.keyFraction = keyFraction
         options.keyMinGap = keyMinGap
         options.center = center
@@ -98,6 +121,9 @@ struct SpectralOptions: ParsableArguments {
     /// left out of the key share, as the defaults are for small p.)
     func requireFits(_ matrix: NumberMatrix) throws {
         let p = matrix.values.count
+        if NonUniformDFT.hasGaps(matrix.values), NonUniformDFT.range(of: matrix.values) > UInt64(NonUniformDFT.maximumRange) {
+            throw ValidationError("--allow-gaps takes numbers spanning at most \(NonUniformDFT.maximumRange) (found \(numberRange(matrix.values.first ?? 0, matrix.values.last ?? 0)) in \(matrix.valuesDataset))")
+        }
         if let tau, tau > p / 2 { throw ValidationError("--tau must be a frequency from 1 to \(p / 2) for p = \(p) numbers (found \(tau))") }
         // The null keeps each draw's permutation and magnitudes: p Ints and about p doubles.
         if null != .none, !MemoryBudget.fits(permutations, bytesEach: saturatingMultiply(p, 24)) {
@@ -109,6 +135,13 @@ struct SpectralOptions: ParsableArguments {
 /// `--key-min-gap` (spectrum, compare, filter's key set): a ratio greater than 1.
 func requireKeyMinGap(_ ratio: Double) throws {
     guard ratio > 1 && ratio.isFinite else { throw ValidationError("--key-min-gap must be a ratio greater than 1 (found \(ratio))") }
+}
+
+/// `--trend-period` (spectrum, compare, filter's key set): a period greater than 1, or 0 for none.
+func requireTrendPeriod(_ period: Double) throws {
+    guard period == 0 || (period > 1 && period.isFinite) else {
+        throw ValidationError("--trend-period takes a period greater than 1, or 0 for no trend cut (found \(period))")
+    }
 }
 
 /// Where a report goes.

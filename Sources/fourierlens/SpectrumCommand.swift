@@ -15,16 +15,20 @@ struct SpectrumCommand: ParsableCommand {
     var dump: String
 
     @OptionGroup var input: NumberInputOptions
+    @OptionGroup var logTransform: LogTransformOptions
+    @OptionGroup var frequency: FrequencyControlOptions
     @OptionGroup var spectral: SpectralOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let options = try spectral.options()
+        var options = try spectral.options()
+        options.allowGaps = input.allowGaps
         let directory = try output.directory(default: "\(stem(dump))-spectrum", inputs: [dump])
-        let matrix = try input.load(dump)
+        let matrix = try logTransform.apply(try input.load(dump))
         try spectral.requireFits(matrix)
         output.noteAveraging(matrix)
-        let result = SpectrumRun.run(matrix, options: options)
+        var result = SpectrumRun.run(matrix, options: options)
+        try frequency.apply(to: &result, input: matrix, dump: dump)
         try SpectrumReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory, findings: Findings.spectrum(result))

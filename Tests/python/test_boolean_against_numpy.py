@@ -107,7 +107,10 @@ def test_a_column_target_and_a_threshold(tmp_path):
     label[0] = 1  # one disagreement
     dump = write_dump(tmp_path / "c.h5", bits, np.stack([probability, label], 1), names=["p", "label"])
     summary = run_boolean(dump, tmp_path / "r", "--target", "column:label", "--threshold", "0.5")
-    assert summary["comparisons"] == [{"output": "p", "agreement": {"value": 63 / 64}}]
+    [comparison] = summary["comparisons"]
+    assert comparison["output"] == "p" and comparison["agreement"] == {"value": 63 / 64}
+    assert comparison["negated_agreement"] == {"value": 1 / 64} and comparison["follows"] == "target"
+    assert comparison["correlation"]["value"] == pytest.approx(np.mean(probability * label), abs=1e-12)
 
 
 def test_the_report_loads_back_with_typed_columns(tmp_path):
@@ -118,5 +121,5 @@ def test_the_report_loads_back_with_typed_columns(tmp_path):
     run_boolean(write_dump(tmp_path / "l.h5", bits, bits[:, 0] * 2.0 - 1), tmp_path / "r", "--target", "dictator:0")
     report = reports.load(str(tmp_path / "r"))
     assert str(report["degrees"]["degree"].dtype) == "Int64" and str(report["functions"]["stability_rho_0.9"].dtype) == "float64"
-    assert list(report["coefficients"]["set"])[:1] == ["{0}"]
+    assert list(report["coefficients"]["set"])[:1] == [(0,)]  # sets of bits come back as tuples
     assert report["functions"].set_index("function").loc["dictator {0}", "average_sensitivity"] == pytest.approx(1)

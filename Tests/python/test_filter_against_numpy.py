@@ -51,7 +51,7 @@ def numpy_filter(w_num, acts, removed, tau, ks=None):
         "rank": q.shape[1], "filtered": filtered,
         "norm_kept": np.linalg.norm(filtered) / np.linalg.norm(acts),
         "band_share_before": e_before[ks].sum() / total, "band_share_after": e_after[ks].sum() / total,
-        "logit_energy_kept": e_after[1:].sum() / total,
+        "logit_energy_ratio": e_after[1:].sum() / total,
     }
 
 
@@ -77,7 +77,7 @@ def test_demo_filter_equals_numpy(tmp_path, removed, tau):
             layer = int(row["layer"])
             want = numpy_filter(w_num, acts[layer], removed, tau)
             assert int(row["rank"]) == want["rank"] and int(row["d_model"]) == 384
-            for key in ("norm_kept", "band_share_before", "logit_energy_kept"):
+            for key in ("norm_kept", "band_share_before", "logit_energy_ratio"):
                 assert float(row[key]) == pytest.approx(want[key], rel=1e-4), key
             assert abs(float(row["band_share_after"]) - want["band_share_after"]) < 1e-7
             got = filtered[f"acts/blocks.{layer}.hook_resid_post"][...]
@@ -109,7 +109,7 @@ def test_full_rank_removal_is_refused_unless_allowed(tmp_path):
     fourierlens("filter", dump, "--remove", "high", "--tau", "5", "--allow-full-rank", "--out", str(allowed), "--quiet")
     [row] = read_effects(allowed)
     assert int(row["rank"]) == 8 and float(row["norm_kept"]) < 1e-6
-    assert float(row["logit_energy_kept"]) < 1e-10 and float(row["band_share_after"]) < 1e-10
+    assert float(row["logit_energy_ratio"]) < 1e-10 and float(row["band_share_after"]) < 1e-10
     assert 0.5 < float(row["band_share_before"]) < 1
 
 
@@ -149,7 +149,7 @@ def test_a_set_of_frequencies_is_removed_or_kept_as_numpy_does(tmp_path, option)
     [row] = read_effects(out)
     assert row["removed"] == option[2:] and row["tau"] == ""
     assert int(row["rank"]) == want["rank"]
-    for key in ("norm_kept", "band_share_before", "logit_energy_kept"):
+    for key in ("norm_kept", "band_share_before", "logit_energy_ratio"):
         assert float(row[key]) == pytest.approx(want[key], rel=1e-4), key
     assert abs(float(row["band_share_after"]) - want["band_share_after"]) < 1e-7
     with h5py.File(out / "filtered.h5") as filtered:
@@ -182,3 +182,33 @@ def test_bad_frequency_sets_are_one_line(tmp_path, args, fragment):
     result = subprocess.run([tool(), "filter", DEMO, *args, "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 2 and not out.exists(), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr, result.stderr
+
+
+def test_the_logit_energy_ratio_can_exceed_one(tmp_path):
+    """x = u + v with u in the removed subspace cancelling v's logits: filtering takes u away and
+    the logit energy grows, E(L′)/E ≫ 1. The column is named a ratio, and equals numpy's."""
+    d, p, n, tau = 40, 40, 20, 15
+    rng = np.random.default_rng(9)
+    w = rng.standard_normal((d, p))
+    m = basis_rows(p, band("low", tau, p)) @ w.T
+    q = np.linalg.qr(m.T)[0]  # an orthonormal basis of the removed subspace
+    v = rng.standard_normal((n, d))
+    v -= (v @ q) @ q.T
+    coefficients = np.linalg.lstsq((q.T @ w).T, -(v @ w).T, rcond=None)[0].T  # u = q c with u·W ≈ −v·W
+    acts = (coefficients @ q.T + v).astype(np.float32)
+    path = str(tmp_path / "cancel.h5")
+    with h5py.File(path, "w") as f:
+        f.attrs["schema"] = "fourierlens/1"
+        f.attrs["d_model"] = d
+        f["tokens/ids"] = np.arange(p)
+        f["tokens/values"] = np.arange(p)
+        f["weights/W_U"] = w.astype(np.float32)
+        f["prompts/answer"] = rng.integers(0, p, n)
+        f["acts/blocks.0.hook_mlp_out"] = acts
+    out = tmp_path / "f"
+    fourierlens("filter", path, "--remove", "low", "--tau", str(tau), "--out", str(out), "--quiet")
+    [row] = read_effects(out)
+    want = numpy_filter(w.astype(np.float32).astype(np.float64), acts.astype(np.float64), "low", tau)
+    assert want["logit_energy_ratio"] > 2
+    assert float(row["logit_energy_ratio"]) == pytest.approx(want["logit_energy_ratio"], rel=1e-3)
+    assert "can exceed 1" in (out / "index.html").read_text(encoding="utf-8")

@@ -49,7 +49,7 @@ def summary(out):
 
 def test_key_set_equals_the_numpy_analysis(dump, numpy_analysis, tmp_path):
     out = str(tmp_path / "spectrum")
-    fourierlens("spectrum", dump, "--null", "none", "--out", out, "--quiet")
+    fourierlens("spectrum", dump, "--null", "none", "--trend-period", "0", "--out", out, "--quiet")
     found = summary(out)
     reference = numpy_analysis["W_E"]
     assert reference["key_set_gap"], "the committed model's W_E has no key set by gap"
@@ -71,7 +71,7 @@ def test_unembedding_key_set_equals_the_numpy_analysis(dump, numpy_analysis, tmp
     """W_U [d × V] read along its number tokens' columns (the full vocabulary: "+", "=" and the
     end token are left out by /tokens/ids)."""
     out = str(tmp_path / "unembedding")
-    fourierlens("spectrum", dump, "--dataset", "/weights/W_U", "--null", "none", "--out", out, "--quiet")
+    fourierlens("spectrum", dump, "--dataset", "/weights/W_U", "--null", "none", "--trend-period", "0", "--out", out, "--quiet")
     found, reference = summary(out), numpy_analysis["W_U"]
     assert (found["key_set_gap"] or {}).get("frequencies") == reference["key_set_gap"]
     assert found["key_set_fraction"]["frequencies"] == reference["key_set_fraction"]
@@ -102,7 +102,7 @@ def test_filter_key_uses_the_unembeddings_key_set(dump, numpy_analysis, tmp_path
     p = numpy_analysis["p"]
     for flag, removed in (("--keep", [k for k in range(1, p // 2 + 1) if k not in key]), ("--remove", key)):
         out = str(tmp_path / flag.strip("-"))
-        fourierlens("filter", dump, "--sites", "resid_post", flag, "key", "--out", out, "--quiet")
+        fourierlens("filter", dump, "--sites", "resid_post", flag, "key", "--trend-period", "0", "--out", out, "--quiet")
         assert summary(out)["removed_frequencies"] == removed, flag
 
 
@@ -122,7 +122,7 @@ def test_filter_folded_into_the_final_norm_equals_numpy(dump, tmp_path):
     p = folded.shape[1]
     key = analysis.key_set_by_gap(analysis.energies_along_numbers(folded.T))
     out = str(tmp_path / "folded")
-    fourierlens("filter", dump, "--sites", "resid_post", "--remove", "key", "--fold-final-norm", "--out", out, "--quiet")
+    fourierlens("filter", dump, "--sites", "resid_post", "--remove", "key", "--trend-period", "0", "--fold-final-norm", "--out", out, "--quiet")
     found = summary(out)
     assert found["removed_frequencies"] == key and found["fold_final_norm"] is True
     numbers = np.arange(p)

@@ -2,6 +2,7 @@
 equal the unsharded run — CSVs byte for byte, every HDF5 dataset element for element — for
 several splits (block-aligned or not, a one-prompt shard, shards given out of order); and a
 merge of shards that do not belong together is refused with one line."""
+import json
 import os
 import subprocess
 
@@ -80,7 +81,9 @@ def test_merged_lens_shards_equal_the_unsharded_lens(dump, tmp_path, norm):
             shards.append(out)
         merged = str(tmp_path / f"merged{s}")
         fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
-        assert_same_report(full, merged, ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv"], ["lens_prompts.h5"])
+        assert_same_report(full, merged, ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv", "summary.json", "index.html"],
+                           ["lens_prompts.h5"])
+        assert sorted(os.listdir(full)) == sorted(os.listdir(merged))
 
 
 @pytest.mark.parametrize("removed,tau", [("high", 6), ("low", 4)])
@@ -95,7 +98,26 @@ def test_merged_filter_shards_equal_the_unsharded_filter(dump, tmp_path, removed
             shards.append(out)
         merged = str(tmp_path / f"merged{s}")
         fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
-        assert_same_report(full, merged, ["filter_effect.csv"], ["filtered.h5", "filter_prompts.h5"])
+        assert_same_report(full, merged, ["filter_effect.csv", "summary.json", "index.html"], ["filtered.h5", "filter_prompts.h5"])
+
+
+def test_timings_are_kept_apart_from_the_summary(dump, tmp_path):
+    """Wall time differs from run to run: it lives in timings.json, which a merge adds up."""
+    out = str(tmp_path / "full")
+    fourierlens("lens", dump, "--out", out, "--quiet", "--no-figures")
+    summary = json.load(open(os.path.join(out, "summary.json")))
+    assert not [key for key in summary if "seconds" in key or "gflop" in key]
+    timings = json.load(open(os.path.join(out, "timings.json")))
+    assert timings["sgemm_gflop"] > 0 and timings["sgemm_seconds"] >= 0
+    shards = []
+    for start, end in [(0, 64), (64, N)]:
+        shards.append(str(tmp_path / f"s{start}"))
+        fourierlens("lens", dump, "--prompts", f"{start}:{end}", "--out", shards[-1], "--quiet", "--no-figures")
+    merged = str(tmp_path / "merged")
+    fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
+    parts = [json.load(open(os.path.join(s, "timings.json"))) for s in shards]
+    total = json.load(open(os.path.join(merged, "timings.json")))
+    assert total["sgemm_seconds"] == pytest.approx(sum(p["sgemm_seconds"] for p in parts))
 
 
 def test_a_shard_holds_its_own_prompts(dump, tmp_path):

@@ -11,7 +11,7 @@ SLOW = {
     "test_lens_memory.py", "test_modular_demo.py", "test_boolean_demo.py", "test_figures.py",
     "test_report_render.py", "test_report_interaction.py", "test_notebook.py", "test_transformer_lens_equivalence.py",
     "test_nnsight_recipe.py", "test_minilm_export.py", "test_demo_dump.py",
-    "test_families_transformer_lens.py",
+    "test_families_transformer_lens.py", "test_docs_examples.py",
 }
 
 

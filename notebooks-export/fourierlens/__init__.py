@@ -1,14 +1,17 @@
 """FourierLens in Python: dumps (HDF5, schema fourierlens/1) from PyTorch models, TransformerLens,
-nnsight and activation caches already on disk.
+nnsight and activation caches already on disk; the analyses on numpy arrays (spectrum, compare,
+probe, lens, boolean: fourierlens.analyses) and reports read back as pandas (fourierlens.reports).
 
     from fourierlens import load_model, export_dump, addition_prompts
     model, tokenizer = load_model("minilm")
     export_dump(model, tokenizer, "dump.h5", numbers=range(300), prompts=addition_prompts(200))
 """
+from . import boolean, reports  # fourierlens.boolean(bits, outputs, …) is the analysis too
 from .activations import SITES, export_activations, readout_positions
 from .activations import model_name as loaded_model_name
 from .dumpfile import DumpWriter, bfloat16_words, writer_for
 from .errors import ExportError
+from .analyses import compare, lens, probe, spectrum
 from .importers import import_cache
 from .models import load_model, minilm_model_dir
 from .numbers import NumberTokens, find_number_tokens
@@ -42,6 +45,6 @@ def export_dump(model, tokenizer, out, numbers=None, prompts=None, position="num
 
 
 __all__ = ["ADDITION_TEMPLATES", "DumpWriter", "ExportError", "NumberTokens", "Prompt", "SITES", "addition_prompts",
-           "bfloat16_words", "export_activations", "export_dump", "export_weights", "export_weights_from_safetensors",
+           "bfloat16_words", "boolean", "compare", "lens", "probe", "reports", "spectrum", "export_activations", "export_dump", "export_weights", "export_weights_from_safetensors",
            "find_number_tokens", "from_transformer_lens", "import_cache", "load_model", "merge_dumps", "minilm_model_dir",
            "number_prompts", "read_prompt_file", "readout_positions", "writer_for"]

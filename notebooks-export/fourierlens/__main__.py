@@ -2,12 +2,13 @@
 python -m fourierlens import CACHE --out dump.h5 [--map NAME=blocks.L.hook_SITE ...]
 python -m fourierlens merge SHARD.h5 ... --out dump.h5   (shards written with --prompt-range)
 python -m fourierlens run-dask SPEC.yaml --scheduler ADDRESS --out DIR   (a study's tasks on a Dask cluster)
-python -m fourierlens patch --model DIR DUMP.h5 FILTERED... --out DIR   (filtered activations patched back)"""
+python -m fourierlens patch --model DIR DUMP.h5 FILTERED... --out DIR   (filtered activations patched back)
+python -m fourierlens count-numbers CORPUS... --tokenizer DIR --numbers 0-999 --out counts.h5   (corpus counts)"""
 import argparse
 import os
 import sys
 
-from . import export_dump, import_cache, load_model, study_dask
+from . import count_numbers, export_dump, import_cache, load_model, study_dask
 from .errors import ExportError
 from .numbers import find_number_tokens
 from .prompts import addition_prompts, number_prompts, read_prompt_file
@@ -206,20 +207,22 @@ def main(argv=None, prog="python -m fourierlens"):
     formatter = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog=prog, formatter_class=formatter,
                                      description="FourierLens dumps from PyTorch models and activation caches.")
-    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,patch,run-dask}")
+    sub = parser.add_subparsers(dest="command", metavar="{export,import,merge,patch,run-dask,count-numbers}")
     _export_parser(sub, formatter)
     _import_parser(sub, formatter)
     _merge_parser(sub, formatter)
     _patch_parser(sub, formatter)
     study_dask.add_parser(sub, formatter)
+    count_numbers.add_parser(sub, formatter)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("export", "import", "merge", "patch", "run-dask", "-h", "--help"):
+    if not argv or argv[0] not in ("export", "import", "merge", "patch", "run-dask", "count-numbers", "-h", "--help"):
         argv = ["export"] + argv  # the export options alone, as before subcommands
     args = parser.parse_args(argv)
     if args.command == "run-dask":
         return study_dask.main(args, prog.split()[-1])
     try:
-        quiet = {"import": _run_import, "merge": _run_merge, "patch": _run_patch}.get(args.command, _run_export)(args)
+        quiet = {"import": _run_import, "merge": _run_merge, "patch": _run_patch,
+                 "count-numbers": lambda a: count_numbers.run(a, parse_range) or True}.get(args.command, _run_export)(args)
     except ExportError as error:
         print(f"{prog.split()[-1]}: {error}", file=sys.stderr)
         return 2

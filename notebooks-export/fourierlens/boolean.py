@@ -9,7 +9,9 @@ prompt ("0 1 1 0 … =" by default); the outputs are the last position's logits 
 tokens and their difference; the activations are the residual stream (or other sites) there.
 """
 import os
+import sys
 import tempfile
+import types
 
 import h5py
 import numpy as np
@@ -145,3 +147,16 @@ def export_boolean(model, tokenizer, out, bits, flip_pairs=None, design=None, re
                              batch_size=batch_size)
     names = ["logit_diff", f"logit_{answers[0]}", f"logit_{answers[1]}"]
     write_boolean(out, bits, outputs, names=names, acts=acts, design=design, flip_pairs=flip_pairs, overwrite=overwrite)
+
+
+class _AnalysisModule(types.ModuleType):
+    """`fourierlens.boolean(bits, outputs, …)` runs the analysis (fourierlens.analyses.boolean),
+    as `fourierlens.spectrum(…)` does, while `fourierlens.boolean.cube` and the rest stay this
+    module's: the package attribute is this module, so the module itself is the callable."""
+
+    def __call__(self, *args, **options):
+        from .analyses import boolean
+        return boolean(*args, **options)
+
+
+sys.modules[__name__].__class__ = _AnalysisModule

@@ -59,13 +59,53 @@ public struct FunctionSummary: Sendable {
         let variance = total.value - (degreeEnergy.first?.value ?? 0)
         return degreeEnergy.dropFirst().map { variance > 0 ? $0.value / variance : 0 }
     }
+    /// The shares with W_k's interval over the same variance, each clipped to [0, 1] for display:
+    /// a sample's unbiased W_k can fall below 0 or its share above 1 by chance.
+    public var clippedProfile: [Estimate] {
+        let variance = total.value - (degreeEnergy.first?.value ?? 0)
+        func share(_ x: Double) -> Double { variance > 0 ? min(1, max(0, x / variance)) : 0 }
+        return degreeEnergy.dropFirst().map { e in
+            Estimate(value: share(e.value), low: e.low.map(share), high: e.high.map(share))
+        }
+    }
 }
 
-/// How an output column's decisions agree with the target.
+/// How an output column's decisions agree with the target. A function can learn the target up
+/// to its sign (a logit of "the answer is 0"), so the negation is reported beside it.
 public struct TargetComparison: Sendable {
+    public enum Verdict: String, Sendable, Codable { case target, negation, neither }
     public let output: String
     /// The share of strings where the decision equals the target (on a sample: with its interval).
     public let agreement: Estimate
+    /// The share where it equals −target: 1 − agreement.
+    public let negatedAgreement: Estimate
+    /// ⟨f, t⟩ = E[f(x) t(x)], the raw output against the ±1 target (on a sample: with its interval).
+    public let correlation: Estimate
+
+    /// Which the decisions follow: the target or its negation when agreement is above or below
+    /// 1/2 (on a sample: its whole interval), else neither.
+    public var verdict: Verdict {
+        if (agreement.low ?? agreement.value) > 0.5 { return .target }
+        if (agreement.high ?? agreement.value) < 0.5 { return .negation }
+        return .neither
+    }
+
+    /// Over `rows` (every string of the cube, or a sample's kept rows).
+    static func measure<V: RandomAccessCollection<Double>>(output: String, values: V, decisions: [Double], target: [Double],
+                                                          rows: some Collection<Int>, exact: Bool) -> TargetComparison where V.Index == Int {
+        let m = Double(rows.count)
+        let agree = rows.reduce(0.0) { $0 + (decisions[$1] == target[$1] ? 1 : 0) } / m
+        let mean = rows.reduce(0.0) { $0 + values[$1] * target[$1] } / m
+        guard !exact else {
+            return TargetComparison(output: output, agreement: .exact(agree), negatedAgreement: .exact(1 - agree), correlation: .exact(mean))
+        }
+        let z = SampledSpectrum.zQuantile
+        let se = (agree * (1 - agree) / m).squareRoot()
+        let variance = rows.reduce(0.0) { $0 + (values[$1] * target[$1] - mean) * (values[$1] * target[$1] - mean) } / max(m - 1, 1)
+        return TargetComparison(output: output, agreement: .interval(agree, standardError: se, quantile: z),
+                                negatedAgreement: .interval(1 - agree, standardError: se, quantile: z),
+                                correlation: .interval(mean, standardError: (variance / m).squareRoot(), quantile: z))
+    }
 }
 
 /// What a boolean run found: the hand-off from the analysis to the report writers.
@@ -139,13 +179,9 @@ public enum BooleanRun {
             guard result.selected.contains(c) else { return }
             let name = dump.outputs.names[c]
             if let targetValues, c != targetColumn {
-                var agree = 0
-                for s in 0..<size {
-                    let d = decision(values[s], threshold: options.threshold)
-                    decisions![s] = d
-                    if d == targetValues[s] { agree += 1 }
-                }
-                result.comparisons.append(TargetComparison(output: name, agreement: .exact(Double(agree) / Double(size))))
+                for s in 0..<size { decisions![s] = decision(values[s], threshold: options.threshold) }
+                result.comparisons.append(.measure(output: name, values: values, decisions: decisions!, target: targetValues,
+                                                   rows: 0..<size, exact: true))
                 let summary = try decisions!.withUnsafeMutableBufferPointer { try WalshSpectrum.transform($0, n: n, top: options.top) }
                 derived.append(exactSummary(summary, name: "sign(\(name))", role: .decision, options: options))
             }
@@ -237,9 +273,7 @@ public enum BooleanRun {
             result.functions.append(summarise([values], name: name, role: .output))
             guard let targetValues, c != targetColumn else { continue }
             let decisions = values.map { decision($0, threshold: options.threshold) }
-            let agree = kept.reduce(0.0) { $0 + (decisions[$1] == targetValues[$1] ? 1 : 0) } / Double(kept.count)
-            let se = (agree * (1 - agree) / Double(kept.count)).squareRoot()
-            result.comparisons.append(TargetComparison(output: name, agreement: .interval(agree, standardError: se, quantile: SampledSpectrum.zQuantile)))
+            result.comparisons.append(.measure(output: name, values: values, decisions: decisions, target: targetValues, rows: kept, exact: false))
             derived.append(summarise([decisions], name: "sign(\(name))", role: .decision))
         }
         result.functions += derived

@@ -27,7 +27,8 @@ public struct Estimate: Sendable, Codable, Equatable {
 }
 
 /// Estimates from strings drawn uniformly at random (with replacement) from {−1, 1}ⁿ:
-/// every coefficient f̂(S) with |S| ≤ K as the sample mean of f(x)χ_S(x) (normal 95% interval),
+/// every coefficient f̂(S) with |S| ≤ K as the sample mean of f(x)χ_S(x) (normal 95% interval,
+/// and a Bonferroni simultaneous one over all the S ≠ ∅ estimated),
 /// and the energies W_k (k ≤ K), E[f²] and the sensitivity bounds as the mean of unbiased
 /// estimates on B disjoint batches (Student's t interval over the batches). A batch's W_k is the
 /// U-statistic Σ_{|S|=k} Σ_{i≠j} a_i a_j / (m(m − 1)) with a = f·χ_S, unbiased for Σ f̂(S)².
@@ -38,6 +39,31 @@ public struct SampledSpectrum: Sendable {
     /// The standard normal's 0.975 quantile.
     public static let zQuantile = 1.959963984540054
     public static var minimumRows: Int { 2 * batches }
+
+    /// The two-sided normal quantile z with P(|Z| > z) = α / m: Bonferroni's for m simultaneous
+    /// 95% intervals (m = 1 gives zQuantile). Bisection on erfc, which is monotone.
+    public static func simultaneousQuantile(_ m: Int, alpha: Double = 0.05) -> Double {
+        let tail = alpha / Double(max(m, 1))
+        var low = 0.0, high = 40.0
+        for _ in 0..<200 {
+            let mid = (low + high) / 2
+            if erfc(mid / 2.0.squareRoot()) > tail { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
+
+    /// The coefficients given their simultaneous intervals over a family of `m` estimates, from
+    /// each one's standard error (its 95% interval's half width over zQuantile).
+    static func simultaneous(_ coefficients: [Coefficient], family m: Int) -> [Coefficient] {
+        let z = simultaneousQuantile(m)
+        return coefficients.map { c in
+            guard let interval = c.interval else { return c }
+            let se = (interval.upperBound - interval.lowerBound) / (2 * zQuantile)
+            var c = c
+            c.simultaneous = (c.value - z * se)...(c.value + z * se)
+            return c
+        }
+    }
 
     public let n: Int
     public let maxDegree: Int
@@ -81,7 +107,9 @@ public struct SampledSpectrum: Sendable {
     public static func summed(_ columns: [SampledSpectrum], top k: Int) -> SampledSpectrum {
         precondition(!columns.isEmpty)
         let draws = columns.dropFirst().reduce(columns[0].draws) { $0 + $1.draws }
-        let coefficients = columns.enumerated().flatMap { c, s in s.top(k).map { var t = $0; t.column = c; return t } }
+        // The family is every coefficient of every column (S ≠ ∅), not just the ones listed.
+        let family = columns.reduce(0) { $0 + $1.coefficients.count - 1 }
+        let coefficients = simultaneous(columns.enumerated().flatMap { c, s in s.top(k).map { var t = $0; t.column = c; return t } }, family: family)
         return SampledSpectrum(n: columns[0].n, maxDegree: columns[0].maxDegree, rows: columns[0].rows, coefficients: coefficients, draws: draws)
     }
 
@@ -146,7 +174,8 @@ public struct SampledSpectrum: Sendable {
         let batchUpper = (0..<b).map { i in
             batchLow[i] + Double(n) * (batchTotal[i] - (0...maxDegree).reduce(0.0) { $0 + batchEnergy[$1][i] })
         }
-        return SampledSpectrum(n: n, maxDegree: maxDegree, rows: m, coefficients: coefficients,
+        // The family: every S ≠ ∅ estimated, whether listed or not.
+        return SampledSpectrum(n: n, maxDegree: maxDegree, rows: m, coefficients: simultaneous(coefficients, family: sets.count - 1),
                                draws: Draws(energy: batchEnergy, total: batchTotal, low: batchLow, upper: batchUpper))
     }
 

@@ -7,10 +7,16 @@ public struct Coefficient: Sendable, Equatable {
     public let set: UInt64
     public let value: Double
     public var interval: ClosedRange<Double>? = nil
+    /// Samples: the simultaneous 95% interval over every coefficient estimated (Bonferroni), which
+    /// excludes 0 only when the coefficient is significant after correcting for their number.
+    public var simultaneous: ClosedRange<Double>? = nil
     /// The column of a vector-valued function (activations) the coefficient belongs to.
     public var column: Int? = nil
 
     public var degree: Int { self.set.nonzeroBitCount }
+
+    /// Whether the simultaneous interval excludes 0 (nil: exact, or not estimated).
+    public var significant: Bool? { simultaneous.map { !$0.contains(0) } }
 
     /// "{1, 4, 7}" (coordinates are input columns, from 0), "∅" for the empty set.
     public static func describe(_ set: UInt64) -> String {

@@ -12,6 +12,8 @@ public struct Dump {
     public var tokenIDs: DatasetInfo?
     public var tokenValues: DatasetInfo?
     public var tokenStrings: DatasetInfo?
+    /// How often each number token occurs in a corpus (the frequency control's regressor).
+    public var tokenCounts: DatasetInfo?
     public var unembedding: DatasetInfo?
     public var unembeddingBias: DatasetInfo?
     /// The token id of each W_U column, when W_U covers only part of the vocabulary.
@@ -80,6 +82,7 @@ public struct Dump {
         tokenIDs = dataset("/tokens/ids")
         tokenValues = dataset("/tokens/values")
         tokenStrings = dataset("/tokens/strings")
+        tokenCounts = dataset("/tokens/counts")
         unembedding = dataset("/weights/W_U")
         unembeddingBias = dataset("/weights/b_U")
         vocabularyIDs = dataset("/weights/vocab_ids")
@@ -97,7 +100,7 @@ public struct Dump {
         booleanOutputNames = dataset(BooleanDump.outputNamesPath)
         booleanFlipPairs = dataset(BooleanDump.flipPairsPath)
         let known: Set<String> = [
-            "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/weights/W_U", "/weights/b_U",
+            "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/tokens/counts", "/weights/W_U", "/weights/b_U",
             "/weights/ln_final.w", "/weights/ln_final.b", "/acts/ln_final.hook_scale",
             "/prompts/text", "/prompts/answer", "/prompts/values", "/weights/vocab_ids", "/prompts/position",
             "/vocabulary/strings", "/prompts/tokens",

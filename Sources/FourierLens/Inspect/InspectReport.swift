@@ -176,6 +176,7 @@ public struct InspectReport: Encodable {
             ("number token ids", dump.tokenIDs, nil),
             ("number values", dump.tokenValues, nil),
             ("number strings", dump.tokenStrings, nil),
+            ("number corpus counts", dump.tokenCounts, dump.tokenCounts?.attributes["corpus"]?.string.map { "corpus: \($0)" }),
             ("unembedding W_U", dump.unembedding, [dump.unembedding?.attributes["tied"].map { "tied = \($0)" },
                 readoutNote(dump.unembedding, ["logit_scale": "× logit_scale = ", "projection_folded": "output projection folded in",
                                                "softcap": "logits soft-capped at ", "readout_missing": "lens refused: "])]

@@ -32,6 +32,11 @@ struct DoubleMatrix {
         return sums.map { $0 / Double(max(rows, 1)) }
     }
 
+    /// The chosen columns, in the order given.
+    func columns(_ indices: [Int]) -> DoubleMatrix {
+        DoubleMatrix(rows: rows, cols: indices.count, values: (0..<rows).flatMap { r in indices.map { values[r * cols + $0] } })
+    }
+
     func subtractingRow(_ row: [Double]) -> DoubleMatrix {
         var out = self
         for r in 0..<rows { for c in 0..<cols { out.values[r * cols + c] -= row[c] } }

@@ -6,7 +6,8 @@ public enum Probe: Hashable, Sendable, CustomStringConvertible {
     case mod(Int)
     /// Helix basis [a, cos(2πa/T), sin(2πa/T)] fitted to the top principal components; held-out R².
     case helix
-    /// The real Fourier basis at chosen periods fitted to the whole representation; held-out R².
+    /// The Fourier features of a at chosen periods read out of the representation by ridge
+    /// regression (λ by inner cross-validation); held-out R² pooled over the features.
     case fourier
 
     public var description: String {

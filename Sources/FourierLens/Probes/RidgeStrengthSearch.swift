@@ -46,6 +46,17 @@ struct RidgeStrengthSearch {
         }
     }
 
+    /// The λ whose predictions of every column of `y` (one λ for all) score the best mean held-out
+    /// R², pooled over the columns, over the inner folds: the Fourier probe's readout.
+    func bestForRegression(columns y: DoubleMatrix) -> Double {
+        best { fold in
+            let targets = y.rows(fold.train), truth = y.rows(fold.test)
+            let means = targets.columnMeans
+            let r = fold.solver.project(targets.subtractingRow(means))
+            return { lambda in pooledR2(truth, fold.solver.predictTest(projected: r, lambda: lambda).subtractingRow(means.map { -$0 })) }
+        }
+    }
+
     /// The λ whose ridge classifier (±1 indicators of `classes` labels) scores the best mean
     /// held-out accuracy over the inner folds.
     func bestForClassification(_ labels: [Int], classes: Int) -> Double {

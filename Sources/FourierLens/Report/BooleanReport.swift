@@ -46,12 +46,16 @@ public enum BooleanReport {
     }
 
     public static func coefficientsCSV(_ r: BooleanResult) -> CSVTable {
-        var table = CSVTable(header: ["function", "rank", "set", "degree", "coefficient", "low", "high", "column"])
+        // A sample adds the simultaneous (Bonferroni) interval and whether it excludes 0.
+        var table = CSVTable(header: ["function", "rank", "set", "degree", "coefficient", "low", "high", "column"]
+                             + (r.exact ? [] : ["simultaneous_low", "simultaneous_high", "significant"]))
         for f in allFunctions(r) {
             for (i, c) in f.top.enumerated() {
                 table.append([.text(f.name), .integer(i + 1), .text(Coefficient.describe(c.set)), .integer(c.degree), .number(c.value),
                               .optional(c.interval?.lowerBound), .optional(c.interval?.upperBound),
-                              c.column.map(CSVTable.Value.integer) ?? .missing])
+                              c.column.map(CSVTable.Value.integer) ?? .missing]
+                             + (r.exact ? [] : [.optional(c.simultaneous?.lowerBound), .optional(c.simultaneous?.upperBound),
+                                                c.significant.map(CSVTable.Value.flag) ?? .missing]))
             }
         }
         return table
@@ -65,13 +69,13 @@ public enum BooleanReport {
                              yLabel: "share of the variance (the energy at |S| ≥ 1)",
                              categories: (1...max(1, degrees)).map { "|S| = \($0)" },
                              series: r.functions.map { f in
-                                 var series = BarChart.Series(name: f.name, values: f.profile)
-                                 // A sampled W_k's 95% interval, as a share of the same variance.
-                                 let variance = f.total.value - (f.degreeEnergy.first?.value ?? 0)
-                                 if !r.exact, variance > 0 {
-                                     series.errors = f.degreeEnergy.dropFirst().map { e in
+                                 // A sample's unbiased shares can fall outside [0, 1] by chance: drawn clipped,
+                                 // with each estimate's 95% interval (clipped too) as a whisker.
+                                 var series = BarChart.Series(name: f.name, values: r.exact ? f.profile : f.clippedProfile.map(\.value))
+                                 if !r.exact {
+                                     series.errors = f.clippedProfile.map { e in
                                          guard let low = e.low, let high = e.high else { return nil }
-                                         return low / variance...max(low, high) / variance
+                                         return low...max(low, high)
                                      }
                                  }
                                  return series
@@ -133,15 +137,42 @@ public enum BooleanReport {
         return "\(p(e.value)) [\(p(max(0, low))), \(p(min(1, high)))]"
     }
 
+    /// "agrees with the target on 0%, with its negation on 100%; ⟨f, target⟩ = −0.8: it follows the negated target".
+    static func comparison(_ c: TargetComparison) -> String {
+        let verdict = switch c.verdict {
+        case .target: "it follows the target"
+        case .negation: "it follows the negated target (−target)"
+        case .neither: "it follows neither (agreement near 1/2)"
+        }
+        return "agrees with the target on \(percent(c.agreement)), with its negation on \(percent(c.negatedAgreement)); "
+            + "⟨f, target⟩ = E[f·target] = \(interval(c.correlation)): \(verdict)"
+    }
+
     static func interval(_ e: Estimate) -> String {
         guard let low = e.low, let high = e.high else { return format(e.value) }
         return "\(format(e.value)) [\(format(low)), \(format(high))]"
     }
 
+    static func bounds(_ range: ClosedRange<Double>) -> String { "[\(format(range.lowerBound)), \(format(range.upperBound))]" }
+
+    /// A row of the page's coefficient table; a sample adds the simultaneous interval and the flag.
+    static func coefficientRow(_ f: FunctionSummary, rank: Int, _ c: Coefficient, exact: Bool) -> [String] {
+        let name: String = f.name + (c.column.map { "[\($0)]" } ?? "")
+        let value: String = c.interval.map { format(c.value) + " " + bounds($0) } ?? format(c.value)
+        var row: [String] = [name, String(rank), Coefficient.describe(c.set), String(c.degree), value]
+        if !exact {
+            row.append(c.simultaneous.map(bounds) ?? "–")
+            row.append(c.significant.map { $0 ? "yes" : "no" } ?? "–")
+        }
+        return row
+    }
+
     static func page(_ r: BooleanResult, charts: [String: String]) -> ReportPage {
         var pairs: [(String, String)] = [("input", r.file), ("design", designDescription(r)), ("bits n", String(r.n))]
         if let target = r.target { pairs.append(("target", target.description + " (compared as ±1; decisions: output > \(format(r.options.threshold)))")) }
-        for c in r.comparisons { pairs.append(("agreement of sign(\(c.output)) with the target", percent(c.agreement))) }
+        for c in r.comparisons {
+            pairs.append(("sign(\(c.output)) against the target", comparison(c)))
+        }
         var header: [String] = ["function", "role", r.exact ? "as(f)" : "as, |S| ≤ \(r.options.maxDegree) (lower bound)"]
         if !r.exact { header.append("as upper bound") }
         if r.flipPairs != nil { header.append("as from flip pairs") }
@@ -155,17 +186,24 @@ public enum BooleanReport {
             return row + f.stability.map(format)
         }
         let coefficientRows = allFunctions(r).flatMap { f in
-            f.top.prefix(10).enumerated().map { i, c in
-                [f.name + (c.column.map { "[\($0)]" } ?? ""), String(i + 1), Coefficient.describe(c.set), String(c.degree),
-                 c.interval.map { "\(format(c.value)) [\(format($0.lowerBound)), \(format($0.upperBound))]" } ?? format(c.value)]
+            f.top.prefix(10).enumerated().map { i, c in coefficientRow(f, rank: i + 1, c, exact: r.exact) }
+        }
+        if !r.exact {
+            // Which coefficients survive the correction, per function (of those listed).
+            for f in allFunctions(r) {
+                let kept = f.top.filter { $0.significant == true }
+                pairs.append(("\(f.name): coefficients significant after correction",
+                              kept.isEmpty ? "none" : kept.map { Coefficient.describe($0.set) + ($0.column.map { "[\($0)]" } ?? "") }.joined(separator: " ")))
             }
         }
         var sections: [ReportPage.Section] = [
             .keyValues(caption: "Key numbers", pairs: pairs),
-            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (unbiased per batch; only degrees up to --max-degree); whiskers: each estimate's 95% interval.")),
+            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (only degrees up to --max-degree) by an unbiased estimator, which can fall below 0 or above 1 by chance: shown clipped to [0, 1]; degrees.csv keeps the unclipped values and their intervals; whiskers: each estimate's 95% interval.")),
             .table(caption: "Sensitivity and stability", header: header, rows: rows),
             .figure(id: "sensitivity", svg: charts["sensitivity"]!, caption: "Average sensitivity as(f) = Σ_S |S| f̂(S)² = Σᵢ Inf_i(f), divided by the variance Var f = Σ_{S≠∅} f̂(S)² so that functions of any scale share the axis (a ±1-valued function with mean 0 keeps its as(f): the expected number of single-bit flips that change its value); hover shows the raw as(f)." + (r.exact ? "" : " Whiskers: the sampled estimate's 95% interval.") + " The target's bar is what the learned function should match."),
-            .table(caption: "Largest coefficients (sets of input columns, from 0; an activation's over all its columns, name[column])", header: ["function", "rank", "set S", "|S|", "f̂(S)"], rows: coefficientRows),
+            .table(caption: "Largest coefficients (sets of input columns, from 0; an activation's over all its columns, name[column])"
+                   + (r.exact ? "" : ". f̂(S) with its own 95% interval; the simultaneous interval holds for all the coefficients estimated at once (Bonferroni over every S ≠ ∅ with |S| ≤ \(r.options.maxDegree), and every column): a coefficient is significant when it excludes 0"),
+                   header: ["function", "rank", "set S", "|S|", "f̂(S)"] + (r.exact ? [] : ["simultaneous 95%", "significant"]), rows: coefficientRows),
         ]
         if let layers = charts["layers"] {
             sections.append(.figure(id: "layers", svg: layers, caption: "Per activation dataset, the Fourier energy of its columns summed, by degree, as a share of their variance."))
@@ -188,8 +226,13 @@ public enum BooleanReport {
             let mean_degree: Double?, noise_stability: [Double]
             let top: [Top]
         }
-        struct Top: Encodable { let set: [Int], coefficient: Double, low: Double?, high: Double?, column: Int? }
-        struct Comparison: Encodable { let output: String, agreement: Estimate }
+        struct Top: Encodable {
+            let set: [Int], coefficient: Double, low: Double?, high: Double?, column: Int?
+            let simultaneous_low: Double?, simultaneous_high: Double?, significant: Bool?
+        }
+        struct Comparison: Encodable {
+            let output: String, agreement: Estimate, negated_agreement: Estimate, correlation: Estimate, follows: TargetComparison.Verdict
+        }
         let tool: String, command: String, input: Input, options: BooleanOptions, exact: Bool, target: String?
         let functions: [Function], activations: [Function], comparisons: [Comparison]
     }
@@ -201,13 +244,16 @@ public enum BooleanReport {
                   flip_sensitivity: f.flipSensitivity, influence: r.influence[f.name], mean_degree: f.meanDegree,
                   noise_stability: f.stability,
                   top: f.top.map { c in .init(set: (0..<64).filter { c.set >> UInt64($0) & 1 == 1 }, coefficient: c.value,
-                                              low: c.interval?.lowerBound, high: c.interval?.upperBound, column: c.column) })
+                                              low: c.interval?.lowerBound, high: c.interval?.upperBound, column: c.column,
+                                              simultaneous_low: c.simultaneous?.lowerBound, simultaneous_high: c.simultaneous?.upperBound,
+                                              significant: c.significant) })
         }
         return Summary(tool: "fourierlens \(SpectrumReport.version)", command: "boolean",
                        input: .init(file: r.file, n: r.n, rows: r.rows, design: r.design, sample_rows: r.sampleRows, flip_pairs: r.flipPairs),
                        options: r.options, exact: r.exact, target: r.target?.description,
                        functions: r.functions.map(encode), activations: r.activations.map(encode),
-                       comparisons: r.comparisons.map { .init(output: $0.output, agreement: $0.agreement) })
+                       comparisons: r.comparisons.map { .init(output: $0.output, agreement: $0.agreement, negated_agreement: $0.negatedAgreement,
+                                                              correlation: $0.correlation, follows: $0.verdict) })
     }
 }
 
@@ -220,17 +266,19 @@ extension Findings {
     public static func boolean(_ r: BooleanResult) -> [String] {
         var lines = ["boolean spectrum of \(r.file): n = \(r.n) bits, \(BooleanReport.designDescription(r))"]
         let header = ["function", r.exact ? "as(f)" : "as (|S| ≤ \(r.options.maxDegree))"] + (r.flipPairs == nil ? [] : ["as (flip pairs)"])
-            + ["mean degree", "share at |S| = 1, 2, 3"]
+            + ["mean degree", "share at |S| = 1, 2, 3" + (r.exact ? "" : " (clipped to [0, 1], 95% interval)")]
         let rows = (r.functions + r.activations).map { f in
             [f.name, BooleanReport.interval(f.sensitivity)] + (r.flipPairs == nil ? [] : [f.flipSensitivity.map(BooleanReport.interval) ?? "–"])
-                + [f.meanDegree.map(format) ?? "–", f.profile.prefix(3).map(format).joined(separator: ", ")]
+                + [f.meanDegree.map(format) ?? "–",
+                   r.exact ? f.profile.prefix(3).map(format).joined(separator: ", ")
+                           : f.clippedProfile.prefix(3).map(BooleanReport.interval).joined(separator: ", ")]
         }
         lines += table(header, rows)
         if let target = r.functions.first(where: { $0.role == .target }) {
             for c in r.comparisons {
                 guard let decisions = r.functions.first(where: { $0.name == "sign(\(c.output))" }) else { continue }
                 let measure = { (f: FunctionSummary) in f.flipSensitivity ?? f.sensitivity }
-                lines.append("sign(\(c.output)) agrees with \(target.name) on \(BooleanReport.percent(c.agreement)) of strings; "
+                lines.append("sign(\(c.output)) against \(target.name): \(BooleanReport.comparison(c)); "
                              + "as \(format(measure(decisions).value)) against the target's \(format(measure(target).value)), "
                              + "mean degree \(decisions.meanDegree.map(format) ?? "–") against \(target.meanDegree.map(format) ?? "–")")
             }

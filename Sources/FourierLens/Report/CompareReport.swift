@@ -44,29 +44,36 @@ public enum CompareReport {
             ]
         }
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB, probes: probeSections).html(),
+        var control: [ReportPage.Section] = []
+        for (name, side) in [("A", result.a), ("B", result.b)] {
+            guard let c = side.frequencyControl else { continue }
+            let suffix = "_" + name.lowercased()
+            control += FrequencyControlReport.sections(c, chart: try FrequencyControlReport.write(c, suffix: suffix, to: output),
+                                                       side: "\(name): \(side.label)", suffix: suffix)
+        }
+        try output.write(page(result, chart: chart, spectrumA: spectrumA, spectrumB: spectrumB, probes: probeSections + control).html(),
                          to: "index.html")
     }
 
     static func csv(_ result: CompareResult) -> CSVTable {
-        var table = CSVTable(header: ["series", "label", "k", "period", "magnitude", "energy_fraction", "z", "p_value", "q_value", "outlier"])
+        var table = CSVTable(header: ["series", "label", "k", "period", "magnitude", "energy_fraction", "z", "p_value", "q_value", "outlier", "trend"])
         for (name, side) in [("A", result.a), ("B", result.b)] {
             let magnitude = side.spectrum.magnitude, fraction = side.spectrum.nonConstantFraction
             for k in side.spectrum.frequencies {
                 table.append([.text(name), .text(side.label), .integer(k), .optional(side.spectrum.period(k)), .number(magnitude[k]),
                               .optional(fraction[k]), .optional(side.test.z[k]), .optional(side.test.pValue[k]),
-                              .optional(side.test.qValue[k]), .flag(side.test.outlier[k])])
+                              .optional(side.test.qValue[k]), .flag(side.test.outlier[k]), .flag(side.isTrend(k))])
             }
         }
         return table
     }
 
     static func outliersCSV(_ result: CompareResult) -> CSVTable {
-        var table = CSVTable(header: ["series", "label", "k", "period", "z", "q_value"])
+        var table = CSVTable(header: ["series", "label", "k", "period", "z", "q_value", "trend"])
         for (name, side) in [("A", result.a), ("B", result.b)] {
             for k in side.test.outlierFrequencies {
                 table.append([.text(name), .text(side.label), .integer(k), .number(Double(side.p) / Double(k)),
-                              .optional(side.test.z[k]), .optional(side.test.qValue[k])])
+                              .optional(side.test.z[k]), .optional(side.test.qValue[k]), .flag(side.isTrend(k))])
             }
         }
         return table
@@ -116,8 +123,8 @@ public enum CompareReport {
     static func page(_ result: CompareResult, chart: String, spectrumA: String, spectrumB: String,
                      probes: [ReportPage.Section] = []) -> ReportPage {
         let rows = [("A", result.a), ("B", result.b)].map { name, side in
-            [name, side.label, String(side.test.outlierFrequencies.count),
-             side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }.joined(separator: ", "),
+            [name, side.label, String(side.periodicOutliers.count), SpectrumReport.periods(side.periodicOutliers, p: side.p),
+             SpectrumReport.periods(side.trendOutliers, p: side.p),
              format(side.keyEnergyFraction), format(side.highFraction),
              SpectrumReport.describe(side.keySetByGap, p: side.p), SpectrumReport.describe(side.keySetByFraction, p: side.p)]
         }
@@ -134,7 +141,8 @@ public enum CompareReport {
                     NumberMatrix.describeAveraging(side.rowsPerNumber).map { ("rows averaged (\(name))", $0) }
                 }),
                 .figure(id: "compare", svg: chart, caption: "Each frequency's share of the energy at k ≥ 1 (the real orthonormal Fourier basis; shares sum to 1 per series). Labelled points are each side's outliers against its own null."),
-                .table(caption: "Outliers and energy", header: ["", "input", "outliers", "periods", "key-period share", "high-frequency share",
+                .table(caption: "Outliers and energy (" + (result.a.firstPeriodic > 1 ? "the slow trend, periods longer than \(format(result.a.options.trendPeriod)) numbers, apart" : "no trend cut") + ")",
+                       header: ["", "input", "periodic outliers", "periods", "slow-trend outliers", "key-period share", "high-frequency share",
                                                                  "key set by gap (×\(format(result.a.options.keyMinGap)))",
                                                                  "key set by fraction (\(format(result.a.options.keyFraction)))"], rows: rows),
             ] + probes + [

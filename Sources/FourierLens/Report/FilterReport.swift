@@ -10,12 +10,12 @@ public enum FilterReport {
 
     static func writeReport(_ result: FilterResult, to output: OutputDirectory) throws {
         var table = CSVTable(header: ["layer", "site", "removed", "tau", "rank", "d_model", "norm_kept", "band_share_before",
-                                      "band_share_after", "logit_energy_kept", "acc_before", "acc_after", "acc_pm2_before",
+                                      "band_share_after", "logit_energy_ratio", "acc_before", "acc_after", "acc_pm2_before",
                                       "acc_pm2_after", "mean_abs_logit_change"])
         for e in result.effects {
             table.append([.integer(e.layer), .text(e.site.rawValue), .text(result.filter.selection.name), result.filter.selection.tau.map { .integer($0) } ?? .missing,
                           .integer(result.filter.rank), .integer(result.filter.dModel), .optional(e.normKept),
-                          .optional(e.bandShareBefore), .optional(e.bandShareAfter), .optional(e.logitEnergyKept),
+                          .optional(e.bandShareBefore), .optional(e.bandShareAfter), .optional(e.logitEnergyRatio),
                           .optional(e.accuracyBefore), .optional(e.accuracyAfter),
                           .optional(e.accuracyWithin2Before), .optional(e.accuracyWithin2After), .number(e.meanAbsoluteLogitChange)])
         }
@@ -45,11 +45,11 @@ public enum FilterReport {
                     ("prompts whose answer is not a number token (left out of the accuracies)", String(result.answersNotNumbers)),
                 ]),
                 .figure(id: "effect", svg: chartSVG, caption: "Number accuracy of each layer's direct readout W_U x before and after projecting x onto the null space of the removed band (Zhou et al. 2024, Def. A.6)."),
-                .table(caption: "Per layer. Band shares are of the number logits' energy at k ≥ 1 before filtering (rows centred, summed over prompts), before and after; norm kept is ‖x′‖/‖x‖ over the prompts.",
-                       header: ["site", "layer", "norm kept", "band share before", "after", "logit energy kept", "accuracy before", "after"],
+                .table(caption: "Per layer. Band shares are of the number logits' energy at k ≥ 1 before filtering (rows centred, summed over prompts), before and after; norm kept is ‖x′‖/‖x‖ over the prompts. The logit energy ratio is the number logits' energy at k ≥ 1 after over before: removing a subspace of x can remove logits that cancelled others, so it can exceed 1 (W_U is not orthogonal).",
+                       header: ["site", "layer", "norm kept", "band share before", "after", "logit energy after / before (can exceed 1)", "accuracy before", "after"],
                        rows: result.effects.map { [$0.site.rawValue, String($0.layer), $0.normKept.map(format) ?? "–",
                                                    $0.bandShareBefore.map(format) ?? "–", $0.bandShareAfter.map(format) ?? "–",
-                                                   $0.logitEnergyKept.map(format) ?? "–",
+                                                   $0.logitEnergyRatio.map(format) ?? "–",
                                                    $0.accuracyBefore.map(format) ?? "–", $0.accuracyAfter.map(format) ?? "–"] }),
                 .files([("filtered.h5", "the filtered activations (schema fourierlens/1 names) with the prompts and number tokens"),
                         ("filter_prompts.h5", "each prompt's statistics per layer and site, summed into the table above"),

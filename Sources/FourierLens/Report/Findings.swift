@@ -12,9 +12,9 @@ public enum Findings {
         }
     }
 
-    /// The outliers, strongest first, at most `limit` of them, one per line.
+    /// The periodic outliers, strongest first, at most `limit` of them, one per line.
     static func outliers(_ result: SpectrumResult, limit: Int = 8) -> [String] {
-        let ks = result.test.outlierFrequencies.sorted { (result.test.z[$0] ?? 0) > (result.test.z[$1] ?? 0) }
+        let ks = result.periodicOutliers.sorted { (result.test.z[$0] ?? 0) > (result.test.z[$1] ?? 0) }
         var lines = ks.prefix(limit).map { k in
             "  \(SpectrumRun.periodLabel(k, p: result.p)) (k = \(k)): z \(format(result.test.z[k] ?? .nan)), p \(format(result.test.pValue[k] ?? .nan)), q \(format(result.test.qValue[k] ?? .nan))"
         }
@@ -24,11 +24,19 @@ public enum Findings {
 
     public static func spectrum(_ result: SpectrumResult) -> [String] {
         ["spectrum of \(result.label): p = \(result.p) numbers, d = \(result.d) columns",
-         "outliers (q ≤ \(format(result.options.alpha)), null: \(SpectrumReport.nullDescription(result))): \(result.test.outlierFrequencies.count)"]
+         "periodic outliers (q ≤ \(format(result.options.alpha)), null: \(SpectrumReport.nullDescription(result))): \(result.periodicOutliers.count)"]
             + outliers(result)
-            + ["key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")): \(format(result.keyEnergyFraction)) of the energy at k ≥ 1",
+            + ["slow trend: \(SpectrumReport.trendDescription(result))",
+               "key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")): \(format(result.keyEnergyFraction)) of the energy at k ≥ 1",
                "key set by gap: \(SpectrumReport.describe(result.keySetByGap, p: result.p))",
                "key set by fraction \(format(result.options.keyFraction)): \(SpectrumReport.describe(result.keySetByFraction, p: result.p))"]
+            + frequencyControl(result)
+    }
+
+    /// `--control-frequency`: one line, which key periods survive it.
+    static func frequencyControl(_ result: SpectrumResult, name: String? = nil) -> [String] {
+        guard let c = result.frequencyControl else { return [] }
+        return ["\(name.map { $0 + ": " } ?? "")" + FrequencyControlReport.sentence(c)]
     }
 
     /// Per metric, a table of every source's held-out scores, the shuffled-label control in brackets.
@@ -55,12 +63,14 @@ public enum Findings {
     public static func compare(_ result: CompareResult) -> [String] {
         var lines: [String] = []
         for (name, side) in [("A", result.a), ("B", result.b)] {
-            let periods = side.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: side.p) }
-            lines.append("\(name): \(side.label): \(periods.count) outliers\(periods.isEmpty ? "" : " (" + periods.joined(separator: ", ") + ")")")
+            let periods = side.periodicOutliers.map { SpectrumRun.periodLabel($0, p: side.p) }
+            lines.append("\(name): \(side.label): \(periods.count) periodic outliers\(periods.isEmpty ? "" : " (" + periods.joined(separator: ", ") + ")")"
+                         + (side.trendOutliers.isEmpty ? "" : "; slow trend \(SpectrumReport.periods(side.trendOutliers, p: side.p))"))
             lines.append("   key set by gap: \(SpectrumReport.describe(side.keySetByGap, p: side.p))")
         }
         let keyRatio = result.b.keyEnergyFraction > 0 ? result.a.keyEnergyFraction / result.b.keyEnergyFraction : .infinity
         lines.append("key-period share A / B: \(format(keyRatio)); high-frequency share A / B: \(format(result.highFrequencyRatio))")
+        lines += frequencyControl(result.a, name: "A") + frequencyControl(result.b, name: "B")
         if let a = result.probesA, let b = result.probesB {
             lines.append("probes, A vs B (held-out; accuracy for mod m, R² otherwise):")
             lines += table(["probe", "metric", "A", "B", "chance"], zip(a.scores, b.scores).map { sa, sb in

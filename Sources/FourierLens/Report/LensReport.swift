@@ -30,6 +30,9 @@ public enum LensReport {
                                    caption: "Mean magnitude of each frequency of the number logits (per prompt, centred, averaged over prompts), layer by layer: which periods each layer's \(site.rawValue) carries."))
         }
         try output.write(try encodeJSON(Summary(result, summaries, readToken: readToken)), to: "summary.json")
+        // Timings differ from run to run by nature: kept out of summary.json and the page, so
+        // the same input gives the same bytes in every other file (a merge equals one run).
+        try output.write(try encodeJSON(Timings(sgemm_gflop: result.sgemmFlops / 1e9, sgemm_seconds: result.sgemmSeconds)), to: Timings.name)
         let rows = summaries.map { s in
             [s.site.rawValue, String(s.layer), s.accuracyExact.map(format) ?? "–", s.accuracyWithin2.map(format) ?? "–",
              s.accuracyWithin10.map(format) ?? "–", s.meanRank.map(format) ?? "–", s.meanLogprob.map(format) ?? "–",
@@ -45,10 +48,10 @@ public enum LensReport {
                        .table(caption: "Per layer and site", header: ["site", "layer", "exact", "±2", "±10", "answer rank", "answer log-prob", "entropy", "KL(final ‖ layer)", "top periods"], rows: rows),
                        chosenPromptTable(result, tokenStrings: tokenStrings)]
                 + figures + extraSections
-                + [.keyValues(caption: "Speed", pairs: [("sgemm", String(format: "%.1f GFLOP in %.3f s (%.1f GFLOP/s)", result.sgemmFlops / 1e9, result.sgemmSeconds, result.sgemmFlops / max(result.sgemmSeconds, 1e-9) / 1e9))]),
-                   .files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens of prompt \(result.options.heatmapPrompt) per layer and site"),
+                + [.files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens of prompt \(result.options.heatmapPrompt) per layer and site"),
                            ("lens_prompts.h5", "every prompt's readouts per layer and site: answer rank, log-prob, entropy, KL, predicted number, top-k tokens, number logits"),
-                           ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts")])])
+                           ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts"),
+                           (Timings.name, "the run's sgemm work and time (apart, as it differs from run to run)")])])
         try output.write(page.html(), to: "index.html")
     }
 
@@ -180,6 +183,12 @@ public enum LensReport {
         return heatmap.svg()
     }
 
+    /// timings.json: the sgemm work (GFLOP) and its wall time, which a merge adds up over shards.
+    public struct Timings: Codable {
+        public static let name = "timings.json"
+        public let sgemm_gflop: Double, sgemm_seconds: Double
+    }
+
     struct Summary: Encodable {
         struct Row: Encodable {
             let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?
@@ -188,7 +197,7 @@ public enum LensReport {
         }
         let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int, answers_not_numbers: Int
         let top_periods_rule: String
-        let sgemm_gflop: Double, sgemm_seconds: Double, rows: [Row]
+        let rows: [Row]
         let read_token_is_answer: ReadTokenCheck?
 
         init(_ result: LensSummary, _ summaries: [LensSummary.Row], readToken: ReadTokenCheck?) {
@@ -200,8 +209,6 @@ public enum LensReport {
             numbers = result.numberValues.count
             answers_not_numbers = result.answersNotNumbers
             top_periods_rule = "k >= \(SpectralPeaks.firstFrequency(p: numbers)) (periods up to \(SpectralPeaks.trendPeriod)); residual r = magnitude - running median over k +- \(SpectralPeaks.window); z = (r - median(r)) / (1.4826 MAD(r)) >= \(SpectralPeaks.threshold); strongest 3"
-            sgemm_gflop = result.sgemmFlops / 1e9
-            sgemm_seconds = result.sgemmSeconds
             rows = summaries.map { s in
                 Row(layer: s.layer, site: s.site.rawValue, acc_exact: s.accuracyExact, acc_pm2: s.accuracyWithin2,
                     acc_pm10: s.accuracyWithin10, mean_answer_rank: s.meanRank, mean_answer_logprob: s.meanLogprob,

@@ -13,12 +13,32 @@ public enum ProbeReport {
         let page = ReportPage(
             title: "FourierLens probes",
             subtitle: results.map(\.source).joined(separator: ", "),
-            sections: figures + averagingNote(results) + [
+            sections: [bestSection(results)] + figures + averagingNote(results) + [
                 .table(caption: "Held-out scores (\(options.folds)-fold cross-validation, seed \(options.seed))",
                        header: ["source", "probe", "metric", "mean", "std", "chance", "shuffled control"], rows: tableRows(results)),
                 .files([("probes.csv", "one row per source, probe and metric"), ("summary.json", "the same with every fold's score")]),
             ])
         try output.write(page.html(), to: "index.html")
+    }
+
+    /// Each probe's best source and mean score; a best at or below chance is "none above chance".
+    static func bestSection(_ results: [ProbeResult]) -> ReportPage.Section {
+        let names = results.first?.scores.map(\.probe) ?? []
+        let pairs = names.map { name -> (String, String) in
+            let scored = results.compactMap { r in r.scores.first { $0.probe == name }.map { (r.source, $0) } }
+            guard let best = scored.max(by: { $0.1.mean < $1.1.mean }) else { return (name, "–") }
+            let metric = best.1.metric == "r2" ? "R²" : "accuracy"
+            return (name, describeBest(score: best.1.mean, chance: best.1.chance, metric: metric, source: best.0))
+        }
+        return .keyValues(caption: "Best held-out score of each probe", pairs: pairs)
+    }
+
+    /// "R² 0.93 (layer 2)", or "none above chance (best R² −0.006, layer 2; chance 0)".
+    public static func describeBest(score: Double, chance: Double?, metric: String, source: String) -> String {
+        if let chance, !(score > chance) {
+            return "none above chance (best \(metric) \(format(score)), \(source); chance \(format(chance)))"
+        }
+        return "\(metric) \(format(score)) (\(source))"
     }
 
     /// Says, once, that each number's rows were averaged and over how many rows.

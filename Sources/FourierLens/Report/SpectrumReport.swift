@@ -10,13 +10,17 @@ public enum SpectrumReport {
         let chart = svg(result)
         try output.write(chart, to: "spectrum.svg")
         try output.write(try summaryJSON(result), to: "summary.json")
-        try output.write(page(result, chart: chart).html(), to: "index.html")
+        var control: [ReportPage.Section] = []
+        if let c = result.frequencyControl {
+            control = FrequencyControlReport.sections(c, chart: try FrequencyControlReport.write(c, suffix: "", to: output))
+        }
+        try output.write(page(result, chart: chart, control: control).html(), to: "index.html")
     }
 
     public static func csv(_ result: SpectrumResult) -> CSVTable {
         var table = CSVTable(header: ["k", "period", "magnitude", "energy_fraction", "cos_fraction", "sin_fraction",
                                       "null_mean", "null_sd", "null_lower", "null_upper", "z", "p_value", "q_value",
-                                      "outlier", "top_columns", "in_gap_set", "in_fraction_set"])
+                                      "outlier", "top_columns", "in_gap_set", "in_fraction_set", "trend"])
         let s = result.spectrum
         let fraction = s.nonConstantFraction, cos = s.cosNonConstantFraction, sin = s.sinNonConstantFraction
         let magnitude = s.magnitude
@@ -28,7 +32,7 @@ public enum SpectrumReport {
                           .optional(result.null?.lower[k]), .optional(result.null?.upper[k]),
                           .optional(result.test.z[k]), .optional(result.test.pValue[k]), .optional(result.test.qValue[k]),
                           .flag(result.test.outlier[k]), .integer(s.topColumns[k]),
-                          .flag(gapSet.contains(k)), .flag(fractionSet.contains(k))])
+                          .flag(gapSet.contains(k)), .flag(fractionSet.contains(k)), .flag(result.isTrend(k))])
         }
         return table
     }
@@ -79,9 +83,9 @@ public enum SpectrumReport {
         return parts.joined(separator: ", ")
     }
 
-    static func outlierRows(_ result: SpectrumResult) -> [[String]] {
+    static func outlierRows(_ result: SpectrumResult, _ frequencies: [Int]) -> [[String]] {
         let magnitude = result.spectrum.magnitude, fraction = result.spectrum.nonConstantFraction
-        return result.test.outlierFrequencies.map { k in
+        return frequencies.map { k in
             [String(k), SpectrumRun.periodLabel(k, p: result.p), format(magnitude[k]), format(fraction[k] ?? .nan),
              format(result.test.z[k] ?? .nan), format(result.test.pValue[k] ?? .nan), format(result.test.qValue[k] ?? .nan)]
         }
@@ -90,15 +94,16 @@ public enum SpectrumReport {
     static func keyNumbers(_ result: SpectrumResult) -> [(String, String)] {
         var pairs: [(String, String)] = [
             ("input", result.label),
-            ("numbers", "\(numberRange(result.firstValue, result.lastValue)) (p = \(result.p)), \(result.d) columns"),
+            ("numbers", numbersDescription(result)),
             ("centred per column", result.options.center ? "yes" : "no"),
             ("null model", nullDescription(result)),
-            ("outliers (BY q ≤ \(format(result.options.alpha)))", result.test.outlierFrequencies.map { SpectrumRun.periodLabel($0, p: result.p) }.joined(separator: ", ")),
+            ("periodic outliers (BY q ≤ \(format(result.options.alpha)))", periods(result.periodicOutliers, p: result.p)),
+            ("slow trend", trendDescription(result)),
             ("energy in key periods \(result.options.keyPeriods.map { format($0) }.joined(separator: ", ")) (share of the energy at k ≥ 1)",
              format(result.keyEnergyFraction)),
-            ("key set by gap (the strongest frequencies above the largest ratio between sorted energies, if ≥ \(format(result.options.keyMinGap)))",
+            ("key set by gap (the strongest periodic frequencies above the largest ratio between sorted energies, if ≥ \(format(result.options.keyMinGap)))",
              describe(result.keySetByGap, p: result.p)),
-            ("key set by fraction (the fewest strongest frequencies holding \(format(result.options.keyFraction)) of the energy at k ≥ 1)",
+            ("key set by fraction (the fewest strongest periodic frequencies holding \(format(result.options.keyFraction)) of their energy)",
              describe(result.keySetByFraction, p: result.p)),
             ("low (1 ≤ k < \(result.tau)) / high (\(result.tau) ≤ k ≤ \(result.p / 2)) share of the energy at k ≥ 1",
              "\(format(result.lowFraction)) / \(format(result.highFraction))"),
@@ -109,11 +114,31 @@ public enum SpectrumReport {
         return pairs
     }
 
+    /// "0–299 (p = 300), 384 columns"; with gaps, how many numbers and the transform used.
+    static func numbersDescription(_ result: SpectrumResult) -> String {
+        guard result.nonUniform else { return "\(numberRange(result.firstValue, result.lastValue)) (p = \(result.p)), \(result.d) columns" }
+        return "\(result.numbers) numbers from \(numberRange(result.firstValue, result.lastValue)), not contiguous (--allow-gaps), \(result.d) columns: "
+            + "the spectrum is a non-uniform DFT at the numbers' own values, frequencies k/P over their full range P = \(result.p) (period T at k = P/T); "
+            + "the null permutes the rows over the same numbers"
+    }
+
+    /// "T=10, T=5", or "none".
+    static func periods(_ frequencies: [Int], p: Int) -> String {
+        frequencies.isEmpty ? "none" : frequencies.map { SpectrumRun.periodLabel($0, p: p) }.joined(separator: ", ")
+    }
+
+    /// What the slow-trend cut is, and which of its frequencies stand out of the null.
+    static func trendDescription(_ result: SpectrumResult) -> String {
+        guard result.firstPeriodic > 1 else { return "not separated (--trend-period 0): every k ≥ 1 is periodic" }
+        return "k < \(result.firstPeriodic) (periods longer than \(format(result.options.trendPeriod)) numbers), left out of the periodic outliers and key sets; "
+            + "outliers among them: \(periods(result.trendOutliers, p: result.p))"
+    }
+
     /// "k = 4, 14 (T=28.25, T=8.07): 0.93 of the energy at k ≥ 1; gap ×12.5", or "none"; a set of
     /// more than ten frequencies is named by its size and strongest members (all are in spectrum.csv).
     public static func describe(_ set: KeyFrequencies?, p: Int) -> String {
         guard let set else { return "none (no gap large enough)" }
-        let share = "\(format(set.energyFraction)) of the energy at k ≥ 1"
+        let share = "\(format(set.energyFraction)) of the energy at k ≥ \(set.first)" + (set.first > 1 ? " (the periodic frequencies)" : "")
         let gap = set.rule == .gap ? "; gap ×\(format(set.gapRatio))" : ""
         guard set.frequencies.count <= 10 else { return "\(set.frequencies.count) frequencies: \(share)\(gap)" }
         let ks = set.frequencies.map(String.init).joined(separator: ", ")
@@ -128,16 +153,21 @@ public enum SpectrumReport {
         return "\(null.model.rawValue), \(null.draws) draws, seed \(null.seed)"
     }
 
-    static func page(_ result: SpectrumResult, chart: String) -> ReportPage {
+    static func page(_ result: SpectrumResult, chart: String, control: [ReportPage.Section] = []) -> ReportPage {
         ReportPage(
             title: "FourierLens spectrum",
             subtitle: result.label,
             sections: [
                 .keyValues(caption: "Key numbers", pairs: keyNumbers(result)),
                 .figure(id: "spectrum", svg: chart, caption: "Magnitude of each frequency k ≥ 1 of the DFT along the number axis (the L2 norm over columns of X̂[k, :]). The dashed line and the grey band are the null's mean and 95% range; labelled points are outliers, named by their period T = p/k. k = 0 (the mean) is not shown and never an outlier."),
-                .table(caption: "Outlier frequencies", header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
-                       rows: outlierRows(result)),
-                .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier"),
+                .table(caption: "Periodic outlier frequencies", header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
+                       rows: outlierRows(result, result.periodicOutliers)),
+            ] + (result.trendOutliers.isEmpty ? [] : [
+                .table(caption: "Slow-trend outliers (periods longer than \(format(result.options.trendPeriod)) numbers)",
+                       header: ["k", "period", "magnitude", "energy fraction", "z", "p-value", "q-value (BY)"],
+                       rows: outlierRows(result, result.trendOutliers)),
+            ]) + control + [
+                .files([("spectrum.csv", "one row per frequency k: magnitude, energy fractions, null statistics, z, p, q, outlier, whether it is trend"),
                         ("spectrum_columns.csv", "one row per column: its strongest frequency and that frequency's share of the column's energy"),
                         ("spectrum.svg", "the chart above"), ("summary.json", "inputs, options and outliers, for scripts")]),
             ])
@@ -148,11 +178,17 @@ public enum SpectrumReport {
     struct Summary: Encodable {
         struct Input: Encodable {
             let file: String, dataset: String, values: String, layer: Int?, p: Int, d: Int, first_value: Int64, last_value: Int64
+            /// How many numbers (rows): p, unless they have gaps (p is then their full range).
+            let numbers: Int
         }
         struct Outlier: Encodable {
             let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
         }
         let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
+        /// "dft" over contiguous numbers, "nonuniform_dft" at the values of numbers with gaps.
+        let transform: String
+        /// Outliers of the slow trend (k < first_periodic), apart from the periodic `outliers`.
+        let trend_outliers: [Outlier], first_periodic: Int
         struct KeySet: Encodable {
             let frequencies: [Int], periods: [Double], energy_fraction: Double, gap_ratio: Double
             init?(_ set: KeyFrequencies?, p: Int) {
@@ -170,25 +206,31 @@ public enum SpectrumReport {
         let null_draws: Int?, null_exact: Bool?
         /// Rows averaged into each number (aligned with first_value…last_value), or null.
         let rows_per_number: [Int]?
+        /// `--control-frequency`: the residual's analysis (absent without it).
+        var frequency_control: FrequencyControlReport.Summary? = nil
     }
 
     static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
         let magnitude = r.spectrum.magnitude, fraction = r.spectrum.nonConstantFraction
-        return Summary(
+        func outlier(_ k: Int) -> Summary.Outlier {
+            .init(k: k, period: Double(r.p) / Double(k), magnitude: magnitude[k], energy_fraction: fraction[k] ?? 0,
+                  z: finite(r.test.z[k]), p_value: r.test.pValue[k] ?? 1, q_value: r.test.qValue[k] ?? 1)
+        }
+        var summary = Summary(
             tool: "fourierlens \(version)", command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
-                         first_value: r.firstValue, last_value: r.lastValue),
-            options: r.options,
-            outliers: r.test.outlierFrequencies.map {
-                .init(k: $0, period: Double(r.p) / Double($0), magnitude: magnitude[$0], energy_fraction: fraction[$0] ?? 0,
-                      z: finite(r.test.z[$0]), p_value: r.test.pValue[$0] ?? 1, q_value: r.test.qValue[$0] ?? 1)
-            },
-            outlier_periods: r.test.outlierFrequencies.map { Double(r.p) / Double($0) },
+                         first_value: r.firstValue, last_value: r.lastValue, numbers: r.numbers),
+            options: r.options, outliers: r.periodicOutliers.map(outlier),
+            transform: r.nonUniform ? "nonuniform_dft" : "dft",
+            trend_outliers: r.trendOutliers.map(outlier), first_periodic: r.firstPeriodic,
+            outlier_periods: r.periodicOutliers.map { Double(r.p) / Double($0) },
             key_frequencies: r.keyFrequencies, key_energy_fraction: r.keyEnergyFraction,
             key_set_gap: .init(r.keySetByGap, p: r.p), key_set_fraction: .init(r.keySetByFraction, p: r.p),
             tau: r.tau, low_fraction: r.lowFraction, high_fraction: r.highFraction,
             constant_fraction: r.spectrum.constantFraction, nonfinite_set_to_zero: r.zeroedNonFinite,
             null_draws: r.null?.draws, null_exact: r.null?.exact, rows_per_number: r.rowsPerNumber)
+        summary.frequency_control = r.frequencyControl.map(FrequencyControlReport.summary)
+        return summary
     }
 
     static func summaryJSON(_ result: SpectrumResult) throws -> String {

@@ -7,7 +7,7 @@ public struct FilterEffect: Sendable {
     public let bandShareBefore: Double?
     public let bandShareAfter: Double?
     /// The number logits' energy (k ≥ 1) after filtering over the energy before.
-    public let logitEnergyKept: Double?
+    public let logitEnergyRatio: Double?
     /// ‖X'‖_F / ‖X‖_F over the prompts: how much of the activations' norm the filter keeps.
     public let normKept: Double?
     public let accuracyBefore: Double?
@@ -108,9 +108,9 @@ public enum FilterRun {
     /// The key set (by gap, docs/METHODS.md "Key frequencies") of `weights` [d × p], the matrix
     /// whose Fourier basis the filter works in: `--keep key` and `--remove key`. A spectrum
     /// without a gap of `minimumRatio` has no key set: exit 2.
-    public static func keySet(_ plan: LensPlan, weights: Matrix, minimumRatio: Double) throws -> KeyFrequencies {
+    public static func keySet(_ plan: LensPlan, weights: Matrix, minimumRatio: Double, from first: Int = 1) throws -> KeyFrequencies {
         let energy = SpectralAnalysis.spectrum(of: weights.transposed(), center: true).basisEnergy
-        guard let set = KeyFrequencies.byGap(energy, minimumRatio: minimumRatio) else {
+        guard let set = KeyFrequencies.byGap(energy, minimumRatio: minimumRatio, from: first) else {
             throw FourierLensError.badInput(file: plan.file.path, dataset: "/weights/W_U",
                                             expected: "number columns whose spectrum has a key set (a gap of ×\(minimumRatio) between sorted energies); give the frequencies as --keep K,K,… or lower --key-min-gap")
         }
@@ -186,7 +186,7 @@ public struct FilterAccumulator {
             func share(_ x: Double) -> Double? { s[1] > 0 ? x / s[1] : nil }
             let normBefore = s[4].squareRoot()
             return FilterEffect(site: readouts[i].site, layer: readouts[i].layer, bandShareBefore: share(s[0]), bandShareAfter: share(s[2]),
-                                logitEnergyKept: share(s[3]), normKept: normBefore > 0 ? s[5].squareRoot() / normBefore : nil,
+                                logitEnergyRatio: share(s[3]), normKept: normBefore > 0 ? s[5].squareRoot() / normBefore : nil,
                                 accuracyBefore: before[i].exact, accuracyAfter: after[i].exact, accuracyWithin2Before: before[i].within2,
                                 accuracyWithin2After: after[i].within2,
                                 meanAbsoluteLogitChange: s[8] / Double(max(prompts * numberValues.count, 1)))

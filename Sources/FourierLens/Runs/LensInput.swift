@@ -48,25 +48,44 @@ public struct LensPlan {
     }
 }
 
+/// Another dump that holds the readout (W_U, b_U, the final norm, its cached scale, the
+/// vocabulary) for activations that come without one: `filter`'s filtered.h5 read through its
+/// source dump (`lens --weights-from`).
+public struct ReadoutDump {
+    public let file: HDF5File
+    public let dump: Dump
+    public init(file: HDF5File, dump: Dump) { (self.file, self.dump) = (file, dump) }
+}
+
 public enum LensInput {
     public static func plan(file: HDF5File, dump: Dump, sites requested: [Site]?, layers requestedLayers: [Int]?,
-                            norm: NormMode, position: Int?, allowNonFinite: Bool) throws -> LensPlan {
+                            norm: NormMode, position: Int?, allowNonFinite: Bool, readout: ReadoutDump? = nil) throws -> LensPlan {
         try dump.requireValid()
         let path = file.path
         func bad(_ dataset: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: dataset, expected: expected) }
-        guard let wu = dump.unembedding else { throw bad("/weights/W_U", "the unembedding W_U [d_model × vocab] for the lens") }
+        // The unembedding and the final norm: the dump's own, or --weights-from's.
+        let weights = readout ?? ReadoutDump(file: file, dump: dump)
+        if readout != nil { try weights.dump.requireValid() }
+        func badWeights(_ dataset: String, _ expected: String) -> FourierLensError { .badInput(file: weights.file.path, dataset: dataset, expected: expected) }
+        guard let wu = weights.dump.unembedding else {
+            throw badWeights("/weights/W_U", "the unembedding W_U [d_model × vocab] for the lens" + (readout == nil ? " (a filtered dump has none: pass --weights-from its source dump)" : ""))
+        }
         if let missing = wu.attributes["readout_missing"]?.string {
-            throw bad(wu.path, "an unembedding that reads the residual stream; this dump's does not (\(missing)), so no lens mode reproduces the model's logits")
+            throw badWeights(wu.path, "an unembedding that reads the residual stream; this dump's does not (\(missing)), so no lens mode reproduces the model's logits")
         }
         guard let answers = dump.promptAnswers else { throw bad("/prompts/answer", "the answer of each prompt for the lens") }
         guard let ids = dump.tokenIDs, let values = dump.tokenValues else {
             throw bad("/tokens/ids", "the number tokens (/tokens/ids and /tokens/values) for the number readouts")
         }
         guard !dump.activations.isEmpty else { throw bad("/acts", "activations (blocks.{l}.hook_{site}) for the lens") }
-        let stored = try file.readStoredMatrix(wu.path)
+        if readout != nil, let otherIDs = weights.dump.tokenIDs, let otherValues = weights.dump.tokenValues,
+           try weights.file.readIntegers(otherIDs.path) != file.readIntegers(ids.path) || weights.file.readIntegers(otherValues.path) != file.readIntegers(values.path) {
+            throw badWeights("/tokens/ids", "the number tokens of \(path) (the same /tokens/ids and /tokens/values): the readout of the dump the activations came from")
+        }
+        let stored = try weights.file.readStoredMatrix(wu.path)
         var unembedding = Unembedding(rows: stored.rows, cols: stored.cols, storage: stored.storage,
-                                      bias: try dump.unembeddingBias.map { try file.readVector($0.path) },
-                                      columnTokens: try dump.vocabularyIDs.map { try file.readIntegers($0.path) })
+                                      bias: try weights.dump.unembeddingBias.map { try weights.file.readVector($0.path) },
+                                      columnTokens: try weights.dump.vocabularyIDs.map { try weights.file.readIntegers($0.path) })
         unembedding.softcap = wu.attributes["softcap"]?.number.map(Float.init)  // checked positive by requireValid
 
         let sites = requested ?? dump.sites
@@ -98,8 +117,8 @@ public enum LensInput {
             if source.positions != nil && position == nil {
                 throw bad(source.path, "--position to pick one position of \(try file.datasetInfo(source.path).shapeDescription)")
             }
-            if let width = source.positions, let position, !(-width..<width).contains(position) {
-                throw bad(source.path, "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
+            if let width = source.positions, let position {
+                _ = try ReadPosition.resolve(position, width: width, file: file.path, dataset: source.path)
             }
         }
         let n = wanted[0].rows
@@ -108,16 +127,15 @@ public enum LensInput {
             throw bad(other.path, "\(n) prompts (as \(wanted[0].path)), found \(other.rows)")
         }
 
-        let finalScale = norm == .cached ? try readFinalScale(file, dump, position: position) : nil
+        let finalScale = norm == .cached ? try finalScale(file, dump, weights, position: position, prompts: n) : nil
         var finalNorm: FinalNorm? = nil
-        if let weight = dump.finalNormWeight, let (kind, eps) = dump.finalNorm {
-            finalNorm = FinalNorm(kind: kind == "rmsnorm" ? .rmsNorm : .layerNorm, eps: eps, weight: try file.readVector(weight.path),
-                                  bias: try dump.finalNormBias.map { try file.readVector($0.path) })
+        if let weight = weights.dump.finalNormWeight, let (kind, eps) = weights.dump.finalNorm {
+            finalNorm = FinalNorm(kind: kind == "rmsnorm" ? .rmsNorm : .layerNorm, eps: eps, weight: try weights.file.readVector(weight.path),
+                                  bias: try weights.dump.finalNormBias.map { try weights.file.readVector($0.path) })
         }
         if norm != .none && finalNorm == nil {
-            throw bad("/weights/ln_final.w", "the final norm's weight with attributes kind and eps for --norm \(norm.rawValue)")
+            throw badWeights("/weights/ln_final.w", "the final norm's weight with attributes kind and eps for --norm \(norm.rawValue)")
         }
-        if let finalScale, finalScale.count != n { throw bad(dump.finalScale!.path, "one scale per prompt (\(n)), found \(finalScale.count)") }
 
         let tokenIDs = try file.readIntegers(ids.path), tokenValues = try file.readIntegers(values.path)
         let order = tokenValues.indices.sorted { tokenValues[$0] < tokenValues[$1] }
@@ -154,6 +172,20 @@ public enum LensInput {
         return task
     }
 
+    /// The cached final-norm scale of the `n` prompts: the dump's own, or else --weights-from's,
+    /// whose rows are the prompts from the dump's `prompt_start` (a filtered shard's first prompt).
+    static func finalScale(_ file: HDF5File, _ dump: Dump, _ weights: ReadoutDump, position: Int?, prompts n: Int) throws -> [Float] {
+        let own = dump.finalScale != nil || weights.file === file
+        let scales = try readFinalScale(own ? file : weights.file, own ? dump : weights.dump, position: position)
+        if scales.count == n { return scales }
+        let source = own ? file.path : weights.file.path, dataset = (own ? dump : weights.dump).finalScale!.path
+        let start = own ? 0 : Int(try file.attributes(of: "/")["prompt_start"]?.number ?? 0)
+        guard !own, start >= 0, start + n <= scales.count else {
+            throw FourierLensError.badInput(file: source, dataset: dataset, expected: "one scale per prompt (\(n)\(own ? "" : " from prompt \(start)")), found \(scales.count)")
+        }
+        return Array(scales[start..<(start + n)])
+    }
+
     static func readFinalScale(_ file: HDF5File, _ dump: Dump, position: Int?) throws -> [Float] {
         guard let scale = dump.finalScale else {
             throw FourierLensError.badInput(file: file.path, dataset: "/acts/ln_final.hook_scale", expected: "the cached final-norm scale for --norm cached")
@@ -166,11 +198,7 @@ public enum LensInput {
             guard let position else {
                 throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position to pick the scale of one position from \(info.shapeDescription)")
             }
-            let width = info.shape[1]
-            let index = position < 0 ? width + position : position
-            guard (0..<width).contains(index) else {
-                throw FourierLensError.badInput(file: file.path, dataset: scale.path, expected: "--position within \(indexRange(width)) (or -\(width) to -1 from the end), found \(position)")
-            }
+            let index = try ReadPosition.resolve(position, width: info.shape[1], file: file.path, dataset: scale.path)
             var start = info.shape.map { _ in 0 }, count = info.shape
             (start[1], count[1]) = (index, 1)
             values = try file.readFloats(scale.path, start: start, count: count)

@@ -54,9 +54,10 @@ public struct NumberMatrix: Sendable {
     /// With `requireNumberAxis` false (probes), rows keep their order and numbers may repeat.
     /// `average`: the mean of the rows of each number (nil: only when numbers repeat; false: never,
     /// so that repeated numbers are refused where one row per number is required).
+    /// `position`: the position of [N × pos × d] (or, with `layer`, [L × N × pos × d]) activations.
     public static func load(file: HDF5File, dump: Dump, dataset: String?, values: String?, layer: Int?,
                             allowGaps: Bool, allowNonFinite: Bool, requireNumberAxis: Bool = true,
-                            average: Bool? = nil) throws -> NumberMatrix {
+                            average: Bool? = nil, position: ReadPosition? = nil) throws -> NumberMatrix {
         try dump.requireValid()  // one validation for every command
         let path = file.path
         func bad(_ name: String, _ expected: String) -> FourierLensError { .badInput(file: path, dataset: name, expected: expected) }
@@ -66,11 +67,26 @@ public struct NumberMatrix: Sendable {
         let info = try file.datasetInfo(datasetPath)
         var matrix: Matrix
         switch info.rank {
+        case 1 where layer == nil && position == nil && datasetPath == NumberCounts.dataset:  // corpus counts: one column
+            let vector = try file.readVector(datasetPath)
+            matrix = Matrix(rows: vector.count, cols: 1, values: vector)
+        case 2 where position != nil:
+            throw bad(datasetPath, "[N × positions × d] activations for --position, found 2-D \(info.shapeDescription)")
+        case 3 where position != nil:
+            guard layer == nil else { throw bad(datasetPath, "[layers × N × positions × d] activations for --layer with --position, found \(info.shapeDescription)") }
+            matrix = try position!.read(file, datasetPath, info, layer: nil)
+        case 4:
+            guard let layer, let position else {
+                throw bad(datasetPath, "--layer and --position to pick one layer and one position of \(info.shapeDescription)")
+            }
+            matrix = try position.read(file, datasetPath, info, layer: layer)
         case 2:
             guard layer == nil else { throw bad(datasetPath, "a stacked [layers × rows × features] dataset for --layer, found 2-D \(info.shapeDescription)") }
             matrix = try file.readMatrix(datasetPath)
         case 3:
-            guard let layer else { throw bad(datasetPath, "--layer to pick one layer of the stacked dataset \(info.shapeDescription)") }
+            guard let layer else {
+                throw bad(datasetPath, "--layer to pick one layer of the stacked dataset \(info.shapeDescription), or --position for one position of [N × positions × d] activations")
+            }
             matrix = try file.readLayer(datasetPath, layer: layer)
         default:
             throw bad(datasetPath, "a 2-D dataset [numbers × features], found \(info.rank)-D \(info.shapeDescription)")

@@ -91,15 +91,14 @@ public enum ShardMerge {
         return check
     }
 
-    /// The sgemm work a shard's summary.json reports.
+    /// The sgemm work a shard's timings.json reports.
     static func shardTiming(_ directory: String) throws -> (seconds: Double, flops: Double) {
-        let path = directory + "/summary.json"
+        let path = directory + "/" + LensReport.Timings.name
         guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let gflop = json["sgemm_gflop"] as? Double, let seconds = json["sgemm_seconds"] as? Double else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's summary.json with sgemm_gflop and sgemm_seconds")
+              let timings = try? JSONDecoder().decode(LensReport.Timings.self, from: data) else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's \(LensReport.Timings.name) with sgemm_gflop and sgemm_seconds")
         }
-        return (seconds, gflop * 1e9)
+        return (timings.sgemm_seconds, timings.sgemm_gflop * 1e9)
     }
 
     public static func mergeFilter(_ directories: [String], to output: OutputDirectory) throws -> FilterResult {

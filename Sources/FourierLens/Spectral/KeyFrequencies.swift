@@ -19,10 +19,13 @@ public struct KeyFrequencies: Sendable, Equatable {
     /// others hold none).
     public let gapRatio: Double
     public let rule: Rule
+    /// The first frequency considered: 1, or the first periodic one when the trend is left out.
+    public var first = 1
 
-    /// `energy[k]` for k = 0…p/2 (k = 0, the mean, is left out).
-    public static func byGap(_ energy: [Double], minimumRatio: Double = 2) -> KeyFrequencies? {
-        let order = sortedFrequencies(energy)
+    /// `energy[k]` for k = 0…p/2; only k ≥ `first` count (k = 0, the mean, is always left out;
+    /// a larger `first` leaves out the slow trend, docs/METHODS.md "Trend and periodic frequencies").
+    public static func byGap(_ energy: [Double], minimumRatio: Double = 2, from first: Int = 1) -> KeyFrequencies? {
+        let order = sortedFrequencies(energy, from: first)
         guard order.count >= 2 else { return nil }
         var best = 0, bestRatio = 0.0
         for j in 0..<max(1, order.count / 2) {
@@ -31,11 +34,11 @@ public struct KeyFrequencies: Sendable, Equatable {
             if ratio > bestRatio { (best, bestRatio) = (j, ratio) }
         }
         guard bestRatio >= minimumRatio else { return nil }
-        return make(Array(order[0...best]), energy, bestRatio, .gap)
+        return make(Array(order[0...best]), energy, bestRatio, .gap, from: first)
     }
 
-    public static func byFraction(_ energy: [Double], fraction: Double) -> KeyFrequencies? {
-        let order = sortedFrequencies(energy)
+    public static func byFraction(_ energy: [Double], fraction: Double, from first: Int = 1) -> KeyFrequencies? {
+        let order = sortedFrequencies(energy, from: first)
         let total = order.reduce(0.0) { $0 + energy[$1] }
         guard total > 0 else { return nil }
         var sum = 0.0, count = 0
@@ -44,17 +47,20 @@ public struct KeyFrequencies: Sendable, Equatable {
             count += 1
         }
         let next = count < order.count ? energy[order[count]] : 0
-        return make(Array(order[0..<count]), energy, next > 0 ? energy[order[count - 1]] / next : .infinity, .fraction)
+        return make(Array(order[0..<count]), energy, next > 0 ? energy[order[count - 1]] / next : .infinity, .fraction, from: first)
     }
 
-    /// k ≥ 1 by decreasing energy (ties: the lower k first).
-    static func sortedFrequencies(_ energy: [Double]) -> [Int] {
-        Array(energy.indices.dropFirst()).sorted { energy[$0] != energy[$1] ? energy[$0] > energy[$1] : $0 < $1 }
+    /// k ≥ first (at least 1) by decreasing energy (ties: the lower k first).
+    static func sortedFrequencies(_ energy: [Double], from first: Int) -> [Int] {
+        Array(energy.indices.dropFirst(max(1, first))).sorted { energy[$0] != energy[$1] ? energy[$0] > energy[$1] : $0 < $1 }
     }
 
-    static func make(_ set: [Int], _ energy: [Double], _ ratio: Double, _ rule: Rule) -> KeyFrequencies {
-        let total = energy.dropFirst().reduce(0, +)
+    /// The energy fraction is of the energy at k ≥ first.
+    static func make(_ set: [Int], _ energy: [Double], _ ratio: Double, _ rule: Rule, from first: Int) -> KeyFrequencies {
+        let total = energy.dropFirst(max(1, first)).reduce(0, +)
         let inSet = set.reduce(0.0) { $0 + energy[$1] }
-        return KeyFrequencies(frequencies: set.sorted(), energyFraction: total > 0 ? inSet / total : 0, gapRatio: ratio, rule: rule)
+        var key = KeyFrequencies(frequencies: set.sorted(), energyFraction: total > 0 ? inSet / total : 0, gapRatio: ratio, rule: rule)
+        key.first = max(1, first)
+        return key
     }
 }

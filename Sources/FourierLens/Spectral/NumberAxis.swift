@@ -9,8 +9,8 @@ public struct NumberAxis: Equatable, Sendable {
     public var count: Int { order.count }
 
     /// Sorts by value. Duplicates are always refused; gaps (values that are not consecutive
-    /// integers) are refused unless `allowGaps`, in which case the sorted rows are treated as
-    /// equally spaced samples. Throws a message naming the first offending value.
+    /// integers) are refused unless `allowGaps` (spectra then use NonUniformDFT at the values;
+    /// the rows are never treated as equally spaced). Throws a message naming the first offending value.
     public static func from(values: [Int64], allowGaps: Bool) throws(NumberAxisError) -> NumberAxis {
         let order = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
         let sorted = order.map { values[$0] }
@@ -39,7 +39,7 @@ public enum NumberAxisError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .duplicate(value): return "unique numbers, found \(value) more than once; pass --average to use the mean of each number's rows"
         case let .gap(after, next):
-            return "consecutive numbers (a contiguous range), found \(next) after \(after); pass --allow-gaps to treat the sorted rows as equally spaced"
+            return "consecutive numbers (a contiguous range), found \(next) after \(after); pass --allow-gaps to take the spectrum at the numbers' own values"
         }
     }
 }

@@ -33,7 +33,7 @@ import Testing
         let csv = try String(contentsOf: out.appendingPathComponent("probes.csv"), encoding: .utf8).split(separator: "\r\n")
         #expect(csv[0] == "dataset,layer,site,probe,metric,mean,std,chance,control_mean,control_std,folds")
         #expect(csv[1].hasPrefix("/acts/blocks.0.hook_resid_post,0,resid_post,value,r2,"), "\(csv[1])")
-        #expect(csv.count == 1 + 6 * 8)
+        #expect(csv.count == 1 + 6 * 9)  // value, mod2, mod5, mod10, helix, helix_gain, its baseline and ceiling, fourier
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
         #expect(files == ["probes.csv", "summary.json", "index.html", "probes_accuracy.svg", "probes_r2.svg",
                           "probes_accuracy.png", "probes_r2.png", "probes_accuracy.pdf", "probes_r2.pdf"])

@@ -17,7 +17,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.last == "report: \(out.path)/index.html")
-        #expect(lines.contains("B: random gaussian matched to A: 0 outliers"), "\(result.stdout)")
+        #expect(lines.contains("B: random gaussian matched to A: 0 periodic outliers"), "\(result.stdout)")
         let json = try summary(out)
         let pretrained = periods(json["a"] as! [String: Any])
         for period in [2.0, 2.5, 5.0, 10.0] { #expect(pretrained.contains(period), "\(period) not in \(pretrained)") }
@@ -42,11 +42,13 @@ import Testing
         }
         let csv = try String(contentsOf: root.appendingPathComponent("one/spectrum.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\r\n")
-        #expect(lines[0] == "k,period,magnitude,energy_fraction,cos_fraction,sin_fraction,null_mean,null_sd,null_lower,null_upper,z,p_value,q_value,outlier,top_columns,in_gap_set,in_fraction_set")
+        #expect(lines[0] == "k,period,magnitude,energy_fraction,cos_fraction,sin_fraction,null_mean,null_sd,null_lower,null_upper,z,p_value,q_value,outlier,top_columns,in_gap_set,in_fraction_set,trend")
         #expect(lines.count == 152)  // header + k = 0..150
-        // k = 120 (T = 2.5): an outlier; not in the gap set (the demo's is k = 1), in the 90% set.
+        // k = 120 (T = 2.5): an outlier; not in the gap set (with the trend apart the demo has none),
+        // in the 90% set, not trend; k = 1 (T = 300) is trend.
         let row120 = lines[121].split(separator: ",", omittingEmptySubsequences: false)
-        #expect(lines[121].hasPrefix("120,2.5,") && Array(row120.suffix(4)).first == "true" && Array(row120.suffix(2)) == ["false", "true"])
+        #expect(lines[121].hasPrefix("120,2.5,") && Array(row120.suffix(5)).first == "true" && Array(row120.suffix(3)) == ["false", "true", "false"])
+        #expect(lines[2].hasPrefix("1,") && lines[2].hasSuffix(",true"), "\(lines[2])")
         let svg = try String(contentsOf: root.appendingPathComponent("one/spectrum.svg"), encoding: .utf8)
         for label in ["T=2", "T=2.5", "T=5", "T=10"] { #expect(svg.contains(">\(label)</text>")) }
         let html = try String(contentsOf: root.appendingPathComponent("one/index.html"), encoding: .utf8)

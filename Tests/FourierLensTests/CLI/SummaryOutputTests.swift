@@ -58,7 +58,7 @@ import Testing
         #expect(lines.last == "report: \(out.path)/index.html")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
         let outliers = (summary["outliers"] as! [[String: Any]]).sorted { ($0["z"] as! Double) > ($1["z"] as! Double) }
-        #expect(lines.contains { $0.hasPrefix("outliers (q ≤ 0.05") && $0.hasSuffix(": \(outliers.count)") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("periodic outliers (q ≤ 0.05") && $0.hasSuffix(": \(outliers.count)") }, "\(lines)")
         for outlier in outliers.prefix(8) {
             let k = outlier["k"] as! Int
             #expect(lines.contains { $0.contains("(k = \(k)): z ") }, "k = \(k) missing from \(lines)")

@@ -44,7 +44,8 @@ import Testing
     @Test func everyOutlierTheSummaryListsHasItsLabelAndNoneCollides() {
         let result = ChartLabelTests.crowdedSpectrum()
         let summary = SpectrumReport.summary(result)
-        let expected = summary.outliers.map { SpectrumRun.periodLabel($0.k, p: result.p) }
+        // The chart labels every outlier, the slow trend's (listed apart) too.
+        let expected = (summary.outliers + summary.trend_outliers).map { SpectrumRun.periodLabel($0.k, p: result.p) }
         #expect(expected.contains("T=50") && expected.contains("T=37.5") && expected.contains("T=60"), "\(expected)")
         let svg = SpectrumReport.svg(result)
         let drawn = SVGGeometry(svg: svg).texts(ofClass: "point-label").map(\.text)
