@@ -106,18 +106,29 @@ struct AnalysisSummary {
         return "k ∈ {\(shown)\(frequencies.count > 6 ? ", …" : "")}: \(formatted(set["energy_fraction"], digits: 3))"
     }
 
-    /// Charts across the analysis's tasks (drawn here), then each task's own key chart (linked).
+    /// Charts across the analysis's tasks (drawn here), then each task's own key chart: inline,
+    /// so its hover values and legend toggles work on the study page, its caption linking to the
+    /// task's report.
     var charts: [ReportPage.Section] {
+        var sections = ownCharts
+        for task in tasks where sections.count < 12 {
+            let outputs = outputs(task)
+            for file in keyCharts(task) {
+                let folder = StudyTask.folder(task.id)
+                guard let svg = outputs.text(file) else { continue }
+                sections.append(.linkedFigure(id: "\(task.id)-\(file.dropLast(4))", svg: svg, href: "\(folder)/index.html",
+                                              caption: "\(Self.label(task)): \(file)", link: "the task's report"))
+            }
+        }
+        return sections
+    }
+
+    /// The charts drawn here from several tasks' numbers (the study writes each to charts/ID.svg).
+    var ownCharts: [ReportPage.Section] {
         var sections: [ReportPage.Section] = []
         if let sweep = layerSweep { sections.append(sweep) }
         if analysis.kind == .filter, let bars = filterBars { sections.append(bars) }
         if analysis.kind == .patch, let bars = patchBars { sections.append(bars) }
-        for task in tasks where sections.count < 12 {
-            for file in keyCharts(task) {
-                sections.append(.linkedImage(src: "\(StudyTask.folder(task.id))/\(file)", href: "\(StudyTask.folder(task.id))/index.html",
-                                             caption: "\(Self.label(task)): \(file) (click for the task's report)"))
-            }
-        }
         return sections
     }
 

@@ -56,8 +56,27 @@ public enum StudyPage {
         return ReportPage(title: spec.title, subtitle: subtitle, sections: sections).html()
     }
 
-    public static func write(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String) throws {
+    public static func write(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String,
+                             figures: Bool = false) throws {
         let page = html(spec: spec, tasks: tasks, records: records, directory: directory)
+        try writeCharts(spec: spec, tasks: tasks, directory: directory, figures: figures)
         try AtomicFile.write(Array(page.utf8), to: directory + "/index.html", replacing: true)
+    }
+
+    /// The study's own charts (drawn from several tasks) as charts/ID.svg, and with `figures`
+    /// as PNG and PDF beside them, as every task writes its charts. The folder holds only these.
+    static func writeCharts(spec: StudySpec, tasks: [StudyTask], directory: String, figures: Bool) throws {
+        let results = tasks.filter { !$0.isShard }
+        let charts = spec.charts ? spec.analyses.flatMap { analysis in
+            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).ownCharts
+        } : []
+        let folder = directory + "/charts"
+        try? FileManager.default.removeItem(atPath: folder)
+        guard !charts.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for case let .figure(id, svg, _) in charts {
+            try AtomicFile.write(Array(svg.utf8), to: "\(folder)/\(id).svg", replacing: true)
+        }
+        if figures { _ = try FigureExport.renderCharts(in: folder) }
     }
 }

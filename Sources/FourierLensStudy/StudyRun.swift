@@ -85,12 +85,12 @@ public struct StudyRun {
                 expected: "a new or empty directory, or an earlier study's (with its \(StudyMarker.name)); it holds \(all.sorted().prefix(3).joined(separator: ", ")) and is kept")
         }
         let entries = all.filter { !$0.hasPrefix(".") }
-        let ours: Set<String> = ["tasks", "records", "logs", "study.json", "index.html"]
+        let ours: Set<String> = ["tasks", "records", "logs", "charts", "study.json", "index.html"]
         guard entries.allSatisfy(ours.contains) else {
             throw FourierLensError.badInput(file: directory, dataset: "-",
                 expected: "a new or empty directory, or an earlier study's; it holds other files (\(entries.filter { !ours.contains($0) }.prefix(3).joined(separator: ", "))) and is kept")
         }
-        for folder in ["tasks", "records", "logs"] where entries.contains(folder) {
+        for folder in ["tasks", "records", "logs", "charts"] where entries.contains(folder) {
             var status = stat()
             guard lstat(directory + "/" + folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
                 throw FourierLensError.badInput(file: directory + "/" + folder, dataset: "-",
@@ -185,7 +185,7 @@ public struct StudyRun {
                                               hashes: hashes, jobs: jobs, memoryBudget: memoryBudget, wallSeconds: seconds,
                                               versions: LibraryVersions.all)
         hashes.save(to: hashCachePath)
-        try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory)
+        try StudyPage.write(spec: plan.spec, tasks: plan.tasks, records: outcomes.mapValues(\.record), directory: directory, figures: figures)
         try manifest.write(to: directory + "/study.json")
         removeStale(keeping: Set(plan.tasks.map(\.id)))
     }

@@ -20,6 +20,9 @@ struct TaskOutputs {
         return rows.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
     }
 
+    /// A text file's contents (nil when missing or unreadable).
+    func text(_ name: String) -> String? { try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) }
+
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: folder + "/" + name) }
 
     func files(withSuffix suffix: String) -> [String] {

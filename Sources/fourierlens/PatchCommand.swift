@@ -44,6 +44,8 @@ struct PatchCommand: ParsableCommand {
     func validate() throws {
         if together && each { throw ValidationError("give at most one of --together and --each") }
         if !(1...65_536).contains(batchSize) { throw ValidationError("--batch-size takes 1 to 65536 prompts (found \(batchSize))") }
+        // The patch page is written by the Python package, which does not take them: refused, not ignored.
+        if output.title != nil || !output.labels.isEmpty { throw ValidationError("patch takes no --title or --label (its page is written by the Python package)") }
     }
 
     func run() throws {

@@ -161,13 +161,33 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print the run's summary.json on stdout instead of its findings (the report's path goes to stderr).")
     var json = false
 
+    @Option(help: "The page's title (default: the command's, with the dump's model name when its `model` attribute has one).")
+    var title: String?
+
+    @Option(name: .customLong("label"),
+            help: ArgumentHelp("Show NAME as TEXT in the charts and on the page (e.g. planted.h5:/weights/W_E=W_E); repeat, or separate pairs with commas.",
+                               valueName: "NAME=TEXT"))
+    var labels: [String] = []
+
     /// The report directory (parents created as needed); `inputs` are the files the run reads,
     /// which the directory may not contain.
     func directory(default name: String, inputs: [String]) throws -> OutputDirectory {
+        guard let pairs = Presentation.labels(labels) else {
+            throw ValidationError("--label takes NAME=TEXT, NAME not empty (found \(labels.joined(separator: ", ")))")
+        }
         let directory = try OutputDirectory(out ?? "reports/" + name, force: force, inputs: inputs)
         directory.exportsFigures = !noFigures
         directory.note = note
+        directory.presentation = Presentation(title: title, labels: pairs, model: inputs.lazy.compactMap(modelName).first)
         return directory
+    }
+
+    /// A dump's `model` attribute (free text naming the model), when the file is an HDF5 dump that has one.
+    func modelName(_ path: String) -> String? {
+        guard path.hasSuffix(".h5") || path.hasSuffix(".hdf5"), let file = try? HDF5File(readingFrom: path),
+              case let .strings(names)? = try? file.attributes(of: "/")["model"], let name = names.first,
+              !name.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return name
     }
 
     /// After the report is committed: its key findings and its path, or with --json the summary

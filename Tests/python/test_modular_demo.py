@@ -10,6 +10,7 @@ import csv
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -176,3 +177,21 @@ def test_bad_key_set_options_exit_2_with_one_line(dump, tmp_path, arguments, fra
     result = subprocess.run([tool(), *command, "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 2 and fragment in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_the_one_layer_demo_pages_draw_every_chart_clear(dump, tmp_path):
+    """`make demo`'s modular pages (one layer): every chart draws its data (markers or bars, never
+    an empty frame), no two of its labels overlap, accuracies sit on a 0–1 axis."""
+    from svg_boxes import collisions
+    runs = {"lens": ["lens", dump, "--norm", "cached"], "keep-key": ["filter", dump, "--keep", "key", "--fold-final-norm"],
+            "remove-key": ["filter", dump, "--remove", "key", "--fold-final-norm"], "spectrum": ["spectrum", dump]}
+    for name, arguments in runs.items():
+        out = str(tmp_path / name)
+        fourierlens(*arguments, "--out", out, "--quiet", "--no-figures")
+        for chart in (n for n in os.listdir(out) if n.endswith(".svg")):
+            svg = open(os.path.join(out, chart)).read()
+            drawn = re.findall(r'<(?:circle class="(?:point|hover)"|rect class="(?:bar|cell)"|path class="stems")', svg)
+            assert drawn, f"{name}/{chart} is an empty frame"
+            assert not collisions(svg), (name, chart, collisions(svg))
+            if chart.startswith("lens_accuracy_"):
+                assert ">1.0</text>" in svg and ">0.0</text>" in svg, chart

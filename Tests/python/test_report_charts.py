@@ -11,46 +11,9 @@ from collections import defaultdict
 
 import pytest
 
-from report_helpers import REPO, REPORT_RUNS
+from report_helpers import REPORT_RUNS
 
-TEXT = re.compile(r"<text([^>]*)>([^<]*)</text>")
-
-
-def widths():
-    """The charts' own width table (TextExtent.ascii, per 1000 units of font size)."""
-    with open(os.path.join(REPO, "Sources", "FourierLens", "Report", "TextExtent.swift")) as f:
-        source = f.read()
-    table = re.search(r"static let ascii: \[Double\] = \[([^\]]*)\]", source).group(1)
-    values = [float(v) for v in table.replace("\n", " ").split(",") if v.strip()]
-    assert len(values) == 95
-    return values
-
-
-WIDTHS = widths()
-
-
-def attribute(name, attributes):
-    match = re.search(rf'(?<![-\w]){name}="([^"]*)"', attributes)
-    return match.group(1) if match else None
-
-
-def texts(svg):
-    """Every unrotated <text>: (text, x, y, font size, anchor, class, box)."""
-    default_size = float(re.search(r'<svg[^>]*font-size="([0-9.]+)"', svg).group(1))
-    found = []
-    for attributes, body in TEXT.findall(svg):
-        if "transform" in attributes:
-            continue
-        text = html.unescape(body)
-        x, y = float(attribute("x", attributes)), float(attribute("y", attributes))
-        size = float(attribute("font-size", attributes) or default_size)
-        anchor = attribute("text-anchor", attributes) or "start"
-        width = sum(WIDTHS[ord(c) - 32] if 32 <= ord(c) <= 126 else 1000 for c in text) / 1000 * size
-        x0 = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-        found.append({"text": text, "x": x, "y": y, "anchor": anchor, "class": attribute("class", attributes) or "",
-                      "box": (x0, y - 0.8 * size, x0 + width, y + 0.25 * size)})
-    return found
-
+from svg_boxes import collisions, texts
 
 def number(text):
     try:
@@ -117,12 +80,9 @@ def test_tick_labels_carry_their_true_values(demo_reports, kind):
 
 @pytest.mark.parametrize("kind", list(REPORT_RUNS))
 def test_no_two_labels_overlap(demo_reports, kind):
+    """Rotated labels too: the colour bar's title beside its widest tick ("0.03162")."""
     for name, svg in svgs(demo_reports[kind]):
-        boxes = [t for t in texts(svg) if t["text"].strip()]
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a["box"], b["box"]
-                assert not (ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1), (name, a["text"], b["text"])
+        assert not collisions(svg), (name, collisions(svg))
 
 
 @pytest.mark.parametrize("kind", list(REPORT_RUNS))

@@ -7,7 +7,7 @@ import os
 import pytest
 
 SLOW = {
-    "test_study.py", "test_study_dask.py", "test_study_patch.py", "test_patch.py", "test_reliability.py",
+    "test_study.py", "test_study_charts.py", "test_study_dask.py", "test_study_patch.py", "test_patch.py", "test_reliability.py",
     "test_lens_memory.py", "test_modular_demo.py", "test_boolean_demo.py", "test_figures.py",
     "test_report_render.py", "test_report_interaction.py", "test_notebook.py", "test_transformer_lens_equivalence.py",
     "test_nnsight_recipe.py", "test_minilm_export.py", "test_demo_dump.py", "test_study_kill.py", "test_study_dask_lost.py",

@@ -17,6 +17,8 @@ public struct LensSummary: Sendable {
         /// the slow trend, strongest first, with their z (SpectralPeaks); empty when none does.
         public let topFrequencies: [Int]
         public let topFrequencyZ: [Double]
+        /// The prompts the accuracies count (those with a number prediction): their binomial n.
+        public var accuracyCount = 0
     }
 
     public let readouts: [(site: Site, layer: Int)]
@@ -171,7 +173,7 @@ public struct LensAccumulator {
                 accuracyWithin10: s.accuracy.within10, meanRank: s.rankCount > 0 ? s.rank / Double(s.rankCount) : nil,
                 meanLogprob: s.logprobCount > 0 ? s.logprob / Double(s.logprobCount) : nil,
                 meanEntropy: rows > 0 ? s.entropy / Double(rows) : .nan, meanKL: s.klCount > 0 ? s.kl / Double(s.klCount) : nil,
-                topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z)))
+                topFrequencies: top.map(\.k), topFrequencyZ: top.map(\.z), accuracyCount: s.accuracy.count))
         }
         var summary = LensSummary(readouts: readouts, rows: out, spectra: spectra, prompts: rows, numberValues: numberValues,
                                   answersNotNumbers: notNumbers, options: options, referenceOnly: referenceOnly, chosenAnswer: chosenAnswer,
@@ -195,6 +197,8 @@ struct NumberAccuracy {
         for (i, bound) in [0, 2, 10].enumerated() where error <= UInt64(bound) { hits[i] += 1 }
     }
 
+    /// The prompts counted.
+    var count: Int { counted }
     var exact: Double? { share(0) }
     var within2: Double? { share(1) }
     var within10: Double? { share(2) }

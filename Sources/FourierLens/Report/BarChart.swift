@@ -4,6 +4,10 @@ public struct BarChart: Sendable {
     public struct Series: Sendable {
         public var name: String
         public var values: [Double]
+        /// Each bar's other statistics for its hover text (aligned with values).
+        public var notes: [String]? = nil
+        /// Each bar's interval, drawn as a whisker (aligned with values).
+        public var errors: [ClosedRange<Double>?]? = nil
         public init(name: String, values: [Double]) { self.name = name; self.values = values }
     }
 
@@ -35,7 +39,8 @@ public struct BarChart: Sendable {
         let plotHeight = height - top - 70
         let footer = 10 + categoryLabels.height + 14 + legend.height(width: plotWidth)
         let fullHeight = top + plotHeight + footer + 8
-        let values = series.flatMap(\.values) + reference.compactMap { $0 }
+        let whiskers = series.flatMap { ($0.errors ?? []).compactMap { $0 }.flatMap { [$0.lowerBound, $0.upperBound] } }
+        let values = series.flatMap(\.values) + reference.compactMap { $0 } + whiskers
         let all = values.filter(\.isFinite).map { v in floor.map { max(v, $0) } ?? v }
         let ticks = SVGText.niceTicks(min(0, all.min() ?? 0), max(all.max() ?? 1, 1e-12) * 1.05)
         let low = ticks.ticks.first ?? 0, high = ticks.ticks.last ?? 1
@@ -56,14 +61,19 @@ public struct BarChart: Sendable {
                 let shown = clipped ? floor! : v
                 let y = py(max(shown, 0)), base = py(min(shown, 0))
                 let x = x0 + Double(s) * barWidth
-                out.append(##"<rect class="bar" data-series="\##(s)" x="\##(n(x))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name), \(category): \(SVGText.exact(v))"))</title></rect>"##)
+                out.append(##"<rect class="bar" data-series="\##(s)" x="\##(n(x))" y="\##(n(y))" width="\##(n(barWidth * 0.92))" height="\##(n(max(base - y, 0.5)))" fill="\##(SVGText.palette[s % SVGText.palette.count])"><title>\##(SVGText.escape("\(item.name), \(category): \(SVGText.short(v))\(note(item, c))"))</title></rect>"##)
+                if let interval = item.errors?[safe: c] ?? nil, interval.lowerBound.isFinite, interval.upperBound.isFinite {
+                    let cut = { (y: Double) in py(min(max(y, low), high)) }
+                    let mid = x + barWidth * 0.46, (y0, y1) = (cut(interval.lowerBound), cut(interval.upperBound))
+                    out.append(##"<path class="error-bar" data-series="\##(s)" d="M\##(n(mid)) \##(n(y0))V\##(n(y1))M\##(n(mid - 4)) \##(n(y0))H\##(n(mid + 4))M\##(n(mid - 4)) \##(n(y1))H\##(n(mid + 4))" stroke="#000000" stroke-width="1.2" fill="none"/>"##)
+                }
                 if clipped {
                     // The bar runs past the axis: its true value is written inside its end.
                     out.append(##"<text class="clipped-value" x="\##(n(x + barWidth * 0.46))" y="\##(n(base - 4))" text-anchor="middle" font-size="10" fill="#FFFFFF">\##(SVGText.escape(format(v)))</text>"##)
                 }
             }
             if c < reference.count, let r = reference[c] {
-                out.append(##"<line data-series="reference" x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"><title>\##(SVGText.escape("\(referenceName), \(category): \(SVGText.exact(r))"))</title></line>"##)
+                out.append(##"<line data-series="reference" x1="\##(n(x0 - group * 0.05))" y1="\##(n(py(r)))" x2="\##(n(x0 + group * 0.85))" y2="\##(n(py(r)))" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"><title>\##(SVGText.escape("\(referenceName), \(category): \(SVGText.short(r))"))</title></line>"##)
             }
             out += categoryLabels.elements(c, x: left + (Double(c) + 0.5) * group, y: top + plotHeight + 10)
         }
@@ -72,6 +82,12 @@ public struct BarChart: Sendable {
         out.append(##"<text transform="translate(18 \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(yLabel))</text>"##)
         out += legend.elements(x: left, y: top + plotHeight + 10 + categoryLabels.height + 14 + 6, width: plotWidth)
         return SVGText.end(out)
+    }
+
+    /// "; " and the bar's note, or nothing.
+    private func note(_ item: Series, _ index: Int) -> String {
+        guard let text = item.notes?[safe: index], !text.isEmpty else { return "" }
+        return "; \(text)"
     }
 
     private func legendEntries() -> ChartLegend {
@@ -90,6 +106,9 @@ public struct BarChart: Sendable {
 /// wrapped at spaces and underscores, else set vertically, so neighbours never collide.
 struct CategoryLabels {
     static let fontSize = 13.0, lineHeight = 16.0
+    /// A name wraps to at most this many lines; the rest is cut with "…" (the page's tables
+    /// and the bars' hover texts name it whole).
+    static let maxLines = 3
     let lines: [[String]]
     let vertical: Bool
     /// The room the labels take below the plot.
@@ -97,7 +116,7 @@ struct CategoryLabels {
 
     init(_ categories: [String], slot: Double) {
         let room = slot - 6
-        let wrapped = categories.map { CategoryLabels.wrap($0, width: room) }
+        let wrapped = categories.map { CategoryLabels.shortened(CategoryLabels.wrap($0, width: room), width: room) }
         let fits = wrapped.allSatisfy { $0.allSatisfy { TextExtent.width($0, fontSize: CategoryLabels.fontSize) <= room } }
         // One line's height is enough for vertical text when the font fits the slot.
         if fits || slot < CategoryLabels.lineHeight {
@@ -124,6 +143,13 @@ struct CategoryLabels {
             }
         }
         return lines.isEmpty ? [text] : lines
+    }
+
+    /// The first `maxLines` lines, the last one holding the rest of the words cut to fit.
+    static func shortened(_ lines: [String], width: Double) -> [String] {
+        guard lines.count > maxLines else { return lines }
+        let rest = lines[(maxLines - 1)...].joined(separator: " ")
+        return Array(lines.prefix(maxLines - 1)) + [TextExtent.fitted(rest, width: width, fontSize: fontSize)]
     }
 
     /// The label of category `index`, centred on x, its top at y.

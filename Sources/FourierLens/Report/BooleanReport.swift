@@ -68,17 +68,46 @@ public enum BooleanReport {
         let chart = BarChart(title: "Energy by degree |S|" + (r.exact ? "" : " (estimated, |S| ≤ \(degrees))"),
                              yLabel: "share of the variance (the energy at |S| ≥ 1)",
                              categories: (1...max(1, degrees)).map { "|S| = \($0)" },
-                             series: r.functions.map { BarChart.Series(name: $0.name, values: r.exact ? $0.profile : $0.clippedProfile.map(\.value)) })
+                             series: r.functions.map { f in
+                                 // A sample's unbiased shares can fall outside [0, 1] by chance: drawn clipped,
+                                 // with each estimate's 95% interval (clipped too) as a whisker.
+                                 var series = BarChart.Series(name: f.name, values: r.exact ? f.profile : f.clippedProfile.map(\.value))
+                                 if !r.exact {
+                                     series.errors = f.clippedProfile.map { e in
+                                         guard let low = e.low, let high = e.high else { return nil }
+                                         return low...max(low, high)
+                                     }
+                                 }
+                                 return series
+                             })
         return chart.svg()
     }
 
+    /// as(f) divided by Var f (the mean degree of f's energy at |S| ≥ 1, at most n): a logit
+    /// difference's as = 224.5 and a ±1 decision's 3.008 share one axis without hiding the latter.
+    /// The raw as(f) is in each bar's hover text; sampled estimates carry their 95% intervals.
     static func sensitivitySVG(_ r: BooleanResult) -> String {
-        var chart = BarChart(title: r.exact ? "Average sensitivity as(f) = Σ |S| f̂(S)²" : "Average sensitivity: low-degree part (bars)" + (r.flipPairs == nil ? "" : ", from flip pairs (marks)"),
-                             yLabel: "as(f)", categories: r.functions.map(\.name),
-                             series: [BarChart.Series(name: r.exact ? "as(f)" : "Σ_{|S|≤K} |S| f̂(S)²", values: r.functions.map(\.sensitivity.value))])
+        let variances = r.functions.map { $0.total.value - ($0.degreeEnergy.first?.value ?? 0) }
+        let perVariance = { (x: Double, i: Int) in variances[i] > 0 ? x / variances[i] : 0 }
+        var series = BarChart.Series(name: r.exact ? "as(f) / Var f" : "Σ_{|S|≤K} |S| f̂(S)² / Var f",
+                                     values: r.functions.indices.map { perVariance(r.functions[$0].sensitivity.value, $0) })
+        series.notes = r.functions.indices.map { i in
+            let f = r.functions[i]
+            let flips = f.flipSensitivity.map { ", from flip pairs \(interval($0))" } ?? ""
+            return "as(f) \(interval(f.sensitivity))\(flips), Var f \(format(variances[i]))"
+        }
+        if !r.exact {
+            series.errors = r.functions.indices.map { i in
+                let e = r.functions[i].sensitivity
+                guard let low = e.low, let high = e.high else { return nil }
+                return perVariance(low, i)...max(perVariance(low, i), perVariance(high, i))
+            }
+        }
+        var chart = BarChart(title: r.exact ? "Average sensitivity per unit variance as(f) / Var f" : "Average sensitivity per unit variance: low-degree part (bars)" + (r.flipPairs == nil ? "" : ", from flip pairs (marks)"),
+                             yLabel: "as(f) / Var f (mean degree)", categories: r.functions.map(\.name), series: [series])
         if r.flipPairs != nil {
-            chart.reference = r.functions.map { $0.flipSensitivity?.value }
-            chart.referenceName = "as(f) from flip pairs"
+            chart.reference = r.functions.indices.map { i in r.functions[i].flipSensitivity.map { perVariance($0.value, i) } }
+            chart.referenceName = "as(f) / Var f from flip pairs"
         }
         return chart.svg()
     }
@@ -169,9 +198,9 @@ public enum BooleanReport {
         }
         var sections: [ReportPage.Section] = [
             .keyValues(caption: "Key numbers", pairs: pairs),
-            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (only degrees up to --max-degree) by an unbiased estimator, which can fall below 0 or above 1 by chance: shown clipped to [0, 1]; degrees.csv keeps the unclipped values and their intervals.")),
+            .figure(id: "degrees", svg: charts["degrees"]!, caption: "Each function's Fourier energy W_k = Σ_{|S|=k} f̂(S)² at degree k, as a share of its variance (the constant f̂(∅)² left out)." + (r.exact ? "" : " Estimated from the sample (only degrees up to --max-degree) by an unbiased estimator, which can fall below 0 or above 1 by chance: shown clipped to [0, 1]; degrees.csv keeps the unclipped values and their intervals; whiskers: each estimate's 95% interval.")),
             .table(caption: "Sensitivity and stability", header: header, rows: rows),
-            .figure(id: "sensitivity", svg: charts["sensitivity"]!, caption: "Average sensitivity as(f) = Σ_S |S| f̂(S)² = Σᵢ Inf_i(f); for a ±1-valued function, the expected number of single-bit flips that change its value. The target's bar is what the learned function should match."),
+            .figure(id: "sensitivity", svg: charts["sensitivity"]!, caption: "Average sensitivity as(f) = Σ_S |S| f̂(S)² = Σᵢ Inf_i(f), divided by the variance Var f = Σ_{S≠∅} f̂(S)² so that functions of any scale share the axis (a ±1-valued function with mean 0 keeps its as(f): the expected number of single-bit flips that change its value); hover shows the raw as(f)." + (r.exact ? "" : " Whiskers: the sampled estimate's 95% interval.") + " The target's bar is what the learned function should match."),
             .table(caption: "Largest coefficients (sets of input columns, from 0; an activation's over all its columns, name[column])"
                    + (r.exact ? "" : ". f̂(S) with its own 95% interval; the simultaneous interval holds for all the coefficients estimated at once (Bonferroni over every S ≠ ∅ with |S| ≤ \(r.options.maxDegree), and every column): a coefficient is significant when it excludes 0"),
                    header: ["function", "rank", "set S", "|S|", "f̂(S)"] + (r.exact ? [] : ["simultaneous 95%", "significant"]), rows: coefficientRows),

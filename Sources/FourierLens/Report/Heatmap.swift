@@ -31,6 +31,9 @@ public struct Heatmap: Sendable {
     public var cellTitles: [String]? = nil
     /// What each column is, for the hover text ("k 14 (T=21.43)"); by default "column c".
     public var columnNames: [String]? = nil
+    /// What a NaN cell means ("no number"): such cells are drawn light grey, say so on hover, and
+    /// a grey swatch under the colour bar names them. Nil: NaN cells are white.
+    public var missingName: String? = nil
     public var width = 960.0
     public var height = 440.0
 
@@ -51,12 +54,12 @@ public struct Heatmap: Sendable {
         for r in 0..<values.rows {
             for c in 0..<values.cols {
                 let v = Double(values[r, c])
-                let color = v.isFinite ? SVGText.viridisColor(position(v, low: low, high: high)) : "#FFFFFF"
+                let color = v.isFinite ? SVGText.viridisColor(position(v, low: low, high: high)) : (missingName == nil ? "#FFFFFF" : Heatmap.missingColor)
                 let beyond = v.isFinite && isExcluded(c) && scaled(v) > high
                 let outline = beyond ? ##" stroke="#FFFFFF" stroke-width="1""## : ""
                 let name = r < rowLabels.count ? rowLabels[r] : "row \(r)"
                 let column = columnNames.map { c < $0.count ? $0[c] : "column \(c)" } ?? "column \(c)"
-                let hover = cellTitles?[r * values.cols + c] ?? "\(name), \(column): \(v == v.rounded() ? SVGText.exact(v) : "\(values[r, c])")"
+                let hover = cellTitles?[r * values.cols + c] ?? "\(name), \(column): \(v.isNaN ? missingName ?? "nan" : SVGText.short(v))"
                 let x = left + Double(c) * cellWidth, y = top + Double(r) * cellHeight
                 out.append(##"<rect class="cell" x="\##(n(x))" y="\##(n(y))" width="\##(n(cellWidth + 0.3))" height="\##(n(cellHeight + 0.3))" fill="\##(color)"\##(outline)><title>\##(SVGText.escape(hover))</title></rect>"##)
                 if let text = cellText?[r * values.cols + c] {
@@ -86,17 +89,36 @@ public struct Heatmap: Sendable {
             out.append(##"<rect x="\##(n(barX))" y="\##(n(top + Double(s) * plotHeight / Double(steps)))" width="16" height="\##(n(plotHeight / Double(steps) + 0.3))" fill="\##(SVGText.viridisColor(t))"/>"##)
         }
         let ticks = SVGText.niceTicks(low, high, count: 5, integer: colorScale == .log && high - low >= 2)
+        var widest = 0.0
         for t in ticks.ticks where t >= low - 1e-12 && t <= high + 1e-12 {
             let y = top + plotHeight - (t - low) / (high - low) * plotHeight
             // A log scale's ticks are its values (10^t), not their exponents.
             let text = colorScale == .log ? format(pow(10, t)) : SVGText.tick(t, step: ticks.step)
+            widest = max(widest, TextExtent.width(text, fontSize: 13))
             out.append(##"<text x="\##(n(barX + 22))" y="\##(n(y + 4))">\##(text)</text>"##)
         }
-        out.append(##"<text class="colorbar-label" transform="translate(\##(n(width - 14)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel + scaleNote))</text>"##)
+        if let missingName, (0..<values.rows * values.cols).contains(where: { values.values[$0].isNaN }) {
+            out.append(##"<rect class="missing-swatch" x="\##(n(barX))" y="\##(n(top + plotHeight + 8))" width="16" height="12" fill="\##(Heatmap.missingColor)" stroke="#999999" stroke-width="0.5"/>"##)
+            out.append(##"<text class="missing-label" x="\##(n(barX + 22))" y="\##(n(top + plotHeight + 18))" font-size="11">\##(SVGText.escape(missingName))</text>"##)
+        }
+        // The rotated label's glyphs rise 0.8 em to the left of its baseline: past the widest
+        // tick ("0.03162") it moves right, and the image widens to hold it.
+        let labelX = max(width - 14, barX + 22 + widest + 4 + 0.8 * 13)
+        out.append(##"<text class="colorbar-label" transform="translate(\##(n(labelX)) \##(n(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(SVGText.escape(colorbarLabel + scaleNote))</text>"##)
+        if labelX > width - 14 { widen(&out, to: labelX + 14) }
         return SVGText.end(out)
     }
 
     static let cellFontSize = 11.0
+    static let missingColor = "#DDDDDD"
+
+    /// The frame's first two lines (the <svg> element and its white background) at a new width.
+    private func widen(_ lines: inout [String], to newWidth: Double) {
+        let (old, new) = (SVGText.n(width), SVGText.n(newWidth))
+        lines[0] = lines[0].replacingOccurrences(of: "viewBox=\"0 0 \(old) ", with: "viewBox=\"0 0 \(new) ")
+            .replacingOccurrences(of: " width=\"\(old)\"", with: " width=\"\(new)\"")
+        lines[1] = lines[1].replacingOccurrences(of: " width=\"\(old)\"", with: " width=\"\(new)\"")
+    }
 
     /// What the colour bar's label adds to say how colours were scaled.
     var scaleNote: String {

@@ -37,10 +37,11 @@ public enum LensPositionReport {
                                   rowLabels: layers.map { "layer \($0)" },
                                   columnTicks: stride(from: 0, to: rows.count, by: step).map { ($0, "\(rows[$0].position) \(rows[$0].token)") },
                                   xLabel: "position (its most common token)", yLabel: "layer", colorbarLabel: "exact accuracy")
+            heatmap.range = 0...1  // accuracies: a random model's 0.0175 stays dark, not bright yellow
             heatmap.columnNames = rows.map { "position \($0.position)\($0.token.isEmpty ? "" : " “\($0.token)”")" }
             try output.write(heatmap.svg(), to: "lens_positions_\(site.rawValue).svg")
             sections.append(.figure(id: "positions_\(site.rawValue)", svg: heatmap.svg(),
-                                    caption: "Exact number accuracy of each layer's \(site.rawValue) at every position (prompts padded at a position are left out there)."))
+                                    caption: "Exact number accuracy of each layer's \(site.rawValue) at every position, on a fixed 0–1 colour scale (prompts padded at a position are left out there)."))
             let cells = run.trajectory.filter { $0.site == site }
             guard !cells.isEmpty else { continue }
             let grid = trajectoryGrid(cells, site: site, prompt: run.chosenPrompt, tokenStrings: tokenStrings)
@@ -85,9 +86,9 @@ public enum LensPositionReport {
                 let top = shownToken(cell.topToken, tokenStrings)
                 values.append(Float(cell.topProbability))
                 text.append(visible(tokenStrings[cell.topToken] ?? "#\(cell.topToken)"))
-                let answer = cell.answerRank.map { rank in "answer rank \(rank), p \(cell.answerProbability.map(SVGText.exact) ?? "–")" }
+                let answer = cell.answerRank.map { rank in "answer rank \(rank), p \(cell.answerProbability.map(SVGText.short) ?? "–")" }
                     ?? "answer not in the vocabulary"
-                titles.append("layer \(layer), position \(position) \(quoted(input)) → top \(top), \(answer); top p: \(SVGText.exact(cell.topProbability))")
+                titles.append("layer \(layer), position \(position) \(quoted(input)) → top \(top), \(answer); top p: \(SVGText.short(cell.topProbability))")
             }
         }
         let columnWidth = 64.0, rowHeight = 26.0

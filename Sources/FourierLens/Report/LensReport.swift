@@ -21,7 +21,7 @@ public enum LensReport {
             let accuracy = accuracyChart(site, indices, summaries)
             try output.write(accuracy, to: "lens_accuracy_\(site.rawValue).svg")
             figures.append(.figure(id: "accuracy_\(site.rawValue)", svg: accuracy,
-                                   caption: "Number accuracy of each layer's \(site.rawValue) read through the unembedding (norm \(result.options.norm.rawValue)): the argmax over the number tokens equals the answer, is within ±2, within ±10."))
+                                   caption: "Number accuracy of each layer's \(site.rawValue) read through the unembedding (norm \(result.options.norm.rawValue)): the argmax over the number tokens equals the answer, is within ±2, within ±10. Error bars: 95% Wilson (binomial) intervals over the prompts counted."))
             let window = windowHeatmap(result, site, indices)
             try output.write(window, to: "lens_window_\(site.rawValue).svg")
             figures.append(.figure(id: "window_\(site.rawValue)", svg: window,
@@ -123,7 +123,15 @@ public enum LensReport {
             .init(name: "within ±2", x: layers, y: indices.map { summaries[$0].accuracyWithin2 ?? .nan }),
             .init(name: "within ±10", x: layers, y: indices.map { summaries[$0].accuracyWithin10 ?? .nan }),
         ])
-        chart.yCeiling = 1
+        // Each accuracy's 95% Wilson interval over the prompts it counts, as error bars.
+        for (s, share) in [\LensSummary.Row.accuracyExact, \.accuracyWithin2, \.accuracyWithin10].enumerated() {
+            chart.series[s].errors = indices.map { i in summaries[i][keyPath: share].flatMap { WilsonInterval.interval(share: $0, n: summaries[i].accuracyCount) } }
+            chart.series[s].notes = indices.map { i in
+                let interval = summaries[i][keyPath: share].flatMap { WilsonInterval.interval(share: $0, n: summaries[i].accuracyCount) }
+                return "95% Wilson interval \(interval.map { "\(format($0.lowerBound))–\(format($0.upperBound))" } ?? "–") over \(summaries[i].accuracyCount) prompts"
+            }
+        }
+        chart.yRange = 0...1
         return chart.svg()
     }
 
@@ -148,6 +156,7 @@ public enum LensReport {
                               rowLabels: indices.map { "layer \(result.readouts[$0].layer)" },
                               columnTicks: stride(from: 0, through: 2 * radius, by: max(1, radius / 2)).map { ($0, $0 == radius ? "answer" : "\($0 - radius > 0 ? "+" : "")\($0 - radius)") },
                               xLabel: "number − answer", yLabel: "layer", colorbarLabel: "logit")
+        heatmap.missingName = "no number"  // offsets past the first or last number
         heatmap.columnNames = (-radius...radius).map { offset in
             let relative = offset == 0 ? "the answer" : "answer \(offset > 0 ? "+" : "−") \(abs(offset))"
             guard let answer, case let (number, false) = answer.addingReportingOverflow(Int64(offset)) else { return relative }

@@ -10,6 +10,10 @@ public struct LineChart: Sendable {
         public var style: Style
         /// The palette colour; by default the series' position.
         public var color: Int?
+        /// Each point's other statistics for its hover text (aligned with x), e.g. "T = 5, z = 4.1".
+        public var notes: [String]? = nil
+        /// Each point's error bar (aligned with x): the interval drawn as a vertical whisker.
+        public var errors: [ClosedRange<Double>?]? = nil
         public init(name: String, x: [Double], y: [Double], style: Style = .line, color: Int? = nil) {
             self.name = name; self.x = x; self.y = y; self.style = style; self.color = color
         }
@@ -45,6 +49,9 @@ public struct LineChart: Sendable {
     /// The most the y axis reaches for (1 for accuracies, which cannot exceed it); by default
     /// 10% above the highest value.
     public var yCeiling: Double? = nil
+    /// A fixed y axis (0…1 for accuracies and probabilities) in place of one fitted to the values;
+    /// error bars are cut at its ends.
+    public var yRange: ClosedRange<Double>? = nil
     public var width = 960.0
     public var height = 440.0
 
@@ -59,13 +66,15 @@ public struct LineChart: Sendable {
         let (left, right) = (LineChart.left, LineChart.right)
         let plotWidth = width - left - right, plotHeight = height - LineChart.top - LineChart.bottom
         let xs = series.flatMap(\.x) + bands.flatMap(\.x)
-        let ys = (series.flatMap(\.y) + bands.flatMap(\.upper) + bands.flatMap(\.lower)).filter(\.isFinite)
+        let whiskers = series.flatMap { ($0.errors ?? []).compactMap { $0 }.flatMap { [$0.lowerBound, $0.upperBound] } }
+        let ys = (series.flatMap(\.y) + bands.flatMap(\.upper) + bands.flatMap(\.lower) + whiskers).filter(\.isFinite)
         // One x (a one-layer model) sits in the middle of a unit-wide axis, not at its edge.
         let single = xs.min() != nil && xs.min() == xs.max()
         let xMin = single ? xs[0] - 0.5 : xs.min() ?? 0, xMax = single ? xs[0] + 0.5 : max(xs.max() ?? 1, (xs.min() ?? 0) + 1)
         let headroom = max((ys.max() ?? 1) * 1.1, 1e-12)
-        let yTicks = SVGText.niceTicks(min(0, ys.min() ?? 0), yCeiling.map { max(min(headroom, $0), ys.max() ?? 0) } ?? headroom)
-        let yMin = yTicks.ticks.first ?? 0, yMax = max(yTicks.ticks.last ?? 1, (ys.max() ?? 1))
+        let yTicks = yRange.map { SVGText.niceTicks($0.lowerBound, $0.upperBound) }
+            ?? SVGText.niceTicks(min(0, ys.min() ?? 0), yCeiling.map { max(min(headroom, $0), ys.max() ?? 0) } ?? headroom)
+        let yMin = yRange?.lowerBound ?? yTicks.ticks.first ?? 0, yMax = yRange?.upperBound ?? max(yTicks.ticks.last ?? 1, (ys.max() ?? 1))
         // An axis whose points are all whole numbers (layers, frequencies) takes integer ticks only.
         let xIsInteger = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
         let xTicks = SVGText.niceTicks(xMin, xMax, count: 9, integer: xIsInteger)
@@ -133,10 +142,20 @@ public struct LineChart: Sendable {
                     out.append(##"<circle class="point" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="4.5" fill="\##(fill)" stroke="\##(color)" stroke-width="1.6"/>"##)
                 }
             }
+            // Error bars: a whisker with caps per point that has an interval.
+            for (i, interval) in (s.errors ?? []).enumerated() where i < s.x.count {
+                guard let interval, interval.lowerBound.isFinite, interval.upperBound.isFinite else { continue }
+                let cut = { (y: Double) in min(max(y, yMin), yMax) }
+                let x = px(s.x[i]), (y0, y1) = (py(cut(interval.lowerBound)), py(cut(interval.upperBound)))
+                out.append(##"<path class="error-bar" data-series="\##(index)" d="M\##(n(x)) \##(n(y0))V\##(n(y1))M\##(n(x - 4)) \##(n(y0))H\##(n(x + 4))M\##(n(x - 4)) \##(n(y1))H\##(n(x + 4))" stroke="\##(color)" stroke-width="1.2" fill="none"/>"##)
+            }
             // Invisible targets that carry each point's exact value (a hover title on the page),
             // drawn last so that no marker or label covers them.
-            for (x, y) in points {
-                hoverTargets.append(##"<circle class="hover" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="5" fill="#000000" fill-opacity="0"><title>\##(SVGText.escape("\(s.name), \(xLabelShort) \(SVGText.exact(x)): \(SVGText.exact(y))"))</title></circle>"##)
+            for i in s.x.indices where i < s.y.count && s.y[i].isFinite {
+                let (x, y) = (s.x[i], s.y[i])
+                let note = s.notes.flatMap { i < $0.count && !$0[i].isEmpty ? "; \($0[i])" : nil } ?? ""
+                let hover = "\(s.name), \(xLabelShort) \(SVGText.short(x)): \(SVGText.short(y))\(note)"
+                hoverTargets.append(##"<circle class="hover" data-series="\##(index)" cx="\##(n(px(x)))" cy="\##(n(py(y)))" r="5" fill="#000000" fill-opacity="0"><title>\##(SVGText.escape(hover))</title></circle>"##)
             }
         }
         for label in labels {

@@ -18,6 +18,9 @@ public final class OutputDirectory {
     public var exportsFigures = true
     /// Where notes for the user go (a missing rsvg-convert), said at most once per run.
     public var note: (String) -> Void = { _ in }
+    /// The title, labels and model name the charts and page show (`--title`, `--label`, the
+    /// dump's `model`); empty: every file as the report wrote it.
+    public var presentation = Presentation()
 
     /// `inputs` are the files the run reads: an output that is or holds one of them (or the
     /// working directory) is refused, since `--force` would delete it.
@@ -73,7 +76,9 @@ public final class OutputDirectory {
     }
 
     public func write(_ text: String, to name: String) throws {
-        try write(Data(text.utf8), to: name)
+        let shown = presentation.isEmpty || !(name.hasSuffix(".svg") || name == "index.html") ? text
+            : presentation.apply(to: text, isPage: name == "index.html")
+        try write(Data(shown.utf8), to: name)
     }
 
     /// Runs a writer that works on `stagedPath(name)`, so that its failures name the output

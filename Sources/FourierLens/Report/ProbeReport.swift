@@ -88,14 +88,18 @@ public enum ProbeReport {
                 var series: [LineChart.Series] = []
                 let floor = metric == "r2" ? r2Floor : -Double.infinity
                 for (position, (index, score)) in chosen.enumerated() {
-                    series.append(.init(name: score.probe, x: layers, y: results.map { max($0.scores[index].mean, floor) }, color: position))
+                    var line = LineChart.Series(name: score.probe, x: layers, y: results.map { max($0.scores[index].mean, floor) }, color: position)
+                    line.errors = results.map { foldSpread($0.scores[index].mean, $0.scores[index].std, floor: floor) }
+                    line.notes = results.map { foldNote($0.scores[index]) }
+                    series.append(line)
                     let control = results.map { $0.scores[index].controlMean.map { max($0, floor) } ?? .nan }
                     if control.contains(where: { !$0.isNaN }) {
                         series.append(.init(name: "\(score.probe) shuffled control", x: layers, y: control, style: .dashed, color: position))
                     }
                 }
-                let chart = LineChart(title: "Probes per layer: \(label)", xLabel: "layer", yLabel: label, series: series)
-                charts.append(("probes_\(file).svg", chart.svg(), "The \(label) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour). Chance: \(metric == "accuracy" ? "1/m for mod m" : "0; values below −1 are drawn at −1").")) 
+                var chart = LineChart(title: "Probes per layer: \(label)", xLabel: "layer", yLabel: label, series: series)
+                if metric == "accuracy" { chart.yRange = 0...1 }
+                charts.append(("probes_\(file).svg", chart.svg(), "The \(label) of each probe per layer (solid) and of the same pipeline on shuffled labels (dashed, same colour); error bars: ± one standard deviation over the cross-validation folds. Chance: \(metric == "accuracy" ? "1/m for mod m" : "0; values below −1 are drawn at −1").")) 
             }
             return charts
         }
@@ -105,6 +109,17 @@ public enum ProbeReport {
                     (results.count == 1 ? "probes_\(file).svg" : "probes_\(index)_\(file).svg", svg, caption)
                 }
         }
+    }
+
+    /// mean ± one standard deviation over the folds, cut at the axis floor (nil when std is not finite).
+    static func foldSpread(_ mean: Double, _ std: Double, floor: Double) -> ClosedRange<Double>? {
+        guard mean.isFinite, std.isFinite, std > 0 else { return nil }
+        return max(mean - std, floor)...max(mean + std, floor)
+    }
+
+    /// A score's spread for its hover text: "sd 0.01234 over 5 folds".
+    static func foldNote(_ score: ProbeScore) -> String {
+        "sd \(format(score.std)) over \(score.folds.count) folds"
     }
 
     /// One bar chart per metric with one bar series per side (a nil result: the previous side's
@@ -117,20 +132,25 @@ public enum ProbeReport {
             var series: [BarChart.Series] = []
             var previous = first
             for side in sides {
-                let values: [Double]
+                var bars: BarChart.Series
+                let floor = metric == "r2" ? r2Floor : -Double.infinity
                 if let result = side.result {
-                    values = chosen.map { result.scores[$0].mean }
+                    bars = .init(name: side.name, values: chosen.map { result.scores[$0].mean })
+                    bars.errors = chosen.map { foldSpread(result.scores[$0].mean, result.scores[$0].std, floor: floor) }
+                    bars.notes = chosen.map { foldNote(result.scores[$0]) }
                     previous = result
                 } else {
-                    values = chosen.map { previous.scores[$0].controlMean ?? .nan }
+                    let scores = previous
+                    bars = .init(name: side.name, values: chosen.map { scores.scores[$0].controlMean ?? .nan })
+                    bars.errors = chosen.map { i in scores.scores[i].controlMean.flatMap { foldSpread($0, scores.scores[i].controlStd ?? .nan, floor: floor) } }
                 }
-                series.append(.init(name: side.name, values: values))
+                series.append(bars)
             }
             var chart = BarChart(title: "\(title): \(label)", yLabel: label, categories: chosen.map { first.scores[$0].probe }, series: series)
             chart.reference = chosen.map { first.scores[$0].chance }
             if metric == "r2" { chart.floor = r2Floor }
             let chance = metric == "accuracy" ? "1/m for mod m" : "0; bars below −1 stop at −1 with their value written"
-            return (file, chart.svg(), "Mean \(label) of each probe, beside the same pipeline on shuffled labels where shown. Dashed: chance (\(chance)).")
+            return (file, chart.svg(), "Mean \(label) of each probe, beside the same pipeline on shuffled labels where shown; whiskers: ± one standard deviation over the cross-validation folds. Dashed: chance (\(chance)).")
         }
     }
 

@@ -13,6 +13,9 @@ public struct ReportPage: Sendable {
         case paragraph(String)
         /// A chart kept in its own file (another report's), shown as an image linking to `href`.
         case linkedImage(src: String, href: String, caption: String)
+        /// Another report's chart inline (its hover and legend work here), the caption ending in
+        /// a link to that report.
+        case linkedFigure(id: String, svg: String, href: String, caption: String, link: String)
         /// Links to other pages, each with a description.
         case links(heading: String, [(href: String, text: String, description: String)])
         case heading(String)
@@ -54,6 +57,11 @@ public struct ReportPage: Sendable {
                 out.append("<figure id=\"\(e(id))\">")
                 out.append(svg.trimmingCharacters(in: .whitespacesAndNewlines))
                 out.append("<figcaption>\(e(caption))</figcaption>")
+                out.append("</figure>")
+            case let .linkedFigure(id, svg, href, caption, link):
+                out.append("<figure id=\"\(e(id))\">")
+                out.append(svg.trimmingCharacters(in: .whitespacesAndNewlines))
+                out.append("<figcaption>\(e(caption)) (<a href=\"\(e(href))\">\(e(link))</a>)</figcaption>")
                 out.append("</figure>")
             case let .table(caption, header, rows):
                 out.append("<table>")

@@ -33,6 +33,13 @@ enum SVGText {
         return "\(x)"
     }
 
+    /// A value for hover titles: whole numbers as they are, others to four significant digits
+    /// (the CSV files hold every digit).
+    static func short(_ x: Double) -> String {
+        if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return format(x)
+    }
+
     /// A coordinate with two decimals.
     static func n(_ x: Double) -> String {
         guard x.isFinite else { return "0" }  // a chart never places anything at ±inf

@@ -58,6 +58,7 @@ public enum SpectrumReport {
                               xLabel: "frequency k (cycles over the \(s.p) numbers; period T = \(s.p)/k)",
                               yLabel: "magnitude |X̂[k]| (L2 over \(s.d) columns)",
                               series: [LineChart.Series(name: "observed", x: ks.map(Double.init), y: ks.map { magnitude[$0] }, style: .stems)])
+        chart.series[0].notes = ks.map { pointNote(result, k: $0) }
         if let null = result.null {
             chart.series.append(LineChart.Series(name: "null mean (\(null.model.rawValue), \(null.draws) draws)",
                                                  x: ks.map(Double.init), y: ks.map { null.mean[$0] }, style: .dashed))
@@ -68,6 +69,18 @@ public enum SpectrumReport {
             LineChart.PointLabel(x: Double($0), y: magnitude[$0], text: SpectrumRun.periodLabel($0, p: s.p))
         }
         return chart.svg()
+    }
+
+    /// A stem's other statistics for its hover text: period, energy fraction, z, p, q, the null's band.
+    static func pointNote(_ result: SpectrumResult, k: Int) -> String {
+        var parts = ["T = \(format(Double(result.p) / Double(k)))",
+                     "energy fraction \(format(result.spectrum.nonConstantFraction[k] ?? .nan))"]
+        if let z = result.test.z[k] { parts.append("z = \(format(z))") }
+        if let p = result.test.pValue[k] { parts.append("p = \(format(p))") }
+        if let q = result.test.qValue[k] { parts.append("q = \(format(q))") }
+        if let null = result.null { parts.append("null 95% \(format(null.lower[k]))–\(format(null.upper[k]))") }
+        if result.test.outlier[k] { parts.append("outlier") }
+        return parts.joined(separator: ", ")
     }
 
     static func outlierRows(_ result: SpectrumResult, _ frequencies: [Int]) -> [[String]] {

@@ -92,6 +92,21 @@ import Testing
         #expect(texts.allSatisfy { image.contains($0.box) })
     }
 
+    /// A study's long task labels take at most three lines,
+    /// the last cut with "…", never five.
+    @Test func longCategoryNamesTakeThreeLinesAtMost() {
+        let names = (0..<8).map { "attn out −high (with mlp out, layers 0–\($0), seed 7, remove high)" }
+        let chart = BarChart(title: "t", yLabel: "y", categories: names, series: [.init(name: "before", values: names.map { _ in 0.5 })])
+        let geometry = SVGGeometry(svg: chart.svg())
+        let rows = Dictionary(grouping: geometry.texts(ofClass: "category"), by: { Int($0.box.x0 + $0.box.x1) / 2 })
+        #expect(rows.count == names.count)
+        for (_, lines) in rows {
+            #expect(lines.count <= CategoryLabels.maxLines, "\(lines.map(\.text))")
+            #expect(lines.map(\.text).joined(separator: " ").hasSuffix("…"))
+        }
+        #expect(SVGGeometry.overlaps(geometry.texts()).isEmpty)
+    }
+
     @Test func theLastResortStacksLabelsWithoutOverlap() {
         let texts = (0..<20).map { "T=\($0).25" }
         let placements = LabelPlacer.stacked(texts, points: texts.map { _ in (x: 100.0, y: 300.0) }, top: 32, rowHeight: 18,
