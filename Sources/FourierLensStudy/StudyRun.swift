@@ -219,7 +219,9 @@ public struct StudyRun {
         if status == 2 {
             return .badInput(file: spec.file, dataset: "task \(task.id)", expected: "inputs the task accepts: \(complaint)")
         }
-        return .internalFailure("task \(task.id) failed (exit status \(status)): \(complaint); its log: \(directory)/logs/\(task.id).err")
+        // Not bad input: the task's own line says what failed (a full disk, a lost file); the
+        // finished tasks are kept for the next run.
+        return .taskFailure("task \(task.id) failed (exit status \(status)): \(complaint); its log: \(directory)/logs/\(task.id).err; the tasks done are kept: run again to resume")
     }
 
     /// For other executors: every task with its whole command line and dependencies.
