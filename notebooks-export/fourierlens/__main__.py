@@ -12,7 +12,7 @@ import sys
 from . import count_numbers, export_dump, import_cache, load_model, study_dask, temporaries
 from .errors import ExportError
 from .numbers import find_number_tokens
-from .prompts import addition_prompts, number_prompts, read_prompt_file
+from .prompts import addition_prompts, number_prompts, read_prompt_file, utf8_error
 
 
 def parse_range(text):
@@ -48,6 +48,8 @@ def build_prompts(spec, numbers, count, seed):
                 templates = [line.strip() for line in f if line.strip()]
         except OSError as error:
             raise ExportError(f"{path}: expected a readable file of templates ({error.strerror})") from None
+        except UnicodeDecodeError as error:
+            raise ExportError(utf8_error(path, error)) from None
         return [p for t in templates for p in number_prompts(t, numbers)]
     return number_prompts(spec, numbers)
 

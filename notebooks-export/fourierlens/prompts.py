@@ -40,9 +40,18 @@ def addition_prompts(count=500, max_operand=260, max_sum=None, templates=ADDITIO
 
 
 def number_prompts(template, numbers):
-    """One prompt per number from a template with a `{n}` slot, e.g. "The number {n}."."""
-    if "{n}" not in template:
-        raise ExportError(f"expected a template with a {{n}} slot, found {template!r}")
+    """One prompt per number from a template with a `{n}` slot, e.g. "The number {n}."; a
+    literal brace is written twice ({{ or }})."""
+    import string
+
+    try:
+        slots = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    except ValueError as error:
+        raise ExportError(f"expected a template with a {{n}} slot and braces doubled elsewhere, found {template!r} ({error})") from None
+    if "n" not in slots or any(slot != "n" for slot in slots):
+        others = sorted({"{" + slot + "}" for slot in slots if slot != "n"})
+        found = f" (it has {', '.join(others)}; write a literal brace as {{{{ or }}}})" if others else ""
+        raise ExportError(f"expected a template whose one slot is {{n}}, found {template!r}{found}")
     return [Prompt(template.format(n=n), value=int(n), answer=int(n), marker=int(n)) for n in numbers]
 
 
@@ -73,6 +82,13 @@ def read_prompt_file(path):
                                       f"\"answer\"/\"value\", found {line.strip()[:80]!r} ({type(error).__name__}: {error})") from None
     except OSError as error:
         raise ExportError(f"{path}: expected a readable JSON-lines prompt file ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise ExportError(utf8_error(path, error)) from None
     if not prompts:
         raise ExportError(f"{path}: expected at least one prompt, found none")
     return prompts
+
+
+def utf8_error(path, error):
+    """The line for a prompt file that is not UTF-8 text."""
+    return f"{path}: expected UTF-8 text, found byte 0x{error.object[error.start]:02x} at offset {error.start} that is not"

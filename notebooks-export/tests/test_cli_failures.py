@@ -153,3 +153,25 @@ def test_numbers_the_tokenizer_does_not_know_are_not_number_tokens():
 
     found = find_number_tokens(WordLevel(), [5, 99, 100, -5])
     assert found.values == [5, 99] and found.strings == ["5", "99"]
+
+
+@pytest.mark.parametrize("prompts,fragment", [
+    ("There are {x} {n} apples.", "found 'There are {x} {n} apples.' (it has {x}"),
+    ("There are {n} apples {", "braces doubled elsewhere"),
+    ("There are no numbers.", "one slot is {n}"),
+    ("@{bad}", "expected UTF-8 text, found byte 0xff at offset 0"),
+    ("{bad}.jsonl", "expected UTF-8 text, found byte 0xff at offset 0"),
+])
+def test_a_bad_template_or_prompt_file_is_one_line(tmp_path, prompts, fragment):
+    bad = tmp_path / "prompts"
+    for path in (bad, tmp_path / "prompts.jsonl"):
+        path.write_bytes(b"\xff\xfe There are {n} apples.\n")
+    line = one_line(cli("--model", "minilm", "--numbers", "0-9", "--prompts", prompts.format(bad=bad) if "{bad}" in prompts else prompts,
+                        "--out", str(tmp_path / "d.h5")))
+    assert fragment in line, line
+    assert not os.path.exists(tmp_path / "d.h5") and leftovers(tmp_path) == []
+
+
+def test_a_template_with_doubled_braces_reads_them_as_braces():
+    from fourierlens import number_prompts
+    assert [p.text for p in number_prompts("{{n}} is {n}", [3])] == ["{n} is 3"]
