@@ -43,6 +43,6 @@ import Testing
         #expect(try TargetFunction.parse("majority:0-2", n: 6, columns: []) == .majority(0b111))
         #expect(try TargetFunction.parse("column:p", n: 6, columns: ["q", "p"]) == .column(1))
         expectBadInput(["--target", "each coordinate once"]) { _ = try TargetFunction.parse("parity:1,1", n: 6, columns: []) }
-        expectBadInput(["--target", "within 0–5"]) { _ = try TargetFunction.parse("or:6", n: 6, columns: []) }
+        expectBadInput(["--target", "bit 6 is outside 0–5"]) { _ = try TargetFunction.parse("or:6", n: 6, columns: []) }
     }
 }
