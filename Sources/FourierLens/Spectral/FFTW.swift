@@ -1,9 +1,15 @@
 import CFFTW
+import Foundation
 
 /// FFTW's threads are set up once per process. Plans use FFTW_ESTIMATE: FFTW_MEASURE may pick
 /// a different algorithm from run to run, and FourierLens promises the same bytes for the same
 /// input; it would also overwrite the planning arrays.
 let fftwThreadsReady: Bool = fftwf_init_threads() != 0
+
+/// FFTW's planner is not thread-safe (only fftw_execute is): plans are made and destroyed one at
+/// a time in the process, whichever threads ask (tests, and callers of the library, run analyses
+/// side by side; a planner race corrupts the heap).
+let fftwPlanner = NSLock()
 
 /// Threads for a transform of `elements` values: both cores for large inputs, one for small.
 func fftwThreads(for elements: Int) -> Int32 {
@@ -31,8 +37,10 @@ final class RealFFT {
         let bins = n / 2 + 1
         input = fftwf_alloc_real(n * count)
         output = fftwf_alloc_complex(bins * count)
-        if fftwThreadsReady { fftwf_plan_with_nthreads(fftwThreads(for: n * count)) }
         var dims = [Int32(n)]
+        fftwPlanner.lock()
+        defer { fftwPlanner.unlock() }
+        if fftwThreadsReady { fftwf_plan_with_nthreads(fftwThreads(for: n * count)) }
         switch layout {
         case .columns:
             plan = fftwf_plan_many_dft_r2c(1, &dims, Int32(count), input, nil, Int32(count), 1,
@@ -44,7 +52,7 @@ final class RealFFT {
     }
 
     deinit {
-        fftwf_destroy_plan(plan)
+        fftwPlanner.withLock { fftwf_destroy_plan(plan) }
         fftwf_free(input)
         fftwf_free(output)
     }
