@@ -17,11 +17,16 @@ import Testing
     }
 
     @Test func plansOnManyThreadsAtOnceGiveTheSerialResults() {
-        let shapes = (0..<48).map { i in (n: 17 + 13 * (i % 7), count: 1 + i % 5, layout: i % 2 == 0 ? RealFFT.Layout.rows : .columns) }
+        var made: [(n: Int, count: Int, layout: RealFFT.Layout)] = []
+        for i in 0..<48 {
+            let layout: RealFFT.Layout = i % 2 == 0 ? .rows : .columns
+            made.append((n: 17 + 13 * (i % 7), count: 1 + i % 5, layout: layout))
+        }
+        let shapes = made
         let inputs = shapes.enumerated().map { i, shape in signal(shape.n, count: shape.count, seed: UInt64(i)) }
         let serial = zip(shapes, inputs).map { coefficients($0.n, count: $0.count, layout: $0.layout, values: $1) }
         let results = Results(count: shapes.count)
-        for _ in 0..<4 {
+        for _ in 0..<25 {  // without the lock a run crashes (SIGSEGV) one time in a few
             DispatchQueue.concurrentPerform(iterations: shapes.count) { i in
                 results.set(i, coefficients(shapes[i].n, count: shapes[i].count, layout: shapes[i].layout, values: inputs[i]))
             }
