@@ -199,12 +199,15 @@ def test_bad_input_is_one_line_and_leaves_nothing(modular, dump, tmp_path, capsy
         (["--model", small, dump, report], "the dump is of another model"),
         (["--model", MODEL, dump, other], "filtered from another dump"),
         (["--model", MODEL, dump, str(tmp_path / "nothing.h5")], "it does not exist"),
-        (["--model", MODEL, dump, report, "--batch-size", "0"], "batch size of at least 1"),
+        (["--model", MODEL, dump, report, "--batch-size", "0"], "--batch-size: expected an integer from 1 to 65536 (found 0)"),
     ]
     for arguments, fragment in cases:
         out = tmp_path / "out"
         capsys.readouterr()
-        code = main(["patch", *arguments, "--out", str(out)])  # in this process: no torch import per case
+        try:
+            code = main(["patch", *arguments, "--out", str(out)])  # in this process: no torch import per case
+        except SystemExit as usage:  # a usage error ends in argparse, as on the command line
+            code = usage.code
         stderr = capsys.readouterr().err
         assert code == 2, (arguments, stderr)
         lines = stderr.strip().splitlines()
