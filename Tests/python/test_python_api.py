@@ -100,7 +100,10 @@ def test_out_keeps_the_page_and_bad_input_is_one_line(tmp_path):
     out = tmp_path / "kept"
     fourierlens.spectrum(W_E, values, out=str(out), permutations=20)
     assert (out / "index.html").exists() and (out / "spectrum.svg").exists()
-    fourierlens.spectrum(W_E, values, out=str(out), permutations=30)  # an existing report is replaced
+    with pytest.raises(fourierlens.ExportError, match="exists"):  # an existing folder is kept without force
+        fourierlens.spectrum(W_E, values, out=str(out), permutations=30)
+    assert reports.load(str(out))["summary"]["options"]["permutations"] == 20
+    fourierlens.spectrum(W_E, values, out=str(out), permutations=30, force=True)  # an existing report is replaced
     assert reports.load(str(out))["summary"]["options"]["permutations"] == 30
     for call, message in [(lambda: fourierlens.spectrum(np.zeros(5)), "expected a non-empty 2-D array"),
                           (lambda: fourierlens.spectrum(W_E, values[:10]), "expected one per row"),

@@ -10,7 +10,8 @@ binary on it (the one implementation of the maths) and returns ``reports.load`` 
 gives. Keyword options are the command's options with ``_`` for ``-`` (``permutations=200`` is
 ``--permutations 200``, ``allow_gaps=True`` is ``--allow-gaps``, a list is joined with commas,
 ``False``/``None`` leave the option out). ``out=DIR`` keeps the report (page, charts) there
-instead of a temporary folder. Bad input raises ``ExportError`` with the command's one line.
+instead of a temporary folder; an existing DIR is replaced only with ``force=True``, as the
+command's ``--force``. Bad input raises ``ExportError`` with the command's one line.
 """
 import os
 import subprocess
@@ -47,7 +48,7 @@ def run(command, *inputs, out=None, binary=None, **options):
     arguments = [find_binary(binary), command, *map(str, inputs), *_option_arguments(options)]
     with tempfile.TemporaryDirectory(prefix="fourierlens-") as scratch:
         target = out or os.path.join(scratch, "report")
-        line = arguments + ["--out", target, "--quiet"] + (["--force"] if out and os.path.isdir(out) else [])
+        line = arguments + ["--out", target, "--quiet"]
         if out is None:
             line.append("--no-figures")
         done = subprocess.run(line, capture_output=True, text=True)
