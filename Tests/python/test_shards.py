@@ -65,6 +65,19 @@ def assert_same_report(full, merged, csvs, h5s):
                 assert np.array_equal(a[key], b[key]), (name, key)
 
 
+def lens_full_shards_merged(dump, tmp_path, split):
+    """The lens over every prompt, over the shards of `split`, and their merge: the three folders."""
+    full = str(tmp_path / "full")
+    fourierlens("lens", dump, "--out", full, "--quiet", "--no-figures")
+    shards = []
+    for start, end in split:
+        shards.append(str(tmp_path / f"shard{start}"))
+        fourierlens("lens", dump, "--prompts", f"{start}:{end}", "--out", shards[-1], "--quiet", "--no-figures")
+    merged = str(tmp_path / "merged")
+    fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
+    return full, shards, merged
+
+
 @pytest.mark.parametrize("norm", ["none", "cached", "recompute"])
 def test_merged_lens_shards_equal_the_unsharded_lens(dump, tmp_path, norm):
     full = str(tmp_path / "full")
@@ -103,18 +116,11 @@ def test_merged_filter_shards_equal_the_unsharded_filter(dump, tmp_path, removed
 
 def test_timings_are_kept_apart_from_the_summary(dump, tmp_path):
     """Wall time differs from run to run: it lives in timings.json, which a merge adds up."""
-    out = str(tmp_path / "full")
-    fourierlens("lens", dump, "--out", out, "--quiet", "--no-figures")
+    out, shards, merged = lens_full_shards_merged(dump, tmp_path, [(0, 64), (64, N)])
     summary = json.load(open(os.path.join(out, "summary.json")))
     assert not [key for key in summary if "seconds" in key or "gflop" in key]
     timings = json.load(open(os.path.join(out, "timings.json")))
     assert timings["sgemm_gflop"] > 0 and timings["sgemm_seconds"] >= 0
-    shards = []
-    for start, end in [(0, 64), (64, N)]:
-        shards.append(str(tmp_path / f"s{start}"))
-        fourierlens("lens", dump, "--prompts", f"{start}:{end}", "--out", shards[-1], "--quiet", "--no-figures")
-    merged = str(tmp_path / "merged")
-    fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
     parts = [json.load(open(os.path.join(s, "timings.json"))) for s in shards]
     total = json.load(open(os.path.join(merged, "timings.json")))
     assert total["sgemm_seconds"] == pytest.approx(sum(p["sgemm_seconds"] for p in parts))
@@ -170,14 +176,7 @@ def test_a_merge_keeps_the_note_that_the_prompts_read_their_own_answer(dump, tmp
         f["prompts/tokens"] = np.array(tokens, dtype=h5py.string_dtype())
         f["prompts/text"] = np.array([f"There are {a} apples." for a in answers], dtype=h5py.string_dtype())
     expected = sum(1 for i in range(N) if i % 3)
-    full = str(tmp_path / "full")
-    fourierlens("lens", path, "--out", full, "--quiet", "--no-figures")
-    shards = []
-    for start, end in [(0, 37), (37, N)]:
-        shards.append(str(tmp_path / f"shard{start}"))
-        fourierlens("lens", path, "--prompts", f"{start}:{end}", "--out", shards[-1], "--quiet", "--no-figures")
-    merged = str(tmp_path / "merged")
-    fourierlens("merge", *shards, "--out", merged, "--quiet", "--no-figures")
+    full, _, merged = lens_full_shards_merged(path, tmp_path, [(0, 37), (37, N)])
     records = [json.load(open(os.path.join(folder, "summary.json")))["read_token_is_answer"] for folder in (full, merged)]
     assert records[0] == records[1]
     assert records[0]["prompts_matching"] == expected and records[0]["prompts"] == N

@@ -11,6 +11,7 @@ import pytest
 
 from dask_cluster import ADDRESS, REPO, LoopbackCluster, namespaces_possible
 from report_helpers import tool as binary
+from test_study_patch import SPEC as PATCH_SPEC  # filter bands, then patch them back
 
 DEMO = os.path.join(REPO, "probes", "data", "minilm_demo.h5")
 
@@ -122,23 +123,6 @@ def test_study_on_dask_equals_local_study(cluster, tmp_path):
     assert (local / "index.html").read_bytes() == (dask / "index.html").read_bytes()
 
 
-PATCH_SPEC = """title: Patching on Dask
-dumps:
-  m:
-    path: {dump}
-models:
-  net: {tmp}/not-here
-analyses:
-  - kind: filter
-    name: bands
-    options: {{tau-period: 10, fold-final-norm: true, joint: true}}
-    grid:
-      sites: [mlp_out, "attn_out,mlp_out"]
-      remove: [high]
-  - kind: patch
-    name: patched
-    filters: bands
-"""
 
 
 def test_patch_study_on_dask_equals_local_study(cluster, tmp_path):
@@ -154,7 +138,7 @@ def test_patch_study_on_dask_equals_local_study(cluster, tmp_path):
     export_dump(model, tokenizer, dump, numbers=range(59), prompts=modular_prompts(59)[:2 * 59], position="last",
                 batch_size=128, progress=False)
     spec = tmp_path / "patch.yaml"
-    spec.write_text(PATCH_SPEC.format(dump=dump, tmp=tmp_path))
+    spec.write_text(PATCH_SPEC.format(dump=dump, model=tmp_path / "not-here"))  # the model comes by --model
     local, dask = tmp_path / "local", tmp_path / "dask"
     options = ["--model", f"net={model_dir}", "--python", sys.executable]
     here = subprocess.run([binary(), "run", str(spec), "--out", str(local), "--quiet", *options], capture_output=True, text=True,
