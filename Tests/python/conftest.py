@@ -1,9 +1,12 @@
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from positions_dump import write_positions_dump
-from report_helpers import REPORT_RUNS, fourierlens
+from report_helpers import REPO, REPORT_RUNS, fourierlens
 from tiers import pytest_collection_modifyitems, pytest_configure  # noqa: F401  (the slow tier)
 
 
@@ -28,3 +31,13 @@ def demo_reports(tmp_path_factory):
             arguments = [a.format(work=work, positions=positions) for a in step]
             fourierlens(*arguments, *(["--out", dirs[kind], "--quiet"] if i == len(steps) - 1 else []))
     return dirs
+
+
+@pytest.fixture(scope="session")
+def modular_dump(tmp_path_factory):
+    """The causal demo's dump, exported here from the committed model (probes/modular): a test
+    never reads probes/data/modular_demo.h5, which only `make demo` makes."""
+    path = str(tmp_path_factory.mktemp("modular") / "modular.h5")
+    subprocess.run([sys.executable, os.path.join(REPO, "probes", "modular", "export_dump.py"), "--out", path],
+                   check=True, capture_output=True, text=True)
+    return path

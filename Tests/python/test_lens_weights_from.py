@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from report_helpers import REPO, fourierlens, tool
+from report_helpers import fourierlens, tool
 
-MODULAR = os.path.join(REPO, "probes", "data", "modular_demo.h5")
 
 
 def assembled(filtered, source, path):
@@ -31,7 +30,8 @@ def assembled(filtered, source, path):
 
 
 @pytest.mark.parametrize("prompts,norm", [(None, "none"), (None, "cached"), ("1000:2000", "cached"), ("500:900", "recompute")])
-def test_a_filtered_dump_read_through_its_source(tmp_path, prompts, norm):
+def test_a_filtered_dump_read_through_its_source(tmp_path, prompts, norm, modular_dump):
+    MODULAR = modular_dump
     shard = ["--prompts", prompts] if prompts else []
     fourierlens("filter", MODULAR, "--remove", "high", "--tau", "6", *shard, "--out", str(tmp_path / "f"), "--quiet", "--no-figures")
     filtered = str(tmp_path / "f" / "filtered.h5")
@@ -48,7 +48,8 @@ def test_a_filtered_dump_read_through_its_source(tmp_path, prompts, norm):
         assert effect["acc_after"].min() < effect["acc_before"].max()  # the filter did something
 
 
-def test_mismatches_are_one_line(tmp_path):
+def test_mismatches_are_one_line(tmp_path, modular_dump):
+    MODULAR = modular_dump
     fourierlens("filter", MODULAR, "--remove", "high", "--tau", "6", "--out", str(tmp_path / "f"), "--quiet", "--no-figures")
     filtered = str(tmp_path / "f" / "filtered.h5")
 

@@ -30,11 +30,8 @@ def load_script(name):
 
 
 @pytest.fixture(scope="module")
-def dump(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("modular") / "modular.h5")
-    subprocess.run([sys.executable, os.path.join(REPO, "probes", "modular", "export_dump.py"), "--out", path],
-                   check=True, capture_output=True, text=True)
-    return path
+def dump(modular_dump):
+    return modular_dump
 
 
 @pytest.fixture(scope="module")

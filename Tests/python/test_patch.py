@@ -31,11 +31,8 @@ def modular():
 
 
 @pytest.fixture(scope="module")
-def dump(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("modular") / "modular.h5")
-    subprocess.run([sys.executable, os.path.join(REPO, "probes", "modular", "export_dump.py"), "--out", path],
-                   check=True, capture_output=True)
-    return path
+def dump(modular_dump):
+    return modular_dump
 
 
 def filtered(dump, out, *flags, sites="attn_out,mlp_out"):
