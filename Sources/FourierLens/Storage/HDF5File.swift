@@ -26,6 +26,7 @@ public final class HDF5File {
         guard H5Fis_hdf5(path) > 0 else {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "an HDF5 file (no HDF5 signature found)")
         }
+        try SuperblockCheck.requireDriverBlockFits(path)
         let fid = H5Fopen(path, fl_h5f_acc_rdonly(), h5Default)
         guard fid >= 0 else {
             let detail = hdf5ErrorDetail()
