@@ -29,8 +29,9 @@ public enum LensStream {
             let answers = Array(plan.answerValues[block])
             accumulator.add(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers)
             // Writes run in block order on the I/O thread; the first failure is thrown here.
-            for write in written where write.isDone { try write.value() }
-            written.removeAll { $0.isDone }
+            let done = written.filter(\.isDone)
+            for write in done { try write.value() }
+            written.removeAll { write in done.contains { $0 === write } }
             if let store {
                 written.append(io.submit { try store.write(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers) })
             }
