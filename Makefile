@@ -78,6 +78,7 @@ bench: build
 	$(PYTHON) benchmarks/lens_benchmark.py
 	$(PYTHON) benchmarks/lens_scale_benchmark.py
 	$(PYTHON) benchmarks/boolean_benchmark.py
+	$(PYTHON) benchmarks/lens_paper_benchmark.py
 
 # Coverage-guided fuzzing (libFuzzer), one binary with three targets (FUZZ_TARGET): dump (the
 # HDF5 reader and the dump validator, seeded from Tests/Fuzz/corpus), spec (a study spec made into

@@ -157,3 +157,26 @@ const char *fl_openblas_better_core(void) {
 #endif
     return NULL;
 }
+
+// The permutation null through the Gram matrix: the same sums, in the same order, as a plain
+// loop (each lag over a ascending, each energy over m ascending), so the bits do not depend on
+// how the loops are laid out for speed; no multiply-add is fused.
+#pragma clang fp contract(off)
+void fl_permuted_energy(const double *g, const long *order, long p, long bins, const double *cosines_by_lag,
+                        double *lag, double *row, double *energy) {
+    memset(lag, 0, sizeof(double) * (size_t)p);
+    for (long a = 0; a < p; a++) {
+        const double *source = g + order[a] * p;
+        // row[m] = G[π(a), π(a − m mod p)]
+        for (long m = 0; m <= a; m++) row[m] = source[order[a - m]];
+        for (long m = a + 1; m < p; m++) row[m] = source[order[a - m + p]];
+        for (long m = 0; m < p; m++) lag[m] += row[m];
+    }
+    memset(energy, 0, sizeof(double) * (size_t)bins);
+    for (long m = 0; m < p; m++) {
+        const double l = lag[m], *c = cosines_by_lag + m * bins;
+        for (long k = 0; k < bins; k++) energy[k] += l * c[k];
+    }
+    for (long k = 0; k < bins; k++) energy[k] = 0 >= energy[k] ? 0 : sqrt(energy[k]);  // Swift's max(e, 0)
+}
+#pragma clang fp contract(on)

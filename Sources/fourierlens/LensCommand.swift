@@ -80,6 +80,9 @@ struct LensCommand: ParsableCommand {
     @Option(help: "Read W_U, b_U, the final norm (and its cached scale) and the vocabulary from this dump: for activations that come without them, such as filter's filtered.h5 read through its source dump.")
     var weightsFrom: String?
 
+    @Option(help: "Memory the lens's blocks may take, in GiB: the block of prompts is chosen within it (default: an eighth of the machine's memory).")
+    var memory: Double?
+
     @Flag(help: "With [N, pos, d] activations, also run the lens at every position: lens_positions.csv and a layer × position heatmap per site, and the --heatmap-prompt prompt's top token per layer and position (lens_trajectory.csv and a grid per site); the main report reads --position, default the last.")
     var everyPosition = false
 
@@ -87,6 +90,9 @@ struct LensCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
+        if let memory, !(memory > 0 && memory <= RunCommand.maximumMemoryGiB) {
+            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(RunCommand.maximumMemoryGiB)) (found \(memory))")
+        }
         if everyPosition && weightsFrom != nil {
             throw ValidationError("--every-position reads the dump's own unembedding; it does not take --weights-from")
         }
@@ -111,6 +117,9 @@ struct LensCommand: ParsableCommand {
         options.norm = norm
         options.topK = topK
         options.heatmapPrompt = heatmapPrompt
+        options.promptBlock = options.promptBlock(readouts: plan.readouts.count, unembedding: plan.unembedding,
+                                                  numbers: plan.numberValues.count,
+                                                  memory: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes / 4)
         let header = try LensStream.header(plan, options: options, prompts: range)
         let store = try directory.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: directory.given, header: header) }
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)

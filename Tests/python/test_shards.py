@@ -189,3 +189,22 @@ def test_a_merge_keeps_the_note_that_the_prompts_read_their_own_answer(dump, tmp
     fourierlens("lens", dump, "--out", plain, "--quiet", "--no-figures")
     assert "read_token_is_answer" not in json.load(open(os.path.join(plain, "summary.json")))
     assert "the token read is the answer itself" not in open(os.path.join(plain, "index.html")).read()
+
+
+def test_a_smaller_memory_budget_changes_the_block_and_no_result(dump, tmp_path):
+    """--memory sizes the block of prompts (here 128 by default, 16 in 1 MiB); every CSV and every
+    per-prompt dataset stays the same bits, summary.json differs only in the recorded block; and
+    shards of different blocks are not merged (their blocks would not align)."""
+    full, small = str(tmp_path / "full"), str(tmp_path / "small")
+    fourierlens("lens", dump, "--out", full, "--quiet", "--no-figures")
+    fourierlens("lens", dump, "--memory", "0.001", "--out", small, "--quiet", "--no-figures")
+    assert_same_report(full, small, ["lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv"], ["lens_prompts.h5"])
+    with open(os.path.join(full, "summary.json")) as a, open(os.path.join(small, "summary.json")) as b:
+        summary_full, summary_small = json.load(a), json.load(b)
+    assert (summary_full["options"].pop("prompt_block"), summary_small["options"].pop("prompt_block")) == (128, 16)
+    assert summary_full == summary_small
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    fourierlens("lens", dump, "--prompts", "0:37", "--memory", "0.001", "--out", a, "--quiet", "--no-figures")
+    fourierlens("lens", dump, "--prompts", "37:150", "--out", b, "--quiet", "--no-figures")
+    assert "same run" in refused("merge", a, b, "--out", str(tmp_path / "blocks"))
+    assert "--memory" in refused("lens", dump, "--memory", "0", "--out", str(tmp_path / "bad"))

@@ -32,4 +32,10 @@ void fl_fix_mmap_threshold(size_t bytes);
 /// ("Prescott") and OPENBLAS_CORETYPE is unset; NULL otherwise (see fourierlens/main.swift).
 const char *fl_openblas_better_core(void);
 
+/// The null's permuted-row magnitudes at k = 0…bins−1 through G = X Xᵀ [p × p]: lag[m] =
+/// Σ_a G[π(a), π(a−m mod p)] (a ascending), energy[k] = Σ_m lag[m]·cos(2πkm/p) (m ascending,
+/// cosines_by_lag [p × bins]), written as √max(energy, 0). lag and row are p scratch values.
+void fl_permuted_energy(const double *g, const long *order, long p, long bins, const double *cosines_by_lag,
+                        double *lag, double *row, double *energy);
+
 #endif

@@ -56,6 +56,33 @@ public struct LensOptions: Sendable, Codable, Equatable {
     }
 }
 
+extension LensOptions {
+    /// Rows of H (readouts × prompts of a block) from which sgemm runs at its large-M rate
+    /// (`fourierlens benchmark-sgemm`: the rate flattens past a few hundred rows).
+    public static let largeMRows = 1024
+
+    /// The block of prompts for a run: the smallest power of two of at least 64 prompts whose
+    /// readouts × prompts reach `largeMRows`, halved while the block's buffers would exceed
+    /// `memory` bytes beside what every block shares (W_U, its widened tile, the number
+    /// columns). A power of two that stops growing at the large-M target: any budget that
+    /// holds the target gives the same block, so runs (and shards) on machines of different
+    /// memory align their blocks alike (docs/METHODS.md, "Memory"). The vocabulary tile stays
+    /// `tileColumns`: it orders the running sums, so it is part of the arithmetic.
+    public func promptBlock(readouts: Int, unembedding: Unembedding, numbers: Int, memory: Int) -> Int {
+        let r = max(readouts, 1), d = unembedding.dModel, tile = min(tileColumns, unembedding.vocabulary)
+        var block = 64
+        while r * block < Self.largeMRows { block *= 2 }
+        // Per readout row of a block: the activations read as float16 and widened (this block's
+        // and the next's, read meanwhile), normalised and gathered into H; the logit tile and
+        // the reference's weights; number logits (computed, copied, written); statistics and top-k.
+        let perRow = d * (2 + 4 + 4 + 4 + 4) + tile * 8 + numbers * 12 + topK * 12 + 64
+        let shared = unembedding.residentBytes + d * tile * 4 + d * numbers * 4
+        let available = memory - shared
+        while block > 1 && saturatingProduct([block, r, perRow]) > available { block /= 2 }
+        return block
+    }
+}
+
 /// Per-prompt readouts of one (site, layer).
 public struct LensPromptReadout: Sendable, Equatable {
     public let rank: Int?

@@ -52,6 +52,7 @@ struct VocabularyStream {
         if weights.count < max(1, referenceRows.isEmpty ? 1 : rows * widest) {
             weights = [Float](repeating: 0, count: referenceRows.isEmpty ? 1 : rows * widest)
         }
+        let backend = workspace.backend
         var rescale = [Double](repeating: 1, count: rows)
         let bias = addBias.contains(true) ? unembedding.bias : nil
         var start = 0
@@ -60,8 +61,9 @@ struct VocabularyStream {
             let clock = DispatchTime.now().uptimeNanoseconds
             unembedding.withColumns(start, width, scratch: &widened) { b, stride in
                 h.values.withUnsafeBufferPointer { a in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(d), 1,
-                                a.baseAddress, Int32(d), b, Int32(stride), 0, &tile, Int32(width))
+                    tile.withUnsafeMutableBufferPointer { c in
+                        backend.tileProduct(a.baseAddress!, rows: rows, d: d, b, width: width, stride: stride, into: c.baseAddress!)
+                    }
                 }
             }
             sgemmSeconds += Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
@@ -89,12 +91,7 @@ struct VocabularyStream {
                     weights: weightPointer.baseAddress!, rescale: rescalePointer.baseAddress!,
                     answerColumn: answerColumnPointer.baseAddress!, answerLogit: answerLogitPointer.baseAddress!,
                     reference: referencePointer.baseAddress!)
-                // Reference rows first: their weights e^{z−max} serve the KL of every other row.
-                VocabularyStream.parallel(referenceRows) { context.update($0, keepWeights: true) }
-                VocabularyStream.parallel(otherRows) { row in
-                    context.update(row, keepWeights: false)
-                    context.accumulateCross(row)
-                }
+                backend.reduceTile(context, referenceRows: referenceRows, otherRows: otherRows)
             }}}}}}}}}
             start += width
         }
@@ -115,16 +112,51 @@ struct VocabularyStream {
 }
 
 /// Buffers the lens reuses from block to block (the logit tile, the reference's weights, a
-/// widened W_U tile): allocating them anew for every block costs a page fault per 4 KiB.
+/// widened W_U tile): allocating them anew for every block costs a page fault per 4 KiB; and
+/// the backend that computes each tile.
 public final class LensWorkspace: @unchecked Sendable {
     var tile: [Float] = []
     var weights: [Float] = []
     var widened: [Float] = []
+    public let backend: any LensBackend
+    public init(backend: any LensBackend = BLASLensBackend()) { self.backend = backend }
+}
+
+/// What the lens asks of the machine for each vocabulary tile: the logits of a block's rows
+/// against the tile's columns, and the per-row reductions over them (running log-sum-exp,
+/// entropy sums, answer rank, top-k and the KL cross term). Another backend (another BLAS, a
+/// GPU) implements these two and the lens, its blocks and its files stay as they are; it must
+/// give the same bits as BLASLensBackend for reports to stay byte-identical across backends.
+public protocol LensBackend: Sendable {
+    /// c [rows × width] = a [rows × d] · b [d × width] (b's rows `stride` apart), all row-major.
+    func tileProduct(_ a: UnsafePointer<Float>, rows: Int, d: Int, _ b: UnsafePointer<Float>, width: Int, stride: Int,
+                     into c: UnsafeMutablePointer<Float>)
+    /// Folds one tile of logits into every row's running statistics: first the reference rows
+    /// (whose weights e^{z−max} serve the KL of the others), then the other rows.
+    func reduceTile(_ tile: TileContext, referenceRows: [Int], otherRows: [Int])
+}
+
+/// OpenBLAS's sgemm, and the reductions on both cores through the C kernels.
+public struct BLASLensBackend: LensBackend {
     public init() {}
+
+    public func tileProduct(_ a: UnsafePointer<Float>, rows: Int, d: Int, _ b: UnsafePointer<Float>, width: Int, stride: Int,
+                            into c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(d), 1,
+                    a, Int32(d), b, Int32(stride), 0, c, Int32(width))
+    }
+
+    public func reduceTile(_ tile: TileContext, referenceRows: [Int], otherRows: [Int]) {
+        VocabularyStream.parallel(referenceRows) { tile.update($0, keepWeights: true) }
+        VocabularyStream.parallel(otherRows) { row in
+            tile.update(row, keepWeights: false)
+            tile.accumulateCross(row)
+        }
+    }
 }
 
 /// The buffers of one tile, shared by the workers; each worker touches only its own rows.
-struct TileContext: @unchecked Sendable {
+public struct TileContext: @unchecked Sendable {
     let tile: UnsafePointer<Float>
     let width: Int
     let start: Int
@@ -139,7 +171,7 @@ struct TileContext: @unchecked Sendable {
     let reference: UnsafePointer<Int>
 
     /// Running log-sum-exp and entropy sums, answer rank and top-k of row r over this tile.
-    func update(_ r: Int, keepWeights: Bool) {
+    public func update(_ r: Int, keepWeights: Bool) {
         let z = tile + r * width
         var tileMax: Float = 0
         var above = 0
@@ -165,7 +197,7 @@ struct TileContext: @unchecked Sendable {
     }
 
     /// Σ e^{z_ref − max_ref} · z for row r against its reference row (already updated).
-    func accumulateCross(_ r: Int) {
+    public func accumulateCross(_ r: Int) {
         let ref = reference[r]
         guard ref >= 0 else { return }
         let dot = fl_dot(weights + ref * width, tile + r * width, width)

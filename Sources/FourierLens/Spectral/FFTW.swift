@@ -29,7 +29,8 @@ final class RealFFT {
     private let output: UnsafeMutablePointer<fftwf_complex>
     private let plan: fftwf_plan
 
-    init(length n: Int, count: Int, layout: Layout) {
+    /// `threads`: FFTW's threads for this plan (default: by size, fftwThreads(for:)).
+    init(length n: Int, count: Int, layout: Layout, threads: Int32? = nil) {
         precondition(n >= 1 && count >= 1)
         self.n = n
         self.count = count
@@ -40,7 +41,7 @@ final class RealFFT {
         var dims = [Int32(n)]
         fftwPlanner.lock()
         defer { fftwPlanner.unlock() }
-        if fftwThreadsReady { fftwf_plan_with_nthreads(fftwThreads(for: n * count)) }
+        if fftwThreadsReady { fftwf_plan_with_nthreads(threads ?? fftwThreads(for: n * count)) }
         switch layout {
         case .columns:
             plan = fftwf_plan_many_dft_r2c(1, &dims, Int32(count), input, nil, Int32(count), 1,

@@ -1,4 +1,10 @@
+import CKernels
+import Dispatch
 import Foundation
+
+/// A pointer or closure handed to worker threads that each touch only their own slots.
+struct UncheckedPointer<T>: @unchecked Sendable { let pointer: UnsafeMutablePointer<T>; init(_ p: UnsafeMutablePointer<T>) { pointer = p } }
+struct UncheckedClosure: @unchecked Sendable { let call: (Int, Int) -> [Double]; init(_ c: @escaping (Int, Int) -> [Double]) { call = c } }
 
 /// What a spectrum looks like when there is no structure along the number axis.
 public enum NullModel: String, CaseIterable, Sendable, Codable {
@@ -130,35 +136,55 @@ public struct NullDistribution: Sendable {
         return permutationMagnitudes(matrix, orders: orders, method: method == .automatic ? permutationMethod(matrix) : method)
     }
 
+    /// The draws are independent: they run on both cores, each written to its own slot, and
+    /// each draw's arithmetic (the order of every sum) is the same whatever the thread count,
+    /// so the spectra, and the p-values, are the same bits for a seed however they are scheduled.
+    /// Through the Gram matrix: lag[m] = Σ_a G[π(a), π(a−m mod p)] summed over a ascending, then
+    /// Σ_m lag[m] cos(2πkm/p) over m ascending (fl_permuted_energy).
     static func permutationMagnitudes(_ matrix: Matrix, orders permutations: [[Int]], method: PermutationMethod) -> [[Double]] {
         let p = matrix.rows, d = matrix.cols
         if method == .fft {
-            let fft = RealFFT(length: p, count: d, layout: .columns)
-            return permutations.map { order in
-                let permuted = NumberAxis(order: order, values: []).reorder(matrix)
-                return SpectralAnalysis.spectrum(of: permuted, center: false, using: fft).magnitude
+            // One plan per worker (made under the planner lock), each transforming its own draws.
+            let workers = permutations.count >= 4 ? 2 : 1
+            let plans = (0..<workers).map { _ in RealFFT(length: p, count: d, layout: .columns, threads: 1) }
+            return parallelDraws(permutations.count, workers: workers) { worker, i in
+                let permuted = NumberAxis(order: permutations[i], values: []).reorder(matrix)
+                return SpectralAnalysis.spectrum(of: permuted, center: false, using: plans[worker]).magnitude
             }
         }
         let gram = DoubleMatrix(rows: p, cols: d, values: matrix.values.map(Double.init)).gram().values
         let bins = p / 2 + 1
-        let cosines = (0..<bins).map { k in (0..<p).map { m in cos(2 * Double.pi * Double(k * m % p) / Double(p)) } }
+        // cos(2πkm/p) laid out [p × bins]: the energies of all k take one pass over the lags.
+        var cosines = [Double](repeating: 0, count: bins * p)
+        for k in 0..<bins { for m in 0..<p { cosines[m * bins + k] = cos(2 * Double.pi * Double(k * m % p) / Double(p)) } }
         return gram.withUnsafeBufferPointer { g in
-            permutations.map { order in
-                var lag = [Double](repeating: 0, count: p)
-                for a in 0..<p {
-                    let row = order[a] * p
-                    for m in 0..<p {
-                        let b = a >= m ? a - m : a - m + p
-                        lag[m] += g[row + order[b]]
+            cosines.withUnsafeBufferPointer { table in
+                parallelDraws(permutations.count, workers: permutations.count >= 4 ? 2 : 1) { _, i in
+                    var lag = [Double](repeating: 0, count: p), row = lag, energy = [Double](repeating: 0, count: bins)
+                    permutations[i].withUnsafeBufferPointer { order in
+                        order.baseAddress!.withMemoryRebound(to: CLong.self, capacity: p) { order in
+                            fl_permuted_energy(g.baseAddress!, order, p, bins, table.baseAddress!, &lag, &row, &energy)
+                        }
                     }
-                }
-                return cosines.map { table in
-                    var energy = 0.0
-                    for m in 0..<p { energy += lag[m] * table[m] }
-                    return max(energy, 0).squareRoot()
+                    return energy
                 }
             }
         }
+    }
+
+    /// `count` draws computed by `workers` threads (draw i by worker i mod workers), in draw order.
+    static func parallelDraws(_ count: Int, workers: Int, _ draw: (Int, Int) -> [Double]) -> [[Double]] {
+        var results = [[Double]](repeating: [], count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let out = UncheckedPointer(slots.baseAddress!)
+            withoutActuallyEscaping(draw) { draw in
+                let body = UncheckedClosure(draw)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for i in stride(from: worker, to: count, by: workers) { out.pointer[i] = body.call(worker, i) }
+                }
+            }
+        }
+        return results
     }
 
     /// Spectra of Gaussian matrices with `matrix`'s per-column mean and standard deviation.
