@@ -162,7 +162,7 @@ public enum CompareReport {
 
     static func summaryJSON(_ result: CompareResult) throws -> String {
         let options = result.probeOptions ?? ProbeOptions()
-        return try encodeJSON(Summary(tool: "fourierlens \(SpectrumReport.version)", command: "compare",
+        return try encodeJSON(Summary(tool: BuildIdentity.tool, command: "compare",
                                       a: SpectrumReport.summary(result.a, command: "compare"),
                                       b: SpectrumReport.summary(result.b, command: "compare"),
                                       high_frequency_ratio: finite(result.highFrequencyRatio),

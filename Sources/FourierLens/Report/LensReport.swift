@@ -207,7 +207,7 @@ public enum LensReport {
         init(_ result: LensSummary, _ summaries: [LensSummary.Row], readToken: ReadTokenCheck?, partial: String? = nil) {
             read_token_is_answer = readToken
             partial_prompts = partial
-            tool = "fourierlens \(SpectrumReport.version)"
+            tool = BuildIdentity.tool
             command = "lens"
             options = result.options
             prompts = result.prompts

@@ -169,7 +169,7 @@ public enum ProbeReport {
         let tool: String, command: String, options: ProbeOptions, sources: [Source]
 
         init(_ results: [ProbeResult], _ options: ProbeOptions, command: String = "probe") {
-            tool = "fourierlens \(SpectrumReport.version)"
+            tool = BuildIdentity.tool
             self.command = command
             self.options = options
             sources = results.map { r in

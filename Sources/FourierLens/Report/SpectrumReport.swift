@@ -2,7 +2,6 @@ import Foundation
 
 /// Writes a spectrum run: spectrum.csv, spectrum.svg, summary.json and index.html.
 public enum SpectrumReport {
-    public static let version = "0.1.0"
 
     public static func write(_ result: SpectrumResult, to output: OutputDirectory) throws {
         try output.write(csv(result).render(), to: "spectrum.csv")
@@ -217,7 +216,7 @@ public enum SpectrumReport {
                   z: finite(r.test.z[k]), p_value: r.test.pValue[k] ?? 1, q_value: r.test.qValue[k] ?? 1)
         }
         var summary = Summary(
-            tool: "fourierlens \(version)", command: command,
+            tool: BuildIdentity.tool, command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
                          first_value: r.firstValue, last_value: r.lastValue, numbers: r.numbers),
             options: r.options, outliers: r.periodicOutliers.map(outlier),
