@@ -155,9 +155,9 @@ public enum CompareReport {
             ])
     }
 
-    struct Summary: Encodable {
-        let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
-        let probes_a: ProbeReport.Summary?, probes_b: ProbeReport.Summary?
+    public struct Summary: Codable {
+        public let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
+        public let probes_a: ProbeReport.Summary?, probes_b: ProbeReport.Summary?
     }
 
     static func summaryJSON(_ result: CompareResult) throws -> String {
