@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # chromium renders the HTML reports in the tests (headless); librsvg2-bin's rsvg-convert renders
 # every chart to PNG and PDF; iproute2's `ip netns` isolates the Dask test's loopback cluster.
-DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev chromium time librsvg2-bin iproute2)
+DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev libssl-dev chromium time librsvg2-bin iproute2)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

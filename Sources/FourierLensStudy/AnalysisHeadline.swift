@@ -25,12 +25,11 @@ extension AnalysisSummary {
     private var compareHeadline: String? {
         var a: [Double] = [], b: [Double] = [], outliersA = 0, outliersB = 0
         for task in tasks {
-            let s = outputs(task).summary
-            guard let sa = s["a"] as? [String: Any], let sb = s["b"] as? [String: Any],
-                  let ka = (sa["key_energy_fraction"] as? NSNumber)?.doubleValue, let kb = (sb["key_energy_fraction"] as? NSNumber)?.doubleValue else { continue }
+            guard let s = outputs(task).summary(CompareReport.Summary.self),
+                  let ka = jsonNumber(s.a.key_energy_fraction), let kb = jsonNumber(s.b.key_energy_fraction) else { continue }
             a.append(ka); b.append(kb)
-            if !((sa["outliers"] as? [Any]) ?? []).isEmpty { outliersA += 1 }
-            if !((sb["outliers"] as? [Any]) ?? []).isEmpty { outliersB += 1 }
+            if !s.a.outliers.isEmpty { outliersA += 1 }
+            if !s.b.outliers.isEmpty { outliersB += 1 }
         }
         guard !a.isEmpty, let first = tasks.first else { return nil }
         let against = first.labels["against"] ?? "B"
@@ -40,31 +39,31 @@ extension AnalysisSummary {
     }
 
     private var spectrumHeadline: String? {
-        let rows = tasks.compactMap { task -> (StudyTask, Double, Int)? in
-            let s = outputs(task).summary
-            guard let key = (s["key_energy_fraction"] as? NSNumber)?.doubleValue else { return nil }
-            return (task, key, (s["outliers"] as? [Any])?.count ?? 0)
+        let rows = tasks.compactMap { task -> (StudyTask, Double, [SpectrumReport.Summary.Outlier])? in
+            guard let s = outputs(task).summary(SpectrumReport.Summary.self), let key = jsonNumber(s.key_energy_fraction) else { return nil }
+            return (task, key, s.outliers)
         }
         guard !rows.isEmpty else { return nil }
         if rows.count == 1 {
             let (task, key, outliers) = rows[0]
-            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers) periodic frequencies stand out of the null (strongest \(strongestPeriods(outputs(task).summary["outliers"], limit: 3)))."
+            return "\(analysis.name): in \(Self.label(task)) the key periods hold \(formatted(key, digits: 3)) of the energy at k ≥ 1; \(outliers.count) periodic frequencies stand out of the null (strongest \(strongestPeriods(outliers, limit: 3)))."
         }
         let best = rows.max { $0.1 < $1.1 }!
-        return "\(analysis.name): over \(rows.count) inputs the key periods hold \(formatted(rows.map(\.1).min()!, digits: 3)) to \(formatted(rows.map(\.1).max()!, digits: 3)) of the energy at k ≥ 1 (most in \(Self.label(best.0))); frequencies stand out in \(rows.filter { $0.2 > 0 }.count) of them."
+        return "\(analysis.name): over \(rows.count) inputs the key periods hold \(formatted(rows.map(\.1).min()!, digits: 3)) to \(formatted(rows.map(\.1).max()!, digits: 3)) of the energy at k ≥ 1 (most in \(Self.label(best.0))); frequencies stand out in \(rows.filter { !$0.2.isEmpty }.count) of them."
     }
 
     private var probeHeadline: String? {
         var best: [String: (score: Double, metric: String, source: String, chance: Double?)] = [:]
         var order: [String] = []
         for task in tasks {
-            for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
-                let layer = (source["layer"] as? NSNumber).map { "layer \($0.intValue)" } ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
-                for score in source["scores"] as? [[String: Any]] ?? [] {
-                    guard let probe = score["probe"] as? String, !probe.hasPrefix("helix_baseline"), !probe.hasPrefix("helix_ceiling"), let value = (score["mean"] as? NSNumber)?.doubleValue else { continue }
+            for source in outputs(task).summary(ProbeReport.Summary.self)?.sources ?? [] {
+                let layer = source.layer.map { "layer \($0)" } ?? StudyPlanner.shortName(source.dataset ?? "")
+                for score in source.scores {
+                    let probe = score.probe
+                    guard !probe.hasPrefix("helix_baseline"), !probe.hasPrefix("helix_ceiling"), let value = jsonNumber(score.mean) else { continue }
                     if best[probe] == nil { order.append(probe) }
                     if value > best[probe]?.score ?? -.infinity {
-                        best[probe] = (value, score["metric"] as? String == "r2" ? "R²" : "accuracy", layer, (score["chance"] as? NSNumber)?.doubleValue)
+                        best[probe] = (value, score.metric == "r2" ? "R²" : "accuracy", layer, jsonNumber(score.chance))
                     }
                 }
             }
@@ -84,20 +83,20 @@ extension AnalysisSummary {
     private var lensHeadline: String? {
         var parts: [String] = []
         for task in tasks {
-            let rows = outputs(task).summary["rows"] as? [[String: Any]] ?? []
-            let sites = rows.compactMap { $0["site"] as? String }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let rows = outputs(task).summary(LensReport.Summary.self)?.rows ?? []
+            let sites = rows.map(\.site).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             for site in sites {
-                let own = rows.filter { $0["site"] as? String == site }
+                let own = rows.filter { $0.site == site }
                 guard let first = own.first, let last = own.last else { continue }
                 if own.count == 1 {
-                    parts.append("\(site) \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"]))")
+                    parts.append("\(site) \(formatted(first.acc_exact, digits: 3)) at layer \(formatted(first.layer))")
                 } else {
-                    parts.append("\(site) from \(formatted(first["acc_exact"], digits: 3)) at layer \(formatted(first["layer"])) to \(formatted(last["acc_exact"], digits: 3)) at layer \(formatted(last["layer"]))")
+                    parts.append("\(site) from \(formatted(first.acc_exact, digits: 3)) at layer \(formatted(first.layer)) to \(formatted(last.acc_exact, digits: 3)) at layer \(formatted(last.layer))")
                 }
             }
         }
         guard !parts.isEmpty else { return nil }
-        let note = tasks.lazy.compactMap { ReadTokenCheck(record: outputs($0).summary["read_token_is_answer"])?.sentence }.first.map { " " + $0 } ?? ""
+        let note = tasks.lazy.compactMap { outputs($0).summary(LensReport.Summary.self)?.read_token_is_answer?.sentence }.first.map { " " + $0 } ?? ""
         let verb = parts.contains(where: { $0.contains(" from ") }) ? "goes" : "is"
         return "\(analysis.name): exact-answer accuracy through the unembedding \(verb) \(parts.joined(separator: "; ")).\(note)"
     }
@@ -122,7 +121,7 @@ extension AnalysisSummary {
         var bands: [String] = [], bySite: [String: [String]] = [:], clean: [String: String]?, worst: (Double, String)?
         var chance: Double?
         for task in tasks {
-            if chance == nil { chance = (outputs(task).summary["chance"] as? NSNumber)?.doubleValue }
+            if chance == nil { chance = jsonNumber(outputs(task).summary(PatchSummary.self)?.chance) }
             for (unpatched, row) in patchRows(task) {
                 clean = clean ?? unpatched
                 let band = Self.removal(row)

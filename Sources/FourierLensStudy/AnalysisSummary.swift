@@ -28,17 +28,16 @@ struct AnalysisSummary {
         case .spectrum:
             return (["task", "key-period share", "low share", "high share", "outliers", "strongest outliers", "key set by gap"],
                     tasks.map { task in
-                        let s = outputs(task).summary
-                        return [Self.label(task), formatted(s["key_energy_fraction"]), formatted(s["low_fraction"]), formatted(s["high_fraction"]),
-                                formatted((s["outliers"] as? [Any])?.count), strongestPeriods(s["outliers"]), keySet(s["key_set_gap"])]
+                        let s = outputs(task).summary(SpectrumReport.Summary.self)
+                        return [Self.label(task), formatted(s?.key_energy_fraction), formatted(s?.low_fraction), formatted(s?.high_fraction),
+                                formatted(s?.outliers.count), strongestPeriods(s?.outliers), keySet(s.map { $0.key_set_gap })]
                     })
         case .compare:
             return (["task", "key-period share A", "key-period share B", "outliers A", "outliers B", "strongest outliers A"],
                     tasks.map { task in
-                        let s = outputs(task).summary
-                        let a = s["a"] as? [String: Any] ?? [:], b = s["b"] as? [String: Any] ?? [:]
-                        return [Self.label(task), formatted(a["key_energy_fraction"]), formatted(b["key_energy_fraction"]),
-                                formatted((a["outliers"] as? [Any])?.count), formatted((b["outliers"] as? [Any])?.count), strongestPeriods(a["outliers"])]
+                        let s = outputs(task).summary(CompareReport.Summary.self)
+                        return [Self.label(task), formatted(s?.a.key_energy_fraction), formatted(s?.b.key_energy_fraction),
+                                formatted(s?.a.outliers.count), formatted(s?.b.outliers.count), strongestPeriods(s?.a.outliers)]
                     })
         case .probe:
             let probes = ["value", "mod2", "mod5", "mod10", "helix", "fourier"]
@@ -47,16 +46,14 @@ struct AnalysisSummary {
             var perSource: [(String, [String: String])] = []
             var metrics: [String: String] = [:]
             for task in tasks {
-                for source in outputs(task).summary["sources"] as? [[String: Any]] ?? [] {
+                for source in outputs(task).summary(ProbeReport.Summary.self)?.sources ?? [] {
                     var scores: [String: String] = [:]
-                    for score in source["scores"] as? [[String: Any]] ?? [] {
-                        guard let probe = score["probe"] as? String, let metric = score["metric"] as? String else { continue }
-                        scores[probe] = formatted(score["mean"], digits: 3)
-                        metrics[probe] = metric == "r2" ? "R²" : "accuracy"
-                        present.insert(probe)
+                    for score in source.scores {
+                        scores[score.probe] = formatted(score.mean, digits: 3)
+                        metrics[score.probe] = score.metric == "r2" ? "R²" : "accuracy"
+                        present.insert(score.probe)
                     }
-                    let input = (source["layer"] as? NSNumber).map { "\(source["site"] as? String ?? "") layer \($0.intValue)" }
-                        ?? StudyPlanner.shortName(source["dataset"] as? String ?? "")
+                    let input = source.layer.map { "\(source.site ?? "") layer \($0)" } ?? StudyPlanner.shortName(source.dataset ?? "")
                     perSource.append(("\(task.dump ?? "") · \(input)", scores))
                 }
             }
@@ -66,9 +63,9 @@ struct AnalysisSummary {
         case .lens:
             return (["task", "layer", "site", "exact", "±10", "mean answer log-prob", "periods standing out"],
                     tasks.flatMap { task in
-                        (outputs(task).summary["rows"] as? [[String: Any]] ?? []).map { row in
-                            [Self.label(task), formatted(row["layer"]), formatted(row["site"]), formatted(row["acc_exact"]),
-                             formatted(row["acc_pm10"]), formatted(row["mean_answer_logprob"]), periods(row["top_periods"], limit: 3)]
+                        (outputs(task).summary(LensReport.Summary.self)?.rows ?? []).map { row in
+                            [Self.label(task), formatted(row.layer), formatted(row.site), formatted(row.acc_exact),
+                             formatted(row.acc_pm10), formatted(row.mean_answer_logprob), periods(row.top_periods, limit: 3)]
                         }
                     })
         case .filter:
@@ -100,10 +97,10 @@ struct AnalysisSummary {
         }
     }
 
-    func keySet(_ value: Any?) -> String {
-        guard let set = value as? [String: Any], let frequencies = set["frequencies"] as? [Any] else { return "none" }
-        let shown = frequencies.prefix(6).map { "\(formatted($0))" }.joined(separator: ", ")
-        return "k ∈ {\(shown)\(frequencies.count > 6 ? ", …" : "")}: \(formatted(set["energy_fraction"], digits: 3))"
+    func keySet(_ set: SpectrumReport.Summary.KeySet??) -> String {
+        guard let set = set ?? nil else { return "none" }
+        let shown = set.frequencies.prefix(6).map { formatted($0) }.joined(separator: ", ")
+        return "k ∈ {\(shown)\(set.frequencies.count > 6 ? ", …" : "")}: \(formatted(set.energy_fraction, digits: 3))"
     }
 
     /// Charts across the analysis's tasks (drawn here), then each task's own key chart: inline,
@@ -150,21 +147,21 @@ struct AnalysisSummary {
         guard analysis.kind == .spectrum || analysis.kind == .compare else { return nil }
         var lines: [String: [(Double, Double)]] = [:]
         var order: [String] = []
-        func add(_ name: String, _ x: Double, _ y: Any?) {
-            guard let y = (y as? NSNumber)?.doubleValue else { return }
+        func add(_ name: String, _ x: Double, _ y: Double?) {
+            guard let y = jsonNumber(y) else { return }
             if lines[name] == nil { order.append(name) }
             lines[name, default: []].append((x, y))
         }
         for task in tasks {
             guard let layer = task.labels["layer"].flatMap(Double.init), let site = task.labels["site"] else { continue }
-            let summary = outputs(task).summary
             let grid = task.labels.keys.sorted().filter { !["dataset", "site", "layer", "against"].contains($0) }.map { "\($0) \(task.labels[$0]!)" }
             let name = ([task.dump ?? "", site] + grid).joined(separator: " · ")
             if analysis.kind == .spectrum {
-                add(name, layer, summary["key_energy_fraction"])
+                add(name, layer, outputs(task).summary(SpectrumReport.Summary.self)?.key_energy_fraction)
             } else {
-                add(name, layer, (summary["a"] as? [String: Any])?["key_energy_fraction"])
-                add(name + " vs " + (task.labels["against"] ?? "B"), layer, (summary["b"] as? [String: Any])?["key_energy_fraction"])
+                let summary = outputs(task).summary(CompareReport.Summary.self)
+                add(name, layer, summary?.a.key_energy_fraction)
+                add(name + " vs " + (task.labels["against"] ?? "B"), layer, summary?.b.key_energy_fraction)
             }
         }
         guard lines.values.contains(where: { $0.count >= 2 }) else { return nil }

@@ -1,4 +1,3 @@
-import CKernels
 import FourierLens
 import Foundation
 
@@ -19,12 +18,7 @@ public final class ContentHash {
         }
     }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var context = fl_sha256_context()
-        fl_sha256_init(&context)
-        bytes.withUnsafeBytes { fl_sha256_update(&context, $0.baseAddress, $0.count) }
-        return FileDigest.finish(&context)
-    }
+    public static func hex(_ bytes: [UInt8]) -> String { FileDigest.sha256(bytes: bytes) }
 
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 

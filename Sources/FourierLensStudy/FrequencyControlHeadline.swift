@@ -1,3 +1,4 @@
+import FourierLens
 import Foundation
 
 /// The study page's answer to "which periods survive the frequency control", from the
@@ -6,17 +7,20 @@ extension AnalysisSummary {
     var frequencyControlHeadline: String? {
         var parts: [String] = []
         for task in tasks {
-            let summary = outputs(task).summary
-            let sides: [(String, [String: Any])] = analysis.kind == .compare
-                ? [(task.dump ?? "A", summary["a"] as? [String: Any] ?? [:]), (task.labels["against"] ?? "B", summary["b"] as? [String: Any] ?? [:])]
-                : [(Self.label(task), summary)]
+            let sides: [(String, SpectrumReport.Summary?)]
+            if analysis.kind == .compare {
+                let summary = outputs(task).summary(CompareReport.Summary.self)
+                sides = [(task.dump ?? "A", summary?.a), (task.labels["against"] ?? "B", summary?.b)]
+            } else {
+                sides = [(Self.label(task), outputs(task).summary(SpectrumReport.Summary.self))]
+            }
             for (name, side) in sides {
-                guard let control = side["frequency_control"] as? [String: Any] else { continue }
-                let surviving = (control["surviving_periods"] as? [Any] ?? []).map { "T=\(formatted($0, digits: 3))" }
-                let before = (control["key_energy_before"] as? NSNumber)?.doubleValue ?? 0
-                let after = (control["key_energy_after"] as? NSNumber)?.doubleValue ?? 0
+                guard let control = side?.frequency_control else { continue }
+                let surviving = control.surviving_periods.map { "T=\(formatted($0, digits: 3))" }
+                let before = jsonNumber(control.key_energy_before) ?? 0
+                let after = jsonNumber(control.key_energy_after) ?? 0
                 let explained = before > 0 ? 1 - after / before : 0
-                parts.append("\(surviving.isEmpty ? "none" : surviving.joined(separator: ", ")) in \(name) (key-period energy \(formatted(before, digits: 3)) → \(formatted(after, digits: 3)); frequency explains \(formatted(explained, digits: 2)) of it and \(formatted(control["variance_explained"], digits: 2)) of all the energy at k ≥ 1)")
+                parts.append("\(surviving.isEmpty ? "none" : surviving.joined(separator: ", ")) in \(name) (key-period energy \(formatted(before, digits: 3)) → \(formatted(after, digits: 3)); frequency explains \(formatted(explained, digits: 2)) of it and \(formatted(control.variance_explained, digits: 2)) of all the energy at k ≥ 1)")
             }
         }
         guard !parts.isEmpty else { return nil }

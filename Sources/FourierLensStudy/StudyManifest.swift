@@ -31,7 +31,7 @@ struct StudyManifest: Encodable {
     var question: String?
     var spec: String
     var specSHA256: String
-    var tool = StudyPlanner.tool
+    var tool = BuildIdentity.tool
     var versions: [String: String]
     var dumps: [DumpEntry]
     var tasks: [Task]

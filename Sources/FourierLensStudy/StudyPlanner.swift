@@ -14,16 +14,18 @@ public struct StudyPlanner {
     /// (a changed implementation recomputes its tasks).
     let implementations: [String: String]
 
+    /// The identity of the binary the tasks run (BuildIdentity.binary): part of every task's key.
+    let build: String
+
     /// The most tasks a spec may make (`run --max-tasks`): counted before any is expanded.
     let maxTasks: Int
     public static let defaultMaxTasks = 10_000
 
     public init(spec: StudySpec, hashes: ContentHash, implementations: [String: String] = [:], maxTasks: Int = defaultMaxTasks,
-                validate: @escaping ([String]) -> String?) {
-        self.spec = spec; self.hashes = hashes; self.implementations = implementations; self.maxTasks = maxTasks; self.validate = validate
+                build: String = BuildIdentity.binary, validate: @escaping ([String]) -> String?) {
+        self.spec = spec; self.hashes = hashes; self.implementations = implementations; self.maxTasks = maxTasks
+        self.build = build; self.validate = validate
     }
-
-    public static let tool = "fourierlens 0.1.0"
 
     public func tasks() throws -> [StudyTask] {
         var tasks: [StudyTask] = []
@@ -262,10 +264,10 @@ public struct StudyPlanner {
         }
     }
 
-    /// The task with its hash: the tool, the command, its arguments with every input file
-    /// replaced by the SHA-256 of its bytes, and the hashes of what it depends on.
+    /// The task with its hash: the tool and the binary's identity, the command, its arguments with
+    /// every input file replaced by the SHA-256 of its bytes, and the hashes of what it depends on.
     func hashed(_ task: StudyTask, dependencyHashes: [String] = []) throws -> StudyTask {
-        var keyed = [StudyPlanner.tool, task.command] + [implementations[task.command]].compactMap { $0 }
+        var keyed = [BuildIdentity.tool, build, task.command] + [implementations[task.command]].compactMap { $0 }
         for argument in task.arguments {
             var text = argument
             for input in task.inputs where argument == input || argument.hasPrefix(input + ":") {

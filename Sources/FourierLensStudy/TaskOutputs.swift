@@ -1,3 +1,4 @@
+import FourierLens
 import Foundation
 
 /// Reads what a finished task wrote (summary.json, its CSVs) for the study page. A file that
@@ -6,10 +7,10 @@ import Foundation
 struct TaskOutputs {
     let folder: String
 
-    var summary: [String: Any] {
-        guard let data = FileManager.default.contents(atPath: folder + "/summary.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return object
+    /// summary.json as its kind's type (nil when missing or not of that type).
+    func summary<Summary: Decodable>(_ type: Summary.Type) -> Summary? {
+        guard let data = FileManager.default.contents(atPath: folder + "/summary.json") else { return nil }
+        return try? decodeJSON(Summary.self, from: data)
     }
 
     /// A CSV file as rows of named fields (RFC 4180 quoting).
@@ -55,15 +56,19 @@ struct TaskOutputs {
     }
 }
 
-/// Numbers as the page prints them.
-func formatted(_ value: Any?, digits: Int = 4) -> String {
-    switch value {
-    case let number as NSNumber: return formatted(number.doubleValue, digits: digits)
-    case let text as String: return Double(text).map { formatted($0, digits: digits) } ?? text
-    case nil: return ""
-    default: return "\(value!)"
-    }
+/// Numbers as the page prints them: a CSV cell's text (a number, else as it is), a summary's
+/// number; nothing for a missing one.
+func formatted(_ text: String?, digits: Int = 4) -> String {
+    guard let text else { return "" }
+    return Double(text).map { formatted($0, digits: digits) } ?? text
 }
+
+func formatted(_ value: Double?, digits: Int = 4) -> String { value.map { formatted($0, digits: digits) } ?? "" }
+
+func formatted(_ value: Int?) -> String { value.map { formatted(Double($0)) } ?? "" }
+
+/// A summary's number as JSON holds it as a number: nil when missing or not finite (written "nan", "inf").
+func jsonNumber(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
 
 func formatted(_ value: Double, digits: Int = 4) -> String {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
@@ -72,15 +77,14 @@ func formatted(_ value: Double, digits: Int = 4) -> String {
 }
 
 /// A spectrum summary's periodic outliers as periods, the strongest (largest z) first.
-func strongestPeriods(_ outliers: Any?, limit: Int = 4) -> String {
-    guard let list = outliers as? [[String: Any]] else { return "" }
-    func z(_ outlier: [String: Any]) -> Double { (outlier["z"] as? NSNumber)?.doubleValue ?? 0 }
-    func k(_ outlier: [String: Any]) -> Int { (outlier["k"] as? NSNumber)?.intValue ?? 0 }
-    return periods(list.sorted { z($0) != z($1) ? z($0) > z($1) : k($0) < k($1) }.compactMap { $0["period"] }, limit: limit)
+func strongestPeriods(_ outliers: [SpectrumReport.Summary.Outlier]?, limit: Int = 4) -> String {
+    guard let outliers else { return "" }
+    func z(_ outlier: SpectrumReport.Summary.Outlier) -> Double { jsonNumber(outlier.z) ?? 0 }
+    return periods(outliers.sorted { z($0) != z($1) ? z($0) > z($1) : $0.k < $1.k }.map(\.period), limit: limit)
 }
 
-func periods(_ value: Any?, limit: Int = 4) -> String {
-    guard let list = value as? [Any] else { return "" }
+func periods(_ list: [Double]?, limit: Int = 4) -> String {
+    guard let list else { return "" }
     let shown = list.prefix(limit).map { "T=\(formatted($0, digits: 3))" }
     return shown.joined(separator: " ") + (list.count > limit ? " …" : "")
 }

@@ -4,7 +4,6 @@
 #include <stddef.h>
 #include "fl_walsh_hadamard.h"
 #include "fl_bit_strings.h"
-#include "fl_sha256.h"
 #include "fl_process.h"
 
 /// Running softmax statistics of one row of a logit tile (see VocabularyStream.swift):

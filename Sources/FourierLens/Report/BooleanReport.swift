@@ -248,7 +248,7 @@ public enum BooleanReport {
                                               simultaneous_low: c.simultaneous?.lowerBound, simultaneous_high: c.simultaneous?.upperBound,
                                               significant: c.significant) })
         }
-        return Summary(tool: "fourierlens \(SpectrumReport.version)", command: "boolean",
+        return Summary(tool: BuildIdentity.tool, command: "boolean",
                        input: .init(file: r.file, n: r.n, rows: r.rows, design: r.design, sample_rows: r.sampleRows, flip_pairs: r.flipPairs),
                        options: r.options, exact: r.exact, target: r.target?.description,
                        functions: r.functions.map(encode), activations: r.activations.map(encode),

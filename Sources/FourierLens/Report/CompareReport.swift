@@ -155,14 +155,14 @@ public enum CompareReport {
             ])
     }
 
-    struct Summary: Encodable {
-        let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
-        let probes_a: ProbeReport.Summary?, probes_b: ProbeReport.Summary?
+    public struct Summary: Codable {
+        public let tool: String, command: String, a: SpectrumReport.Summary, b: SpectrumReport.Summary, high_frequency_ratio: Double
+        public let probes_a: ProbeReport.Summary?, probes_b: ProbeReport.Summary?
     }
 
     static func summaryJSON(_ result: CompareResult) throws -> String {
         let options = result.probeOptions ?? ProbeOptions()
-        return try encodeJSON(Summary(tool: "fourierlens \(SpectrumReport.version)", command: "compare",
+        return try encodeJSON(Summary(tool: BuildIdentity.tool, command: "compare",
                                       a: SpectrumReport.summary(result.a, command: "compare"),
                                       b: SpectrumReport.summary(result.b, command: "compare"),
                                       high_frequency_ratio: finite(result.highFrequencyRatio),

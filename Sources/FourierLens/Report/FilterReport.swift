@@ -78,7 +78,7 @@ public enum FilterReport {
         let partial_prompts: String?
         init(_ result: FilterResult, partial: String? = nil) {
             partial_prompts = partial
-            tool = "fourierlens \(SpectrumReport.version)"
+            tool = BuildIdentity.tool
             command = "filter"
             removed = result.filter.selection.name
             tau = result.filter.selection.tau

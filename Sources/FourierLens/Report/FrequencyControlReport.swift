@@ -69,17 +69,17 @@ public enum FrequencyControlReport {
 
     // MARK: - summary.json
 
-    struct Summary: Encodable {
-        struct Counts: Encodable { let file: String, dataset: String, corpus: String?, tokenizer: String?, transform: String }
-        struct Candidate: Encodable { let knots: Int, press: Double }
-        struct Key: Encodable {
-            let period: Double, k: Int, energy_before: Double, energy_after: Double, explained: Double
-            let q_before: Double?, q_after: Double?, outlier_before: Bool, outlier_after: Bool
+    public struct Summary: Codable {
+        public struct Counts: Codable { let file: String, dataset: String, corpus: String?, tokenizer: String?, transform: String }
+        public struct Candidate: Codable { let knots: Int, press: Double }
+        public struct Key: Codable {
+            public let period: Double, k: Int, energy_before: Double, energy_after: Double, explained: Double
+            public let q_before: Double?, q_after: Double?, outlier_before: Bool, outlier_after: Bool
         }
-        let counts: Counts, basis: String, knots: [Double], knot_count: Int, candidates: [Candidate]
-        let variance_explained: Double, key_periods: [Key]
-        let key_energy_before: Double, key_energy_after: Double, key_energy_fraction_after: Double
-        let outlier_periods_after: [Double], surviving_periods: [Double], sentence: String
+        public let counts: Counts, basis: String, knots: [Double], knot_count: Int, candidates: [Candidate]
+        public let variance_explained: Double, key_periods: [Key]
+        public let key_energy_before: Double, key_energy_after: Double, key_energy_fraction_after: Double
+        public let outlier_periods_after: [Double], surviving_periods: [Double], sentence: String
     }
 
     static func summary(_ c: FrequencyControl) -> Summary {

@@ -191,23 +191,23 @@ public enum LensReport {
         public let sgemm_gflop: Double, sgemm_seconds: Double
     }
 
-    struct Summary: Encodable {
-        struct Row: Encodable {
-            let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?
-            let mean_answer_rank: Double?, mean_answer_logprob: Double?, mean_entropy: Double, mean_kl_to_final: Double?
-            let top_periods: [Double], top_period_z: [Double]
+    public struct Summary: Codable {
+        public struct Row: Codable {
+            public let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?
+            public let mean_answer_rank: Double?, mean_answer_logprob: Double?, mean_entropy: Double, mean_kl_to_final: Double?
+            public let top_periods: [Double], top_period_z: [Double]
         }
-        let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int, answers_not_numbers: Int
-        let top_periods_rule: String
-        let rows: [Row]
-        let read_token_is_answer: ReadTokenCheck?
+        public let tool: String, command: String, options: LensOptions, prompts: Int, numbers: Int, answers_not_numbers: Int
+        public let top_periods_rule: String
+        public let rows: [Row]
+        public let read_token_is_answer: ReadTokenCheck?
         /// A merge --partial: the prompts it holds, "START:END of TOTAL" (absent otherwise).
-        let partial_prompts: String?
+        public let partial_prompts: String?
 
         init(_ result: LensSummary, _ summaries: [LensSummary.Row], readToken: ReadTokenCheck?, partial: String? = nil) {
             read_token_is_answer = readToken
             partial_prompts = partial
-            tool = "fourierlens \(SpectrumReport.version)"
+            tool = BuildIdentity.tool
             command = "lens"
             options = result.options
             prompts = result.prompts

@@ -154,22 +154,22 @@ public enum ProbeReport {
         }
     }
 
-    struct Summary: Encodable {
-        struct Score: Encodable {
-            let probe: String, metric: String, mean: Double, std: Double, folds: [Double]
-            let chance: Double?, control_mean: Double?, control_std: Double?, control_folds: [Double]?
+    public struct Summary: Codable {
+        public struct Score: Codable {
+            public let probe: String, metric: String, mean: Double, std: Double, folds: [Double]
+            public let chance: Double?, control_mean: Double?, control_std: Double?, control_folds: [Double]?
             /// The ridge strength chosen by inner cross-validation in each fold (value and mod-m probes).
-            let lambdas: [Double]?, control_lambdas: [Double]?
+            public let lambdas: [Double]?, control_lambdas: [Double]?
         }
-        struct Source: Encodable {
-            let dataset: String?, layer: Int?, site: String?, rows: Int, columns: Int, scores: [Score]
+        public struct Source: Codable {
+            public let dataset: String?, layer: Int?, site: String?, rows: Int, columns: Int, scores: [Score]
             /// Rows averaged into each number (numbers ascending), or null.
-            let rows_per_number: [Int]?
+            public let rows_per_number: [Int]?
         }
-        let tool: String, command: String, options: ProbeOptions, sources: [Source]
+        public let tool: String, command: String, options: ProbeOptions, sources: [Source]
 
         init(_ results: [ProbeResult], _ options: ProbeOptions, command: String = "probe") {
-            tool = "fourierlens \(SpectrumReport.version)"
+            tool = BuildIdentity.tool
             self.command = command
             self.options = options
             sources = results.map { r in

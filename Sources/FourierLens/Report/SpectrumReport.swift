@@ -2,7 +2,6 @@ import Foundation
 
 /// Writes a spectrum run: spectrum.csv, spectrum.svg, summary.json and index.html.
 public enum SpectrumReport {
-    public static let version = "0.1.0"
 
     public static func write(_ result: SpectrumResult, to output: OutputDirectory) throws {
         try output.write(csv(result).render(), to: "spectrum.csv")
@@ -175,22 +174,22 @@ public enum SpectrumReport {
 
     // MARK: - summary.json
 
-    struct Summary: Encodable {
-        struct Input: Encodable {
-            let file: String, dataset: String, values: String, layer: Int?, p: Int, d: Int, first_value: Int64, last_value: Int64
+    public struct Summary: Codable {
+        public struct Input: Codable {
+            public let file: String, dataset: String, values: String, layer: Int?, p: Int, d: Int, first_value: Int64, last_value: Int64
             /// How many numbers (rows): p, unless they have gaps (p is then their full range).
-            let numbers: Int
+            public let numbers: Int
         }
-        struct Outlier: Encodable {
-            let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
+        public struct Outlier: Codable {
+            public let k: Int, period: Double, magnitude: Double, energy_fraction: Double, z: Double, p_value: Double, q_value: Double
         }
-        let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
+        public let tool: String, command: String, input: Input, options: SpectrumOptions, outliers: [Outlier]
         /// "dft" over contiguous numbers, "nonuniform_dft" at the values of numbers with gaps.
-        let transform: String
+        public let transform: String
         /// Outliers of the slow trend (k < first_periodic), apart from the periodic `outliers`.
-        let trend_outliers: [Outlier], first_periodic: Int
-        struct KeySet: Encodable {
-            let frequencies: [Int], periods: [Double], energy_fraction: Double, gap_ratio: Double
+        public let trend_outliers: [Outlier], first_periodic: Int
+        public struct KeySet: Codable {
+            public let frequencies: [Int], periods: [Double], energy_fraction: Double, gap_ratio: Double
             init?(_ set: KeyFrequencies?, p: Int) {
                 guard let set else { return nil }
                 frequencies = set.frequencies
@@ -199,15 +198,15 @@ public enum SpectrumReport {
                 gap_ratio = set.gapRatio
             }
         }
-        let outlier_periods: [Double], key_frequencies: [Int], key_energy_fraction: Double
+        public let outlier_periods: [Double], key_frequencies: [Int], key_energy_fraction: Double
         /// The data-driven key sets (null: the gap rule found no gap).
-        let key_set_gap: KeySet?, key_set_fraction: KeySet?
-        let tau: Int, low_fraction: Double, high_fraction: Double, constant_fraction: Double, nonfinite_set_to_zero: Int
-        let null_draws: Int?, null_exact: Bool?
+        public let key_set_gap: KeySet?, key_set_fraction: KeySet?
+        public let tau: Int, low_fraction: Double, high_fraction: Double, constant_fraction: Double, nonfinite_set_to_zero: Int
+        public let null_draws: Int?, null_exact: Bool?
         /// Rows averaged into each number (aligned with first_value…last_value), or null.
-        let rows_per_number: [Int]?
+        public let rows_per_number: [Int]?
         /// `--control-frequency`: the residual's analysis (absent without it).
-        var frequency_control: FrequencyControlReport.Summary? = nil
+        public var frequency_control: FrequencyControlReport.Summary? = nil
     }
 
     static func summary(_ r: SpectrumResult, command: String = "spectrum") -> Summary {
@@ -217,7 +216,7 @@ public enum SpectrumReport {
                   z: finite(r.test.z[k]), p_value: r.test.pValue[k] ?? 1, q_value: r.test.qValue[k] ?? 1)
         }
         var summary = Summary(
-            tool: "fourierlens \(version)", command: command,
+            tool: BuildIdentity.tool, command: command,
             input: .init(file: r.file, dataset: r.dataset, values: r.valuesDataset, layer: r.layer, p: r.p, d: r.d,
                          first_value: r.firstValue, last_value: r.lastValue, numbers: r.numbers),
             options: r.options, outliers: r.periodicOutliers.map(outlier),
@@ -244,6 +243,13 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> String {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+/// A summary.json back as its type: encodeJSON's inverse ("inf", "-inf" and "nan" as numbers).
+public func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return try decoder.decode(type, from: data)
 }
 
 /// A large z (no null draw came close) is reported as 1e308 rather than infinity in JSON.

@@ -3,7 +3,7 @@ import Foundation
 /// Whether a lens reads the answer itself: prompts whose token at the readout position is their
 /// own answer ("There are 150 apples." read at "150", answer 150). There the lens's accuracy
 /// measures how much of the input token each layer keeps, not a prediction the model computed.
-public struct ReadTokenCheck: Sendable, Equatable, Encodable {
+public struct ReadTokenCheck: Sendable, Equatable, Codable {
     /// Prompts whose token at the readout position is their answer.
     public let matching: Int
     public let prompts: Int
@@ -47,6 +47,18 @@ public struct ReadTokenCheck: Sendable, Equatable, Encodable {
         try container.encode(prompts, forKey: .prompts)
         try container.encodeIfPresent(example?.text, forKey: .example_text)
         try container.encodeIfPresent(example?.token, forKey: .example_token)
+    }
+
+    /// Back from summary.json (a count out of range is a malformed record).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let matching = try container.decode(Int.self, forKey: .prompts_matching), prompts = try container.decode(Int.self, forKey: .prompts)
+        guard matching >= 0, prompts >= matching else {
+            throw DecodingError.dataCorruptedError(forKey: .prompts_matching, in: container, debugDescription: "\(matching) of \(prompts) prompts")
+        }
+        let text = try container.decodeIfPresent(String.self, forKey: .example_text)
+        let token = try container.decodeIfPresent(String.self, forKey: .example_token)
+        self.init(matching: matching, prompts: prompts, example: text.flatMap { text in token.map { (text: text, token: $0) } })
     }
 
     public init(matching: Int, prompts: Int, example: (text: String, token: String)?) {

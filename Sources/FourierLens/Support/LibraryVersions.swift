@@ -8,7 +8,7 @@ public enum LibraryVersions {
         var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
         _ = H5get_libversion(&major, &minor, &release)
         return [
-            "fourierlens": "0.1.0",
+            "fourierlens": BuildIdentity.version,
             "hdf5": "\(major).\(minor).\(release)",
             "fftw": String(cString: fl_fftwf_version()),
             "openblas": openblas_get_config().map { String(cString: $0) } ?? "unknown",
