@@ -56,13 +56,17 @@ swift-test: fixtures build
 	FOURIERLENS_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD)
 
 # PYTHONPATH: the package of this checkout, whichever checkout .venv was built from.
+# Two workers (pytest-xdist), a file each at a time: much of a test's time is a process starting,
+# importing torch or waiting on a child, so two files side by side use both cores.
+PYTEST := $(PYTHON) -m pytest -q -n 2 --dist loadfile
+
 python-test: setup build
 	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens PYTHONPATH=$(CURDIR)/notebooks-export \
-		$(PYTHON) -m pytest -q notebooks-export/tests Tests/python
+		$(PYTEST) notebooks-export/tests Tests/python
 
 python-check: setup build
 	FOURIERLENS_BIN=$(CURDIR)/.build/release/fourierlens PYTHONPATH=$(CURDIR)/notebooks-export \
-		$(PYTHON) -m pytest -q -m "not slow" notebooks-export/tests Tests/python
+		$(PYTEST) -m "not slow" notebooks-export/tests Tests/python
 
 test: swift-test python-test
 
