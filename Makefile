@@ -16,13 +16,14 @@ FIXTURES  := Tests/Fixtures/generated
 setup:
 	@scripts/bootstrap.sh
 
-# One release build, compiled for testing (which costs the tool no speed: same user time on the
-# spectrum, lens and boolean demos), serves the Swift suite, the Python suite, the demo and the
-# benchmarks, so `make test` compiles the package once instead of a debug and a release build.
+# One release build of every target, tests included, compiled for testing (which costs the tool no
+# speed: same user time on the spectrum, lens and boolean demos), serves the Swift suite, the Python
+# suite, the demo and the benchmarks, so the package is compiled once. (A build of the tool alone
+# and `swift test` would each compile everything: their products' flags differ.)
 SWIFT_BUILD := -c release -Xswiftc -enable-testing
 
 build: setup
-	swift build $(SWIFT_BUILD) --product fourierlens
+	swift build $(SWIFT_BUILD) --build-tests
 
 demo: build $(MODULAR_DUMP)
 	.build/release/fourierlens inspect $(DEMO_DUMP) --no-scan
@@ -53,7 +54,7 @@ fixtures: setup
 	$(PYTHON) Tests/Fixtures/make_probe_cv_reference.py $(FIXTURES)
 
 swift-test: fixtures build
-	FOURIERLENS_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD)
+	FOURIERLENS_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD) --skip-build
 
 # PYTHONPATH: the package of this checkout, whichever checkout .venv was built from.
 # Two workers (pytest-xdist), a file each at a time: much of a test's time is a process starting,
