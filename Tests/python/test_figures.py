@@ -60,3 +60,26 @@ def test_no_figures_writes_svg_only(tmp_path):
     out = tmp_path / "spectrum"
     subprocess.run([tool(), "spectrum", DEMO, "--no-figures", "--out", str(out), "--quiet"], check=True)
     assert not any(n.endswith((".png", ".pdf")) for n in os.listdir(out))
+
+
+def test_a_failing_conversion_is_one_line_naming_the_first_chart_and_leaves_nothing(tmp_path):
+    """The conversions run side by side; a failure is still one line, for the first chart in
+    order, and the report is not written."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "rsvg-convert"
+    real = shutil.which("rsvg-convert")
+    # PNGs convert; every PDF fails with its chart's name.
+    fake.write_text(f'#!/bin/bash\ncase "$*" in *"--format pdf"*) echo "no pdf for ${{@: -1}}" >&2; exit 1;; esac\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    out = tmp_path / "spectrum"
+    result = subprocess.run([tool(), "spectrum", DEMO, "--out", str(out)], capture_output=True, text=True,
+                            env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "rsvg-convert: no pdf for" in lines[0], result.stderr
+    assert not out.exists()
+    svg_only = tmp_path / "svg-only"
+    subprocess.run([tool(), "spectrum", DEMO, "--no-figures", "--out", str(svg_only), "--quiet"], check=True)
+    first = sorted(n for n in os.listdir(svg_only) if n.endswith(".svg"))[0]
+    assert f"({first}: rsvg-convert: no pdf for" in lines[0] and lines[0].rstrip().endswith("nothing was written"), lines[0]

@@ -18,14 +18,32 @@ public enum FigureExport {
         let charts = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".svg") }.sorted()
         guard !charts.isEmpty else { return .rendered(0) }
         guard let converter = findOnPath("rsvg-convert") else { return .converterMissing }
-        for chart in charts {
-            let svg = directory + "/" + chart
-            let stem = String(svg.dropLast(4))
+        // Each conversion is a process of its own, independent of the others: they run one per
+        // core, and the first failure in chart order (PNG before PDF) is the one reported.
+        let jobs = charts.flatMap { chart in [(chart: chart, png: true), (chart: chart, png: false)] }
+        var failures = [Error?](repeating: nil, count: jobs.count)
+        failures.withUnsafeMutableBufferPointer { slots in
+            let out = UncheckedPointer(slots.baseAddress!)
+            let workers = min(jobs.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for i in stride(from: worker, to: jobs.count, by: workers) {
+                    do { try convert(jobs[i].chart, png: jobs[i].png, in: directory, with: converter) } catch { out.pointer[i] = error }
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return .rendered(charts.count)
+    }
+
+    static func convert(_ chart: String, png: Bool, in directory: String, with converter: String) throws {
+        let svg = directory + "/" + chart
+        let stem = String(svg.dropLast(4))
+        if png {
             try run(converter, ["--zoom", String(zoom), "--format", "png", "--output", stem + ".png", svg], chart: chart)
             try PNGResolution.set(dpi: dpi, file: stem + ".png", name: String(chart.dropLast(4)) + ".png")
+        } else {
             try run(converter, ["--format", "pdf", "--output", stem + ".pdf", svg], chart: chart)
         }
-        return .rendered(charts.count)
     }
 
     static func run(_ converter: String, _ arguments: [String], chart: String) throws {
