@@ -16,7 +16,7 @@ enum SuperblockCheck {
         var offset: UInt64 = 0
         while offset + 64 <= size {
             try? file.seek(toOffset: offset)
-            let head = [UInt8](file.readData(ofLength: 64))
+            let head = [UInt8]((try? file.read(upToCount: 64)) ?? Data())  // readData(ofLength:) traps on a read error
             if head.count == 64 && Array(head[0..<8]) == signature {
                 try check(head, fileSize: size, file: file, path: path)
                 return
@@ -45,7 +45,7 @@ enum SuperblockCheck {
         }
         guard !overflow, at + 16 <= fileSize else { throw refuse("it starts at byte \(driverBlock), past the end") }
         try file.seek(toOffset: at)
-        let block = [UInt8](file.readData(ofLength: 8))
+        let block = [UInt8]((try? file.read(upToCount: 8)) ?? Data())
         guard block.count == 8 else { throw refuse("it starts at byte \(at), past the end") }
         let length = block[4..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard at + 16 + length <= fileSize else {
