@@ -18,13 +18,15 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         // SHA-256 (file and task hashes) from OpenSSL's libcrypto.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The charts' print copies (PNG, PDF) drawn in the process by librsvg and cairo.
+        .systemLibrary(name: "CRSVG", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         // The lens's per-logit kernels, in C with the compiler's vector extension.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wno-psabi"])]),
         // Variable-length string reads in a forked child, which a damaged file can crash or hang.
         .target(name: "CIsolatedRead", dependencies: ["CHDF5"]),
         .target(
             name: "FourierLens",
-            dependencies: ["CHDF5", "CFFTW", "CLAPACK", "COpenSSL", "CKernels", "CIsolatedRead"]
+            dependencies: ["CHDF5", "CFFTW", "CLAPACK", "COpenSSL", "CRSVG", "CKernels", "CIsolatedRead"]
         ),
         // Studies: a YAML spec expanded into fourierlens commands, run here or by another executor.
         .target(

@@ -8,9 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium renders the HTML reports in the tests (headless); librsvg2-bin's rsvg-convert renders
-# every chart to PNG and PDF; iproute2's `ip netns` isolates the Dask test's loopback cluster.
-DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev libssl-dev chromium time librsvg2-bin iproute2)
+# librsvg2-dev: librsvg and cairo draw every chart's PNG and PDF; chromium renders the HTML
+# reports in the tests (headless); librsvg2-bin's rsvg-convert is the tests' reference for the
+# PNGs; iproute2's `ip netns` isolates the Dask test's loopback cluster.
+DEBIAN_PACKAGES=(pkg-config libhdf5-dev libfftw3-dev libopenblas-dev liblapacke-dev libssl-dev librsvg2-dev chromium time librsvg2-bin iproute2)
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

@@ -2,19 +2,20 @@
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 // Eight lanes through the compiler's vector extension: one loop body, always SIMD, whatever
 // the auto-vectoriser decides. The lens calls these for every logit of every layer.
 typedef float v8f __attribute__((vector_size(32)));
 typedef int v8i __attribute__((vector_size(32)));
 
-static inline v8f load8(const float *p) { v8f v; memcpy(&v, p, sizeof v); return v; }
-static inline void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
-static inline v8f splat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+__attribute__((always_inline)) static inline v8f load8(const float *p) { v8f v; memcpy(&v, p, sizeof v); return v; }
+__attribute__((always_inline)) static inline void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
+__attribute__((always_inline)) static inline v8f splat(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
 
 // Cephes expf: range reduction by ln 2, a degree-6 polynomial, the exponent put back through
 // the float's bits; within 2 ulp of libm on [-87, 88], and 0 below.
-static inline v8f exp8(v8f x) {
+__attribute__((always_inline)) static inline v8f exp8(v8f x) {
     v8f lo = splat(-87.33f), hi = splat(88.72f);
     v8i small = x < lo;
     x = (v8f)((v8i)x & ~(x < lo)) + (v8f)((v8i)lo & (x < lo));
@@ -36,8 +37,13 @@ static inline v8f exp8(v8f x) {
     return (v8f)((v8i)result & ~small);
 }
 
-double fl_row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                     float answer, float *weights, float *tile_max) {
+// The lens's per-row reductions, compiled twice: for the baseline (SSE2, each v8f two halves) and
+// for AVX2 (one register), chosen at run time. No multiply-add is fused in either (AVX2 without
+// FMA; contraction off), so both give the same bits lane for lane.
+#pragma clang fp contract(off)
+__attribute__((always_inline))
+static inline double row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
+                                float answer, float *weights, float *tile_max) {
     float m = -INFINITY;
     long i = 0;
     v8f mv = splat(-INFINITY);
@@ -83,7 +89,8 @@ double fl_row_update(const float *z, long width, float *max, double *sum, double
     return rescale;
 }
 
-double fl_dot(const float *w, const float *z, long width) {
+__attribute__((always_inline))
+static inline double dot(const float *w, const float *z, long width) {
     v8f acc = splat(0);
     long i = 0;
     for (; i + 8 <= width; i += 8) acc += load8(w + i) * load8(z + i);
@@ -92,6 +99,47 @@ double fl_dot(const float *w, const float *z, long width) {
     for (; i < width; i++) total += (double)w[i] * z[i];
     return total;
 }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static double row_update_avx2(const float *z, long width, float *max, double *sum, double *weighted, long *above,
+                              float answer, float *weights, float *tile_max) {
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+}
+
+__attribute__((target("avx2")))
+static double dot_avx2(const float *w, const float *z, long width) { return dot(w, z, width); }
+
+static int has_avx2(void) {
+    static int known = -1;
+    if (known < 0) known = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return known;
+}
+#endif
+#pragma clang fp contract(on)
+
+double fl_row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
+                     float answer, float *weights, float *tile_max) {
+#if defined(__x86_64__)
+    if (has_avx2()) return row_update_avx2(z, width, max, sum, weighted, above, answer, weights, tile_max);
+#endif
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+}
+
+double fl_dot(const float *w, const float *z, long width) {
+#if defined(__x86_64__)
+    if (has_avx2()) return dot_avx2(w, z, width);
+#endif
+    return dot(w, z, width);
+}
+
+/// The generic versions, for the test that both give the same bits.
+double fl_row_update_generic(const float *z, long width, float *max, double *sum, double *weighted, long *above,
+                             float answer, float *weights, float *tile_max) {
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+}
+
+double fl_dot_generic(const float *w, const float *z, long width) { return dot(w, z, width); }
 
 // float16 → float32 without F16C: sign, exponent rebiased by 112, subnormals normalised.
 static inline float half_to_float(unsigned short h) {
@@ -144,8 +192,10 @@ void fl_fix_mmap_threshold(size_t bytes) { mallopt(M_MMAP_THRESHOLD, (int)bytes)
 // back to "Prescott" (SSE3), a fifth of the machine's sgemm rate. The same library runs the
 // right kernels when told the core type before it loads.
 extern char *openblas_get_corename(void);
+extern void openblas_read_env(void);
+extern void blas_thread_shutdown_(void);
 
-const char *fl_openblas_better_core(void) {
+static const char *better_core(void) {
     if (getenv("OPENBLAS_CORETYPE") != NULL) return NULL;
     const char *name = openblas_get_corename();
     if (name == NULL || strcmp(name, "Prescott") != 0) return NULL;
@@ -156,6 +206,28 @@ const char *fl_openblas_better_core(void) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
 #endif
     return NULL;
+}
+
+void fl_openblas_configure(char **argv) {
+    // After each call OpenBLAS's threads spin (sched_yield) for 2^28 cycles before they sleep:
+    // through the lens's per-row reductions between two sgemm calls they took a core's worth
+    // of time from them. 2^4 cycles: they sleep at once, and waking them costs microseconds.
+    int timeout_set = 0;
+    if (getenv("OPENBLAS_THREAD_TIMEOUT") == NULL) {
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1);
+        timeout_set = 1;
+    }
+    const char *core = better_core();
+    if (core != NULL) {
+        setenv("OPENBLAS_CORETYPE", core, 1);
+        execv("/proc/self/exe", argv);
+    }
+    if (timeout_set) {
+        // No new process needed for the timeout: the threads, stopped, start again at the next
+        // call with the setting read anew.
+        openblas_read_env();
+        blas_thread_shutdown_();
+    }
 }
 
 // The permutation null through the Gram matrix: the same sums, in the same order, as a plain

@@ -77,6 +77,6 @@ public enum StudyPage {
         for case let .figure(id, svg, _) in charts {
             try AtomicFile.write(Array(svg.utf8), to: "\(folder)/\(id).svg", replacing: true)
         }
-        if figures { _ = try FigureExport.renderCharts(in: folder) }
+        if figures { try FigureExport.renderCharts(in: folder) }
     }
 }

@@ -43,12 +43,10 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("fourierlens: \(message)\n".utf8))
 }
 
-// OpenBLAS chose its kernels when it loaded, before main. On a CPU it does not know it runs generic
-// SSE3 kernels at a fifth of the machine's rate: run again at once, telling it the core type.
-if let core = fl_openblas_better_core() {
-    setenv("OPENBLAS_CORETYPE", core, 1)
-    execv("/proc/self/exe", CommandLine.unsafeArgv)
-}
+// OpenBLAS chose its kernels and started its threads when it loaded, before main: on a CPU it
+// does not know it runs generic SSE3 kernels at a fifth of the machine's rate (run again at once,
+// telling it the core type), and its idle threads spin long enough to slow the lens's reductions.
+fl_openblas_configure(CommandLine.unsafeArgv)
 
 // Large buffers (a block's logit tile, a widened W_U tile) are allocated and freed once per
 // block, some on worker threads. glibc's default raises its mmap threshold after the first free

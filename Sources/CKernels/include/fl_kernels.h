@@ -16,6 +16,11 @@ double fl_row_update(const float *z, long width, float *max, double *sum, double
 /// Σ w[i]·z[i].
 double fl_dot(const float *w, const float *z, long width);
 
+/// fl_row_update and fl_dot without the run-time choice of AVX2: the tests check both give the same bits.
+double fl_row_update_generic(const float *z, long width, float *max, double *sum, double *weighted, long *above,
+                             float answer, float *weights, float *tile_max);
+double fl_dot_generic(const float *w, const float *z, long width);
+
 /// float16 words to float32, exactly: the CPU's F16C conversion when it has one (eight at a
 /// time), otherwise bit manipulation. Words are in the machine's byte order.
 void fl_widen_f16(const unsigned short *words, float *out, size_t count);
@@ -27,9 +32,11 @@ void fl_widen_bf16(const unsigned short *words, float *out, size_t count);
 /// otherwise grows after the first such free; see fourierlens/main.swift).
 void fl_fix_mmap_threshold(size_t bytes);
 
-/// The OpenBLAS core type this CPU should run when OpenBLAS fell back to its generic kernels
-/// ("Prescott") and OPENBLAS_CORETYPE is unset; NULL otherwise (see fourierlens/main.swift).
-const char *fl_openblas_better_core(void);
+/// Sets OpenBLAS up before the first call: threads that sleep as soon as a call ends
+/// (OPENBLAS_THREAD_TIMEOUT, unless set), and, when OpenBLAS fell back to its generic
+/// "Prescott" kernels on a CPU it does not know (and OPENBLAS_CORETYPE is unset), the right core
+/// type, which needs the program run again (execv of /proc/self/exe with `argv`).
+void fl_openblas_configure(char **argv);
 
 /// The null's permuted-row magnitudes at k = 0…bins−1 through G = X Xᵀ [p × p]: lag[m] =
 /// Σ_a G[π(a), π(a−m mod p)] (a ascending), energy[k] = Σ_m lag[m]·cos(2πkm/p) (m ascending,

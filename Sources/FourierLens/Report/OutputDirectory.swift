@@ -16,7 +16,7 @@ public final class OutputDirectory {
     private var createdParents: [String] = []
     /// Whether `commit()` first renders every chart to PNG and PDF beside its SVG.
     public var exportsFigures = true
-    /// Where notes for the user go (a missing rsvg-convert), said at most once per run.
+    /// Where notes for the user go (the reading of an input, a left-out prompt), each said once.
     public var note: (String) -> Void = { _ in }
     /// The title, labels and model name the charts and page show (`--title`, `--label`, the
     /// dump's `model`); empty: every file as the report wrote it.
@@ -98,9 +98,7 @@ public final class OutputDirectory {
         guard !committed else { return }
         if exportsFigures {
             do {
-                if try FigureExport.renderCharts(in: stagingURL.path) == .converterMissing {
-                    note("rsvg-convert (Debian package librsvg2-bin) is missing: the charts are written as SVG only, without PNG and PDF")
-                }
+                try FigureExport.renderCharts(in: stagingURL.path)
             } catch let FourierLensError.outputFailure(chart, reason) {
                 throw FourierLensError.outputFailure(output: given, reason: "\(chart): \(reason)")
             }

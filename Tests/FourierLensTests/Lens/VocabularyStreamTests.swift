@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 @testable import FourierLens
 import Testing
@@ -54,4 +55,25 @@ import Testing
         #expect(worst < 3e-7)
         #expect(fastExp(SIMD8(repeating: -200))[3] == 0)
     }
+
+    /// The reductions run AVX2 code where the CPU has it and the baseline's otherwise: the same
+    /// bits, or a shard computed on another machine would not merge byte for byte.
+    @Test(arguments: [4096, 4093, 17, 3])
+    func vectorAndBaselineReductionsGiveTheSameBits(width: Int) {
+        var random = SeededRandom(seed: UInt64(width))
+        let z = (0..<width).map { _ in Float(8 * random.nextGaussian()) }
+        let other = (0..<width).map { _ in Float(random.nextGaussian()) }
+        func update(_ f: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>,
+                          UnsafeMutablePointer<Double>, UnsafeMutablePointer<Int>, Float, UnsafeMutablePointer<Float>?,
+                          UnsafeMutablePointer<Float>) -> Double) -> [UInt64] {
+            var max: Float = 1, sum = 2.0, weighted = 3.0, above = 0, tileMax: Float = 0
+            var weights = [Float](repeating: 0, count: width)
+            let rescale = f(z, width, &max, &sum, &weighted, &above, z[width / 2], &weights, &tileMax)
+            return [UInt64(max.bitPattern), sum.bitPattern, weighted.bitPattern, UInt64(above), UInt64(tileMax.bitPattern),
+                    rescale.bitPattern] + weights.map { UInt64($0.bitPattern) }
+        }
+        #expect(update(fl_row_update) == update(fl_row_update_generic))
+        #expect(fl_dot(other, z, width).bitPattern == fl_dot_generic(other, z, width).bitPattern)
+    }
 }
+
