@@ -42,8 +42,21 @@ __attribute__((always_inline)) static inline v8f exp8(v8f x) {
 // FMA; contraction off), so both give the same bits lane for lane.
 #pragma clang fp contract(off)
 __attribute__((always_inline))
+static inline void top_insert(float *top, long *columns, long k, float value, long column) {
+    long i = k - 1;
+    while (i > 0 && top[i - 1] < value) {
+        top[i] = top[i - 1];
+        columns[i] = columns[i - 1];
+        i--;
+    }
+    top[i] = value;
+    columns[i] = column;
+}
+
+__attribute__((always_inline))
 static inline double row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                                float answer, float *weights, float *tile_max) {
+                                float answer, float *weights, float *tile_max, float *top, long *top_columns, long k,
+                                long start) {
     float m = -INFINITY;
     long i = 0;
     v8f mv = splat(-INFINITY);
@@ -64,6 +77,10 @@ static inline double row_update(const float *z, long width, float *max, double *
     v8f base = splat(*max), threshold = splat(answer);
     v8f s = splat(0), w = splat(0);
     v8i count = {0, 0, 0, 0, 0, 0, 0, 0};
+    // The running top-k (sorted descending, ties in column order), in the same pass: columns in
+    // ascending order, each against the k-th best so far; most tiles hold nothing above it.
+    const int scan = k > 0 && m > top[k - 1];
+    v8f kth = splat(scan ? top[k - 1] : INFINITY);
     i = 0;
     for (; i + 8 <= width; i += 8) {
         v8f v = load8(z + i);
@@ -72,6 +89,12 @@ static inline double row_update(const float *z, long width, float *max, double *
         w += e * v;
         count -= (v > threshold);  // true lanes are -1
         if (weights) store8(weights + i, e);
+        v8i hit = v > kth;
+        if (hit[0] | hit[1] | hit[2] | hit[3] | hit[4] | hit[5] | hit[6] | hit[7]) {
+            for (int l = 0; l < 8; l++)
+                if (z[i + l] > top[k - 1]) top_insert(top, top_columns, k, z[i + l], start + i + l);
+            kth = splat(top[k - 1]);
+        }
     }
     double total = 0, total_weighted = 0;
     long total_above = 0;
@@ -82,6 +105,7 @@ static inline double row_update(const float *z, long width, float *max, double *
         total_weighted += (double)e * z[i];
         if (z[i] > answer) total_above++;
         if (weights) weights[i] = e;
+        if (scan && z[i] > top[k - 1]) top_insert(top, top_columns, k, z[i], start + i);
     }
     *sum += total;
     *weighted += total_weighted;
@@ -103,8 +127,8 @@ static inline double dot(const float *w, const float *z, long width) {
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static double row_update_avx2(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                              float answer, float *weights, float *tile_max) {
-    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+                              float answer, float *weights, float *tile_max, float *top, long *top_columns, long k, long start) {
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max, top, top_columns, k, start);
 }
 
 __attribute__((target("avx2")))
@@ -119,11 +143,11 @@ static int has_avx2(void) {
 #pragma clang fp contract(on)
 
 double fl_row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                     float answer, float *weights, float *tile_max) {
+                     float answer, float *weights, float *tile_max, float *top, long *top_columns, long k, long start) {
 #if defined(__x86_64__)
-    if (has_avx2()) return row_update_avx2(z, width, max, sum, weighted, above, answer, weights, tile_max);
+    if (has_avx2()) return row_update_avx2(z, width, max, sum, weighted, above, answer, weights, tile_max, top, top_columns, k, start);
 #endif
-    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max, top, top_columns, k, start);
 }
 
 double fl_dot(const float *w, const float *z, long width) {
@@ -135,8 +159,8 @@ double fl_dot(const float *w, const float *z, long width) {
 
 /// The generic versions, for the test that both give the same bits.
 double fl_row_update_generic(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                             float answer, float *weights, float *tile_max) {
-    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max);
+                             float answer, float *weights, float *tile_max, float *top, long *top_columns, long k, long start) {
+    return row_update(z, width, max, sum, weighted, above, answer, weights, tile_max, top, top_columns, k, start);
 }
 
 double fl_dot_generic(const float *w, const float *z, long width) { return dot(w, z, width); }

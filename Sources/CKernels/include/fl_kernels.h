@@ -9,16 +9,18 @@
 /// Running softmax statistics of one row of a logit tile (see VocabularyStream.swift):
 /// updates *max, *sum (Σe^{z−max}), *weighted (Σe^{z−max}·z) and *above (#{z > answer});
 /// writes e^{z−max} to weights when it is not NULL; returns the factor earlier sums were
-/// rescaled by (a new maximum). Returns the tile's own maximum in *tile_max.
+/// rescaled by (a new maximum). Returns the tile's own maximum in *tile_max. Folds the tile into
+/// the running top-k: top [k] sorted descending and top_columns, columns numbered from `start`
+/// (ties keep the earlier column).
 double fl_row_update(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                     float answer, float *weights, float *tile_max);
+                     float answer, float *weights, float *tile_max, float *top, long *top_columns, long k, long start);
 
 /// Σ w[i]·z[i].
 double fl_dot(const float *w, const float *z, long width);
 
 /// fl_row_update and fl_dot without the run-time choice of AVX2: the tests check both give the same bits.
 double fl_row_update_generic(const float *z, long width, float *max, double *sum, double *weighted, long *above,
-                             float answer, float *weights, float *tile_max);
+                             float answer, float *weights, float *tile_max, float *top, long *top_columns, long k, long start);
 double fl_dot_generic(const float *w, const float *z, long width);
 
 /// float16 words to float32, exactly: the CPU's F16C conversion when it has one (eight at a

@@ -170,30 +170,19 @@ public struct TileContext: @unchecked Sendable {
     let answerLogit: UnsafePointer<Float>
     let reference: UnsafePointer<Int>
 
-    /// Running log-sum-exp and entropy sums, answer rank and top-k of row r over this tile.
+    /// Running log-sum-exp and entropy sums, answer rank and top-k (sorted descending) of row r
+    /// over this tile, in one pass of the C kernel.
     public func update(_ r: Int, keepWeights: Bool) {
         let z = tile + r * width
         var tileMax: Float = 0
         var above = 0
         rescale[r] = fl_row_update(z, width, &stats[r].max, &stats[r].sum, &stats[r].weighted, &above, answerLogit[r],
-                                   keepWeights ? weights + r * width : nil, &tileMax)
+                                   keepWeights ? weights + r * width : nil, &tileMax, topLogits + r * topK,
+                                   topColumns + r * topK, topK, start)
         stats[r].above += above
         // The answer's own logit, computed apart, may differ in the last bit: never count it.
         let a = answerColumn[r]
         if a >= start, a < start + width, z[a - start] > answerLogit[r] { stats[r].above -= 1 }
-        // Running top-k, sorted descending; most tiles hold nothing above the k-th best.
-        let tops = topLogits + r * topK, columns = topColumns + r * topK
-        guard tileMax > tops[topK - 1] else { return }
-        for c in 0..<width where z[c] > tops[topK - 1] {
-            var i = topK - 1
-            while i > 0 && tops[i - 1] < z[c] {
-                tops[i] = tops[i - 1]
-                columns[i] = columns[i - 1]
-                i -= 1
-            }
-            tops[i] = z[c]
-            columns[i] = start + c
-        }
     }
 
     /// Σ e^{z_ref − max_ref} · z for row r against its reference row (already updated).

@@ -61,18 +61,26 @@ import Testing
     @Test(arguments: [4096, 4093, 17, 3])
     func vectorAndBaselineReductionsGiveTheSameBits(width: Int) {
         var random = SeededRandom(seed: UInt64(width))
-        let z = (0..<width).map { _ in Float(8 * random.nextGaussian()) }
+        var z = (0..<width).map { _ in Float(8 * random.nextGaussian()) }
+        // A tie at the top: the earlier column first.
+        z[width - 1] = 60
+        z[width / 3] = 60
         let other = (0..<width).map { _ in Float(random.nextGaussian()) }
         func update(_ f: (UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>,
                           UnsafeMutablePointer<Double>, UnsafeMutablePointer<Int>, Float, UnsafeMutablePointer<Float>?,
-                          UnsafeMutablePointer<Float>) -> Double) -> [UInt64] {
+                          UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int>, Int, Int) -> Double) -> [UInt64] {
             var max: Float = 1, sum = 2.0, weighted = 3.0, above = 0, tileMax: Float = 0
             var weights = [Float](repeating: 0, count: width)
-            let rescale = f(z, width, &max, &sum, &weighted, &above, z[width / 2], &weights, &tileMax)
+            var top: [Float] = [9, 2, 1, -.infinity, -.infinity], columns = [3, 1, 2, -1, -1]
+            let rescale = f(z, width, &max, &sum, &weighted, &above, z[width / 2], &weights, &tileMax, &top, &columns, 5, 100)
             return [UInt64(max.bitPattern), sum.bitPattern, weighted.bitPattern, UInt64(above), UInt64(tileMax.bitPattern),
-                    rescale.bitPattern] + weights.map { UInt64($0.bitPattern) }
+                    rescale.bitPattern] + weights.map { UInt64($0.bitPattern) } + top.map { UInt64($0.bitPattern) }
+                + columns.map { UInt64(bitPattern: Int64($0)) }
         }
-        #expect(update(fl_row_update) == update(fl_row_update_generic))
+        let bits = update(fl_row_update)
+        #expect(bits == update(fl_row_update_generic))
+        let columns = bits.suffix(5).map { Int(Int64(bitPattern: $0)) }
+        #expect(Array(columns.prefix(2)) == [100 + width / 3, 100 + width - 1])
         #expect(fl_dot(other, z, width).bitPattern == fl_dot_generic(other, z, width).bitPattern)
     }
 }
