@@ -17,7 +17,7 @@ public enum LensStream {
         let io = BackgroundIO()
         let read = { (block: Range<Int>) in try plan.sources.indices.map { try plan.rows($0, block) } }
         var next: Pending<[Matrix]>? = blocks.first.map { block in io.submit { try read(block) } }
-        var written: [Pending<Void>] = []
+        var previousWrite: Pending<Void>? = nil
         defer { io.drain() }
         for (index, block) in blocks.enumerated() {
             let activations = try next!.value()
@@ -28,16 +28,16 @@ public enum LensStream {
             let keep = (max(range.lowerBound, block.lowerBound) - block.lowerBound)..<(min(range.upperBound, block.upperBound) - block.lowerBound)
             let answers = Array(plan.answerValues[block])
             accumulator.add(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers)
-            // Writes run in block order on the I/O thread; the first failure is thrown here.
-            let done = written.filter(\.isDone)
-            for write in done { try write.value() }
-            written.removeAll { write in done.contains { $0 === write } }
+            // Writes run in block order on the I/O thread. The previous block's write was queued
+            // ahead of the next block's read, both while this block computed, so it is done by
+            // now: waiting costs nothing and throws the first failure in order.
+            try previousWrite?.value()
             if let store {
-                written.append(io.submit { try store.write(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers) })
+                previousWrite = io.submit { try store.write(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers) }
             }
             progress?(Double(block.upperBound - range.lowerBound) / Double(max(range.count, 1)))
         }
-        for write in written { try write.value() }
+        try previousWrite?.value()
         try store?.finish()
         return accumulator.summary()
     }
@@ -83,8 +83,6 @@ final class Pending<T>: @unchecked Sendable {
         lock.withLock { self.result = result }
         done.signal()
     }
-
-    var isDone: Bool { lock.withLock { result != nil } }
 
     /// Waits for the job and returns its value or throws its error.
     func value() throws -> T {
