@@ -60,8 +60,8 @@ public struct StudyRun {
         try checkDirectory(spec)
         let hashes = ContentHash(cachePath: hashCachePath)
         var implementations: [String: String] = [:]
-        if spec.analyses.contains(where: { $0.kind == .patch }), let folder = implementationFolder("patch") {
-            implementations["patch"] = try hashes.content(folder)
+        for kind in Set(spec.analyses.map(\.kind)) where kind.type.runsOutsideBinary {
+            if let folder = implementationFolder(kind.rawValue) { implementations[kind.rawValue] = try hashes.content(folder) }
         }
         let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, maxTasks: maxTasks,
                                   validate: validate).tasks()
