@@ -32,7 +32,7 @@ public final class StudyExecutor: @unchecked Sendable {
 
     /// Runs what is not done; returns every task's record. A task that fails stops new starts,
     /// lets the running ones finish, and is thrown (its own line, naming the task).
-    public func run(failure describe: (StudyTask, Int32, String) -> FourierLensError) throws -> [String: Outcome] {
+    public func run(failure describe: (StudyTask, Int32, String, TaskError?) -> FourierLensError) throws -> [String: Outcome] {
         for folder in ["tasks", "records", "logs"] {
             try StudyMarker.createFolder("\(directory)/\(folder)")
         }
@@ -92,7 +92,7 @@ public final class StudyExecutor: @unchecked Sendable {
                     outcomes[child.task.id] = Outcome(record: try child.record(executor: "local"), computed: true)
                     display.finished(child.task, seconds: child.seconds)
                 } else if failure == nil {
-                    failure = describe(child.task, child.status, child.complaint)
+                    failure = describe(child.task, child.status, child.complaint, child.error)
                     display.failed(child.task)
                 }
             }

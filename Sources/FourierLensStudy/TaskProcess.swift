@@ -12,6 +12,9 @@ final class TaskProcess: @unchecked Sendable {
     private let startedText = TaskRecord.now()
 
     var logPath: String { "\(directory)/logs/\(task.id)" }
+    /// Where the command writes its bad input as JSON (TaskError): beside its logs, since its
+    /// report folder is staged and swapped in whole, and a failed command leaves none.
+    var errorPath: String { logPath + ".error.json" }
     var pid: pid_t { process.processIdentifier }
 
     init(_ task: StudyTask, directory: String, executable: String, figures: Bool) {
@@ -26,11 +29,13 @@ final class TaskProcess: @unchecked Sendable {
     func start(done: @escaping @Sendable (TaskProcess) -> Void) throws {
         try? FileManager.default.removeItem(atPath: TaskRecord.path(task.id, in: directory))
         try? FileManager.default.removeItem(atPath: logPath + ".progress")
+        try? FileManager.default.removeItem(atPath: errorPath)
         let output = try TaskProcess.create(logPath + ".out"), errors = try TaskProcess.create(logPath + ".err")
         process.executableURL = URL(fileURLWithPath: commandLine[0])
         process.arguments = Array(commandLine.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["FOURIERLENS_PROGRESS_FILE"] = logPath + ".progress"
+        environment[TaskError.environmentKey] = errorPath
         // The child dies with this process (started from this thread, the executor's loop): see main.swift.
         environment["FOURIERLENS_TASK_PARENT"] = String(getpid())
         process.environment = environment
@@ -62,6 +67,9 @@ final class TaskProcess: @unchecked Sendable {
         return lines.first { $0.hasPrefix("fourierlens: ") }.map { String($0.dropFirst("fourierlens: ".count)) }
             ?? lines.last ?? "exit status \(status)"
     }
+
+    /// The command's bad input as it wrote it, when it did (exit code 2).
+    var error: TaskError? { TaskError.read(errorPath) }
 
     /// After a success: the record that marks the task done.
     func record(executor: String) throws -> TaskRecord {
