@@ -9,8 +9,25 @@ struct AnalysisSummary {
     /// The analysis's result tasks (shards left out: their merge stands for them), in plan order.
     let tasks: [StudyTask]
     let directory: String
+    /// Each task's outputs, each file read once for the whole page.
+    private let outputsByTask: [String: TaskOutputs]
 
-    func outputs(_ task: StudyTask) -> TaskOutputs { TaskOutputs(folder: "\(directory)/\(StudyTask.folder(task.id))") }
+    init(analysis: StudySpec.Analysis, tasks: [StudyTask], directory: String) {
+        self.analysis = analysis; self.tasks = tasks; self.directory = directory
+        outputsByTask = Dictionary(tasks.map { ($0.id, TaskOutputs(folder: "\(directory)/\(StudyTask.folder($0.id))")) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func outputs(_ task: StudyTask) -> TaskOutputs {
+        outputsByTask[task.id] ?? TaskOutputs(folder: "\(directory)/\(StudyTask.folder(task.id))")
+    }
+
+    /// One per analysis of the spec, over its result tasks (shards left out).
+    static func all(spec: StudySpec, tasks: [StudyTask], directory: String) -> [AnalysisSummary] {
+        let results = tasks.filter { !$0.isShard }
+        return spec.analyses.map { analysis in
+            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory)
+        }
+    }
 
     /// "minilm · blocks.3.hook_resid_post · remove low": what tells the task apart.
     static func label(_ task: StudyTask) -> String {
