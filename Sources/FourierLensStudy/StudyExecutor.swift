@@ -20,6 +20,8 @@ public final class StudyExecutor: @unchecked Sendable {
     let display: StudyProgress
     private let lock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
+    /// Holds each child from its start until it has ended and been reaped.
+    private let alive = DispatchGroup()
     private var ended: [TaskProcess] = []
     private var running: [String: TaskProcess] = [:]
     /// Set on SIGINT/SIGTERM: the children it stopped are not failures, the process is ending.
@@ -32,7 +34,7 @@ public final class StudyExecutor: @unchecked Sendable {
 
     /// Runs what is not done; returns every task's record. A task that fails stops new starts,
     /// lets the running ones finish, and is thrown (its own line, naming the task).
-    public func run(failure describe: (StudyTask, Int32, String) -> FourierLensError) throws -> [String: Outcome] {
+    public func run(failure describe: (StudyTask, Int32, String, TaskError?) -> FourierLensError) throws -> [String: Outcome] {
         for folder in ["tasks", "records", "logs"] {
             try StudyMarker.createFolder("\(directory)/\(folder)")
         }
@@ -61,9 +63,16 @@ public final class StudyExecutor: @unchecked Sendable {
                     guard ready && fits && count < jobs else { index += 1; continue }
                     let child = TaskProcess(task, directory: directory, executable: executable, figures: figures)
                     lock.lock(); running[task.id] = child; lock.unlock()
-                    try child.start { [self] child in
-                        lock.lock(); ended.append(child); lock.unlock()
-                        finished.signal()
+                    alive.enter()
+                    do {
+                        try child.start { [self] child in
+                            lock.lock(); ended.append(child); lock.unlock()
+                            alive.leave()
+                            finished.signal()
+                        }
+                    } catch {
+                        alive.leave()
+                        throw error
                     }
                     memoryInUse += task.memoryEstimate
                     pending.remove(at: index)
@@ -76,9 +85,14 @@ public final class StudyExecutor: @unchecked Sendable {
                 }
                 break
             }
-            if finished.wait(timeout: .now() + 0.5) == .timedOut {
-                display.show(running: runningSnapshot())
-                continue
+            // Blocks until a child ends; a progress line on a terminal is redrawn twice a second meanwhile.
+            if display.redraws {
+                if finished.wait(timeout: .now() + 0.5) == .timedOut {
+                    display.show(running: runningSnapshot())
+                    continue
+                }
+            } else {
+                finished.wait()
             }
             lock.lock()
             let batch = ended; ended.removeAll()
@@ -92,7 +106,7 @@ public final class StudyExecutor: @unchecked Sendable {
                     outcomes[child.task.id] = Outcome(record: try child.record(executor: "local"), computed: true)
                     display.finished(child.task, seconds: child.seconds)
                 } else if failure == nil {
-                    failure = describe(child.task, child.status, child.complaint)
+                    failure = describe(child.task, child.status, child.complaint, child.error)
                     display.failed(child.task)
                 }
             }
@@ -111,19 +125,7 @@ public final class StudyExecutor: @unchecked Sendable {
     /// report) and waited for, briefly, before the study exits.
     private func interruptAll() {
         lock.lock(); interrupting = true; lock.unlock()
-        let children = runningSnapshot()
-        for child in children { child.interrupt() }
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, children.contains(where: { kill($0.pid, 0) == 0 && processIsAlive($0.pid) }) {
-            usleep(20_000)
-        }
-    }
-
-    /// Alive and not a zombie waiting to be reaped.
-    private func processIsAlive(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(close, offsetBy: 2)]
-        return state != "Z" && state != "X"
+        for child in runningSnapshot() { child.interrupt() }
+        _ = alive.wait(timeout: .now() + 5)
     }
 }

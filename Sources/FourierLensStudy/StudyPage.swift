@@ -7,21 +7,15 @@ import Foundation
 public enum StudyPage {
     /// The answer's sentences, one per analysis that has one (the page's first paragraphs).
     public static func answers(spec: StudySpec, tasks: [StudyTask], directory: String) -> [String] {
-        let results = tasks.filter { !$0.isShard }
-        return spec.analyses.compactMap { analysis in
-            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).headline
-        }
+        AnalysisSummary.all(spec: spec, tasks: tasks, directory: directory).compactMap(\.headline)
     }
 
-    static func html(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String) -> String {
+    static func html(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], summaries: [AnalysisSummary]) -> String {
         var sections: [ReportPage.Section] = []
         let results = tasks.filter { !$0.isShard }
         if let question = spec.question { sections.append(.paragraph("Question: \(question)")) }
         if let description = spec.description { sections.append(.paragraph(description)) }
         sections.append(.heading("Answer"))
-        let summaries = spec.analyses.map { analysis in
-            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory)
-        }
         for summary in summaries { if let headline = summary.headline { sections.append(.paragraph(headline)) } }
         for summary in summaries {
             let table = summary.table
@@ -38,9 +32,7 @@ public enum StudyPage {
             if !blocks.isEmpty { sections.append(.preformatted(summary: "What each task printed (its first \(spec.findingsPerTask) lines)", blocks)) }
         }
         if spec.charts {
-            let charts = spec.analyses.flatMap { analysis in
-                AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).charts
-            }
+            let charts = summaries.flatMap(\.charts)
             if !charts.isEmpty { sections.append(.heading("Key charts")); sections += charts }
         }
         sections.append(.links(heading: "Each task's report", results.map { task in
@@ -58,18 +50,16 @@ public enum StudyPage {
 
     public static func write(spec: StudySpec, tasks: [StudyTask], records: [String: TaskRecord], directory: String,
                              figures: Bool = false) throws {
-        let page = html(spec: spec, tasks: tasks, records: records, directory: directory)
-        try writeCharts(spec: spec, tasks: tasks, directory: directory, figures: figures)
+        let summaries = AnalysisSummary.all(spec: spec, tasks: tasks, directory: directory)
+        let page = html(spec: spec, tasks: tasks, records: records, summaries: summaries)
+        try writeCharts(spec: spec, summaries: summaries, directory: directory, figures: figures)
         try AtomicFile.write(Array(page.utf8), to: directory + "/index.html", replacing: true)
     }
 
     /// The study's own charts (drawn from several tasks) as charts/ID.svg, and with `figures`
     /// as PNG and PDF beside them, as every task writes its charts. The folder holds only these.
-    static func writeCharts(spec: StudySpec, tasks: [StudyTask], directory: String, figures: Bool) throws {
-        let results = tasks.filter { !$0.isShard }
-        let charts = spec.charts ? spec.analyses.flatMap { analysis in
-            AnalysisSummary(analysis: analysis, tasks: results.filter { $0.analysis == analysis.name }, directory: directory).ownCharts
-        } : []
+    static func writeCharts(spec: StudySpec, summaries: [AnalysisSummary], directory: String, figures: Bool) throws {
+        let charts = spec.charts ? summaries.flatMap(\.ownCharts) : []
         let folder = directory + "/charts"
         try? FileManager.default.removeItem(atPath: folder)
         guard !charts.isEmpty else { return }

@@ -38,19 +38,7 @@ public struct StudyPlanner {
         }
         try checkCount(metadata: metadata)
         for (index, analysis) in spec.analyses.enumerated() {
-            let at = "analyses[\(index)]"
-            if analysis.kind == .patch {
-                tasks += try patchTasks(analysis, at: at, after: tasks)
-                continue
-            }
-            for dump in spec.dumps(of: analysis) {
-                guard let path = dump.path else { continue }
-                for input in try inputs(of: analysis, dump: dump, path: path, at: at, metadata: metadata) {
-                    for combination in combinations(analysis.grid) {
-                        tasks += try expand(analysis, at: at, dump: dump, path: path, input: input, combination: combination, metadata: metadata)
-                    }
-                }
-            }
+            tasks += try analysis.kind.type.tasks(analysis, at: "analyses[\(index)]", planner: self, earlier: tasks, metadata: metadata)
         }
         var seen = Set<String>()
         for task in tasks where !seen.insert(task.id).inserted {
@@ -62,32 +50,49 @@ public struct StudyPlanner {
     /// How many tasks the spec makes, counted without making them (saturating), refused above
     /// maxTasks: a grid of 10⁶ combinations is one line at once, not minutes of expansion.
     func checkCount(metadata: (String) throws -> Dump) throws {
-        func times(_ a: Int, _ b: Int) -> Int { let (product, overflow) = a.multipliedReportingOverflow(by: b); return overflow ? .max : product }
-        func plus(_ a: Int, _ b: Int) -> Int { let (sum, overflow) = a.addingReportingOverflow(b); return overflow ? .max : sum }
         var total = 0
-        var resultsOf: [String: Int] = [:]  // a filter analysis's results, which its patch analyses multiply
+        var resultsOf: [String: Int] = [:]  // each analysis's results, which later analyses may multiply (patch)
         for (index, analysis) in spec.analyses.enumerated() {
-            let grid = analysis.grid.reduce(1) { times($0, $1.values.count) }
-            var results = 0, count = 0
-            if analysis.kind == .patch {
-                count = times(resultsOf[analysis.filters ?? ""] ?? 0, grid)
-            } else {
-                for dump in spec.dumps(of: analysis) {
-                    guard let path = dump.path else { continue }
-                    try requireDump(dump, path)
-                    let inputs = try self.inputs(of: analysis, dump: dump, path: path, at: "analyses[\(index)]", metadata: metadata).count
-                    results = plus(results, times(inputs, grid))
-                }
-                count = times(results, analysis.kind.shardable && analysis.shards > 1 ? analysis.shards + 1 : 1)
-            }
+            let (results, count) = try analysis.kind.type.count(analysis, at: "analyses[\(index)]", planner: self, results: resultsOf, metadata: metadata)
             resultsOf[analysis.name] = results
-            total = plus(total, count)
+            total = Self.plus(total, count)
             guard total <= maxTasks else {
                 throw FourierLensError.badInput(file: "\(spec.file):\(analysis.line)", dataset: "analyses[\(index)]",
                     expected: "a study of at most \(maxTasks) tasks (--max-tasks); it makes \(total == .max ? "more than \(Int.max)" : "at least \(total)") by here")
             }
         }
     }
+
+    /// An analysis's tasks the usual way: per dump, per input, per combination of the grid.
+    func tasksPerInput(_ analysis: StudySpec.Analysis, at: String, metadata: (String) throws -> Dump) throws -> [StudyTask] {
+        var tasks: [StudyTask] = []
+        for dump in spec.dumps(of: analysis) {
+            guard let path = dump.path else { continue }
+            for input in try analysis.kind.type.inputs(of: analysis, dump: dump, path: path, at: at, planner: self, metadata: metadata) {
+                for combination in combinations(analysis.grid) {
+                    tasks += try expand(analysis, at: at, dump: dump, path: path, input: input, combination: combination, metadata: metadata)
+                }
+            }
+        }
+        return tasks
+    }
+
+    /// tasksPerInput's results and tasks (a sharded result is its shards and their merge), counted.
+    func countPerInput(_ analysis: StudySpec.Analysis, at: String, metadata: (String) throws -> Dump) throws -> (results: Int, tasks: Int) {
+        var results = 0
+        for dump in spec.dumps(of: analysis) {
+            guard let path = dump.path else { continue }
+            try requireDump(dump, path)
+            let inputs = try analysis.kind.type.inputs(of: analysis, dump: dump, path: path, at: at, planner: self, metadata: metadata).count
+            results = Self.plus(results, Self.times(inputs, gridSize(analysis)))
+        }
+        return (results, Self.times(results, analysis.kind.type.shardable && analysis.shards > 1 ? analysis.shards + 1 : 1))
+    }
+
+    /// The grid's combinations, counted (saturating).
+    func gridSize(_ analysis: StudySpec.Analysis) -> Int { analysis.grid.reduce(1) { Self.times($0, $1.values.count) } }
+    static func times(_ a: Int, _ b: Int) -> Int { let (product, overflow) = a.multipliedReportingOverflow(by: b); return overflow ? .max : product }
+    static func plus(_ a: Int, _ b: Int) -> Int { let (sum, overflow) = a.addingReportingOverflow(b); return overflow ? .max : sum }
 
     /// A dump path must be a readable regular file: a device such as /dev/zero would be hashed for ever.
     func requireDump(_ dump: StudySpec.DumpEntry, _ path: String) throws {
@@ -99,40 +104,8 @@ public struct StudyPlanner {
     /// One input of an analysis on a dump: the arguments that choose it and its labels.
     struct Input { var arguments: [String]; var labels: [(String, String)]; var idParts: [String] }
 
-    func inputs(of analysis: StudySpec.Analysis, dump: StudySpec.DumpEntry, path: String, at: String,
-                metadata: (String) throws -> Dump) throws -> [Input] {
-        let datasets = (analysis.datasets ?? []).map(Self.datasetPath)
-        switch analysis.kind {
-        case .lens, .filter:
-            var arguments: [String] = []
-            if let sites = analysis.sites { arguments += ["--sites", sites.joined(separator: ",")] }
-            if let layers = analysis.layers { arguments += ["--layers", layers.map(String.init).joined(separator: ",")] }
-            return [Input(arguments: arguments, labels: [], idParts: [])]
-        case .boolean, .patch:
-            return [Input(arguments: [], labels: [], idParts: [])]
-        case .probe:
-            var inputs = datasets.map { Input(arguments: ["--dataset", $0], labels: [("dataset", $0)], idParts: [Self.shortName($0)]) }
-            for site in analysis.sites ?? [] {
-                let layers = try self.layers(analysis, site: site, dump: try metadata(path), at: at)
-                inputs.append(Input(arguments: ["--site", site, "--layers", layers.map(String.init).joined(separator: ",")],
-                                    labels: [("site", site)], idParts: [site]))
-            }
-            return inputs.isEmpty ? [Input(arguments: [], labels: [("dataset", "/weights/W_E")], idParts: ["W_E"])] : inputs
-        case .spectrum, .compare:
-            var inputs = datasets.map { Input(arguments: [$0], labels: [("dataset", $0)], idParts: [Self.shortName($0)]) }
-            for site in analysis.sites ?? [] {
-                let roles = try metadata(path)
-                for layer in try layers(analysis, site: site, dump: roles, at: at) {
-                    let source = roles.activations[Site(rawValue: site)!]![layer]!
-                    var arguments = [source.path]
-                    if let stacked = source.stackedIndex { arguments += ["--layer", String(stacked)] }
-                    inputs.append(Input(arguments: arguments, labels: [("site", site), ("layer", String(layer))],
-                                        idParts: [Site(rawValue: site)!.hookName(layer: layer)]))
-                }
-            }
-            return inputs.isEmpty ? [Input(arguments: ["/weights/W_E"], labels: [("dataset", "/weights/W_E")], idParts: ["W_E"])] : inputs
-        }
-    }
+    /// A task's command before its options: its arguments, the files it reads, labels of its own.
+    struct Command { var arguments: [String]; var inputs: [String]; var labels: [(String, String)] }
 
     /// The layers of a site that an analysis reads: all the dump holds, or those listed (each held).
     func layers(_ analysis: StudySpec.Analysis, site: String, dump: Dump, at: String) throws -> [Int] {
@@ -149,37 +122,13 @@ public struct StudyPlanner {
     }
 
     func expand(_ analysis: StudySpec.Analysis, at: String, dump: StudySpec.DumpEntry, path: String, input: Input,
-                combination: [(flag: String, value: String?, line: Int)], metadata: (String) throws -> Dump) throws -> [StudyTask] {
-        var arguments: [String]
-        var inputs = [path]
-        var labels = input.labels
-        var idParts = [analysis.name, dump.name] + input.idParts
-        switch analysis.kind {
-        case .spectrum:
-            arguments = [path] + (input.arguments.first.map { ["--dataset", $0] } ?? []) + input.arguments.dropFirst()
-        case .compare:
-            let dataset = input.arguments[0]
-            arguments = ["\(path):\(dataset)"]
-            let against = spec.dumps.first { $0.name == analysis.against }!
-            if let random = against.random {
-                arguments += ["--random", random]
-            } else {
-                arguments.append("\(against.path!):\(dataset)")
-                inputs.append(against.path!)
-            }
-            arguments += input.arguments.dropFirst()
-            labels.append(("against", against.name))
-        default:
-            arguments = [path] + input.arguments
-        }
+                combination: [StudySpec.Option], metadata: (String) throws -> Dump) throws -> [StudyTask] {
         let options = analysis.options + combination
-        // The counts file, only where a task reads it (other tasks' command lines stay as they were).
-        let frequencyMatched = analysis.kind == .compare && spec.dumps.first { $0.name == analysis.against }?.random == "frequency-matched"
-        if let counts = dump.counts, [.spectrum, .compare].contains(analysis.kind),
-           frequencyMatched || options.contains(where: { $0.flag == "control-frequency" && $0.value != "false" }) {
-            arguments += ["--counts", counts]
-            inputs.append(counts)
-        }
+        let command = analysis.kind.type.command(analysis, dump: dump, path: path, input: input, options: options, spec: spec)
+        var arguments = command.arguments
+        let inputs = command.inputs
+        var labels = input.labels + command.labels
+        var idParts = [analysis.name, dump.name] + input.idParts
         try check(base: [analysis.kind.rawValue] + arguments, analysis: analysis, at: at, options: options)
         for option in options { arguments += Self.flag(option.flag, option.value) }
         for (flag, value, _) in combination {
@@ -191,7 +140,7 @@ public struct StudyPlanner {
         let base = StudyTask(id: id, analysis: analysis.name, command: analysis.kind.rawValue, dump: dump.name,
                              labels: Dictionary(labels, uniquingKeysWith: { $1 }), labelOrder: labels.map(\.0), arguments: arguments, inputs: inputs,
                              dependencies: [], hash: "", memoryEstimate: memory, isShard: false)
-        guard analysis.kind.shardable, analysis.shards > 1 else { return [try hashed(base)] }
+        guard analysis.kind.type.shardable, analysis.shards > 1 else { return [try hashed(base)] }
         // Shards of the prompts, each a lens or filter run of its own, then one merge.
         let roles = try metadata(path)
         let prompts = roles.promptAnswers?.shape.first ?? roles.activations.values.first?.values.first?.rows ?? 0
@@ -216,41 +165,6 @@ public struct StudyPlanner {
         merge.dependencies = shards.map(\.id)
         merge.labels["merged_from"] = "\(analysis.shards) shards"
         return shards + [try hashed(merge, dependencyHashes: shards.map(\.hash))]
-    }
-
-    /// One patch task per result of the filter analysis it names (a merge stands for its shards):
-    /// `fourierlens patch DUMP FILTER_REPORT --model DIR`, run after that filter task.
-    func patchTasks(_ analysis: StudySpec.Analysis, at: String, after earlier: [StudyTask]) throws -> [StudyTask] {
-        let model = spec.model(of: analysis)!
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: model.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isReadableFile(atPath: model.path + "/config.json") else {
-            throw FourierLensError.badInput(file: "\(spec.file):\(model.line)", dataset: "models.\(model.name)",
-                                            expected: "a Hugging Face model folder with config.json (\(model.path) is not one)")
-        }
-        let filters = earlier.filter { $0.analysis == analysis.filters && !$0.isShard }
-        var tasks: [StudyTask] = []
-        for filter in filters {
-            guard let dump = spec.dumps.first(where: { $0.name == filter.dump }), let path = dump.path else { continue }
-            for combination in combinations(analysis.grid) {
-                var arguments = [path, "{task:\(filter.id)}", "--model", model.path]
-                let options = analysis.options + combination
-                try check(base: ["patch", path, path, "--model", model.path], analysis: analysis, at: at, options: options)
-                for option in options { arguments += Self.flag(option.flag, option.value) }
-                var labels = filter.labelOrder.compactMap { key in filter.labels[key].map { (key, $0) } }
-                var idParts = [analysis.name] + filter.id.split(separator: ".").dropFirst().map(String.init)
-                for (flag, value, _) in combination {
-                    labels.append((flag, value ?? "true"))
-                    idParts.append(value.map { "\(flag)-\($0)" } ?? flag)
-                }
-                let memory = 256 << 20 + 3 * (try Self.bytes(path)) + 2 * (try Self.bytes(model.path))
-                let task = StudyTask(id: Self.sanitise(idParts.joined(separator: ".")), analysis: analysis.name, command: "patch", dump: dump.name,
-                                     labels: Dictionary(labels, uniquingKeysWith: { $1 }), labelOrder: labels.map(\.0), arguments: arguments,
-                                     inputs: [path, model.path], dependencies: [filter.id], hash: "", memoryEstimate: memory, isShard: false)
-                tasks.append(try hashed(task, dependencyHashes: [filter.hash]))
-            }
-        }
-        return tasks
     }
 
     /// A file's size, or the sum of a folder's files.
@@ -284,7 +198,7 @@ public struct StudyPlanner {
 
     /// The command line must parse as the command parses it: a bad option is named at its line.
     func check(base: [String], analysis: StudySpec.Analysis, at: String,
-               options: [(flag: String, value: String?, line: Int)]) throws {
+               options: [StudySpec.Option]) throws {
         guard let complaint = validate(base + options.flatMap { Self.flag($0.flag, $0.value) }) else { return }
         for option in options {
             if let own = validate(base + Self.flag(option.flag, option.value)) {
@@ -301,7 +215,7 @@ public struct StudyPlanner {
     }
 
     /// Every combination of the grid's values, the first option varying slowest.
-    func combinations(_ grid: [(flag: String, values: [String?], line: Int)]) -> [[(flag: String, value: String?, line: Int)]] {
+    func combinations(_ grid: [(flag: String, values: [String?], line: Int)]) -> [[StudySpec.Option]] {
         grid.reduce([[]]) { partial, option in
             partial.flatMap { prefix in
                 option.values.map { value in

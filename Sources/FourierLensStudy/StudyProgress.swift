@@ -12,6 +12,9 @@ public final class StudyProgress: @unchecked Sendable {
 
     public init(quiet: Bool) { self.quiet = quiet }
 
+    /// Whether it draws a line that changes while tasks run (a terminal, not quiet).
+    var redraws: Bool { !quiet && terminal }
+
     func start(total: Int, reused: Int) {
         self.total = total
         done = reused
@@ -19,7 +22,7 @@ public final class StudyProgress: @unchecked Sendable {
     }
 
     func show(running: [TaskProcess]) {
-        guard !quiet && terminal else { return }
+        guard redraws else { return }
         let current = running.prefix(3).map { child in child.progress.map { "\(child.task.id) \($0)%" } ?? child.task.id }
         let more = running.count > 3 ? " …" : ""
         let line = "[\(done)/\(total) done, \(running.count) running, \(total - done - running.count) left] \(current.joined(separator: ", "))\(more)"

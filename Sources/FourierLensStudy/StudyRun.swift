@@ -60,8 +60,8 @@ public struct StudyRun {
         try checkDirectory(spec)
         let hashes = ContentHash(cachePath: hashCachePath)
         var implementations: [String: String] = [:]
-        if spec.analyses.contains(where: { $0.kind == .patch }), let folder = implementationFolder("patch") {
-            implementations["patch"] = try hashes.content(folder)
+        for kind in Set(spec.analyses.map(\.kind)) where kind.type.runsOutsideBinary {
+            if let folder = implementationFolder(kind.rawValue) { implementations[kind.rawValue] = try hashes.content(folder) }
         }
         let tasks = try StudyPlanner(spec: spec, hashes: hashes, implementations: implementations, maxTasks: maxTasks,
                                   validate: validate).tasks()
@@ -125,8 +125,8 @@ public struct StudyRun {
         defer { close(lock) }
         let executor = StudyExecutor(tasks: plan.tasks, directory: directory, executable: executable, jobs: jobs,
                                      memoryBudget: memoryBudget, figures: figures, display: StudyProgress(quiet: quiet))
-        let outcomes = try executor.run { task, status, complaint in
-            failure(task, status: status, complaint: complaint, spec: plan.spec)
+        let outcomes = try executor.run { task, status, complaint, error in
+            failure(task, status: status, complaint: complaint, error: error, spec: plan.spec)
         }
         let seconds = Date().timeIntervalSince(clock)
         try finish(plan, outcomes: outcomes, seconds: seconds)
@@ -168,7 +168,7 @@ public struct StudyRun {
         try child.start { _ in done.signal() }
         done.wait()
         guard child.status == 0 && !child.interrupted else {
-            throw failure(task, status: child.status, complaint: child.complaint, spec: plan.spec)
+            throw failure(task, status: child.status, complaint: child.complaint, error: child.error, spec: plan.spec)
         }
         return try child.record(executor: executorName)
     }
@@ -207,12 +207,14 @@ public struct StudyRun {
     }
 
     /// A failed task's line: the task and its command's own complaint; a bad option found only
-    /// when the command ran is named at its line in the spec.
-    func failure(_ task: StudyTask, status: Int32, complaint: String, spec: StudySpec) -> FourierLensError {
-        if status == 2, let analysis = spec.analyses.first(where: { $0.name == task.analysis }),
-           let index = spec.analyses.firstIndex(where: { $0.name == task.analysis }) {
+    /// when the command ran is named at its line in the spec: the option the command's error is
+    /// about (TaskError), or, when it wrote none (a crash), the first of the analysis's options its line names.
+    func failure(_ task: StudyTask, status: Int32, complaint: String, error: TaskError?, spec: StudySpec) -> FourierLensError {
+        if status == 2, let index = spec.analyses.firstIndex(where: { $0.name == task.analysis }) {
+            let analysis = spec.analyses[index]
             let options = analysis.options.map { ($0.flag, $0.line, "options") } + analysis.grid.map { ($0.flag, $0.line, "grid") }
-            if let (flag, line, section) = options.first(where: { complaint.contains("--\($0.0)") }) {
+            let named = if let error { options.first { "--\($0.0)" == error.option } } else { options.first { complaint.contains("--\($0.0)") } }
+            if let (flag, line, section) = named {
                 return .badInput(file: "\(spec.file):\(line)", dataset: "analyses[\(index)].\(section).\(flag)", expected: "a value task \(task.id) accepts: \(complaint)")
             }
         }

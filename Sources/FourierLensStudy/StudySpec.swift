@@ -6,6 +6,9 @@ import Yams
 /// which options, and what the study page shows. Parsing checks every key and value and names
 /// the line of the first one that is wrong.
 public struct StudySpec: Sendable {
+    /// A CLI flag without "--", its value (nil for a bare flag) and its line in the spec.
+    public typealias Option = (flag: String, value: String?, line: Int)
+
     public struct DumpEntry: Sendable {
         public var name: String
         /// An HDF5 dump (absolute path), or nil for a random baseline.
@@ -39,8 +42,8 @@ public struct StudySpec: Sendable {
         public var sites: [String]?
         /// nil: every layer the dump holds.
         public var layers: [Int]?
-        /// CLI flags without "--", in the order written: (flag, value; nil for a bare flag).
-        public var options: [(flag: String, value: String?, line: Int)]
+        /// CLI flags without "--", in the order written.
+        public var options: [Option]
         /// One task per combination of these values, in the order written.
         public var grid: [(flag: String, values: [String?], line: Int)]
         public var shards: Int
@@ -63,19 +66,12 @@ public struct StudySpec: Sendable {
     public var charts: Bool
 }
 
-public enum StudyAnalysisKind: String, Sendable, CaseIterable {
-    case spectrum, compare, probe, lens, filter, boolean, patch
-
-    /// Whether its prompts can be split into shards that `fourierlens merge` joins.
-    var shardable: Bool { self == .lens || self == .filter }
-    /// Whether it reads one [numbers × d] matrix per task (a dataset, or a layer at a site).
-    var readsOneMatrix: Bool { self == .spectrum || self == .compare }
-}
-
 extension StudySpec {
     static let topKeys = ["title", "question", "description", "dumps", "models", "analyses", "summary"]
     static let dumpKeys = ["path", "role", "random", "of", "counts"]
     static let analysisKeys = ["kind", "name", "dumps", "against", "datasets", "sites", "layers", "options", "grid", "shards", "filters", "model"]
+    /// The entry keys a kind takes or refuses (StudyAnalysis.keys), in the order they are checked.
+    static let kindKeys = ["against", "filters", "model", "dumps", "sites", "layers", "datasets", "shards"]
     static let summaryKeys = ["findings", "charts"]
     /// Options the runner sets itself for every task.
     static let reservedFlags = ["out", "force", "quiet", "json", "prompts", "help", "version"]
@@ -263,7 +259,7 @@ extension StudySpec {
         return text
     }
 
-    static func parseOptions(_ node: SpecNode) throws -> [(flag: String, value: String?, line: Int)] {
+    static func parseOptions(_ node: SpecNode) throws -> [Option] {
         try node.mapping().compactMap { flag, value in
             try requireFlag(flag, at: value)
             let parsed = try optionValue(value)
@@ -321,32 +317,33 @@ extension StudySpec {
 extension StudySpec.Analysis {
     /// Keys that mean nothing for this kind are refused rather than ignored.
     func checkKeys(_ node: SpecNode, entries: [String]) throws {
-        func refuse(_ key: String, _ why: String) throws {
-            if entries.contains(key) { throw node.error("no \"\(key)\" for \(kind.rawValue) (\(why))") }
+        let type = kind.type
+        for key in StudySpec.kindKeys where entries.contains(key) && !type.keys.contains(key) {
+            throw node.error("no \"\(key)\" for \(kind.rawValue) (\(type.refusalReasons[key] ?? Self.onlyWhere(key)))")
         }
-        if kind != .compare { try refuse("against", "only compare has a second side") }
-        if kind != .patch {
-            try refuse("filters", "only patch reads a filter analysis's output")
-            try refuse("model", "only patch runs the model")
-        } else {
-            if filters == nil { throw node.error("\"filters\": the filter analysis whose filtered activations patch puts back into the model") }
-            for key in ["dumps", "sites", "layers"] { try refuse(key, "it patches what its filter analysis filtered") }
-        }
-        if kind == .compare && against == nil { throw node.error("\"against\": the dump (or random baseline) compare sets beside each dump") }
-        if ![.spectrum, .compare, .probe].contains(kind) {
-            try refuse("datasets", kind == .patch ? "it patches what its filter analysis filtered" : "it reads activations by sites and layers")
-        }
-        if kind == .boolean { try refuse("sites", "it reads the boolean/ group"); try refuse("layers", "it reads the boolean/ group") }
-        if !kind.shardable { try refuse("shards", "only lens and filter split their prompts") }
-        if kind.shardable, shards > 1, options.contains(where: { $0.flag == "every-position" }) {
+        try type.check(self, at: node)
+        if type.keys.contains("shards"), shards > 1, options.contains(where: { $0.flag == "every-position" }) {
             throw node.error("no shards with every-position (the lens at every position reads all prompts at once)")
         }
-        if sites == nil && entries.contains("layers") && kind != .lens && kind != .filter {
+        if sites == nil && entries.contains("layers") && !type.layersWithoutSites {
             throw node.error("\"sites\" with \"layers\" (the layers of which site?)")
         }
         for (flag, _, line) in grid where options.contains(where: { $0.flag == flag }) {
             throw FourierLensError.badInput(file: "\(node.file):\(line)", dataset: "\(node.path).grid.\(flag)", expected: "an option given once, in options or in grid")
         }
+    }
+
+    /// "only compare has a second side": the kinds that take a key, and what it is for.
+    static func onlyWhere(_ key: String) -> String {
+        var takers: [String] = []
+        for type in StudyAnalysisKind.registry where type.keys.contains(key) { takers.append(type.name) }
+        let one = takers.count == 1
+        let what = ["against": one ? "has a second side" : "have a second side",
+                    "filters": one ? "reads a filter analysis's output" : "read a filter analysis's output",
+                    "model": one ? "runs the model" : "run the model",
+                    "shards": one ? "splits its prompts" : "split their prompts"][key] ?? (one ? "takes it" : "take it")
+        let names = takers.count <= 2 ? takers.joined(separator: " and ") : takers.dropLast().joined(separator: ", ") + " and " + takers.last!
+        return "only \(names) \(what)"
     }
 }
 
@@ -354,46 +351,26 @@ extension StudySpec {
     /// Every dump an analysis names exists, random baselines are matched to real dumps.
     func checkReferences(_ top: SpecNode) throws {
         let byName = Dictionary(uniqueKeysWithValues: dumps.map { ($0.name, $0) })
-        func at(_ line: Int, _ path: String, _ expected: String) -> FourierLensError {
-            .badInput(file: "\(file):\(line)", dataset: path, expected: expected)
-        }
         for dump in dumps where dump.random != nil {
             guard let of = byName[dump.of!], of.random == nil else {
-                throw at(dump.line, "dumps.\(dump.name).of", "a dump with a path (found \"\(dump.of!)\")")
+                throw error(at: dump.line, "dumps.\(dump.name).of", "a dump with a path (found \"\(dump.of!)\")")
             }
         }
         for (index, analysis) in analyses.enumerated() {
             let path = "analyses[\(index)]"
             for name in analysis.dumps ?? [] {
-                guard let dump = byName[name] else { throw at(analysis.line, "\(path).dumps", "a dump named in dumps (found \"\(name)\")") }
+                guard let dump = byName[name] else { throw error(at: analysis.line, "\(path).dumps", "a dump named in dumps (found \"\(name)\")") }
                 if dump.random != nil {
-                    throw at(analysis.line, "\(path).dumps", "dumps with a path; \"\(name)\" is a random baseline, which only compare's \"against\" reads")
+                    throw error(at: analysis.line, "\(path).dumps", "dumps with a path; \"\(name)\" is a random baseline, which only compare's \"against\" reads")
                 }
             }
-            if let filters = analysis.filters {
-                let earlier = analyses[..<index]
-                guard let source = earlier.first(where: { $0.name == filters }), source.kind == .filter else {
-                    throw at(analysis.line, "\(path).filters", "the name of a filter analysis listed before it (found \"\(filters)\")")
-                }
-            }
-            if analysis.kind == .patch {
-                if let model = analysis.model {
-                    guard models.contains(where: { $0.name == model }) else {
-                        throw at(analysis.line, "\(path).model", "a model named in models (found \"\(model)\")")
-                    }
-                } else if models.count != 1 {
-                    throw at(analysis.line, "\(path).model", models.isEmpty
-                        ? "a model to patch: a top-level models: entry (NAME: PATH to a Hugging Face model folder)"
-                        : "the name of one of the models (\(models.map(\.name).joined(separator: ", ")))")
-                }
-            }
-            if let against = analysis.against {
-                guard let dump = byName[against] else { throw at(analysis.line, "\(path).against", "a dump named in dumps (found \"\(against)\")") }
-                if let of = dump.of, let listed = analysis.dumps, listed.contains(where: { $0 != of }) {
-                    throw at(analysis.line, "\(path).against", "a random baseline of each dump compared (\"\(against)\" is matched to \"\(of)\")")
-                }
-            }
+            try analysis.kind.type.checkReferences(analysis, index: index, in: self)
         }
+    }
+
+    /// A complaint about the spec at a line and key path.
+    func error(at line: Int, _ path: String, _ expected: String) -> FourierLensError {
+        .badInput(file: "\(file):\(line)", dataset: path, expected: expected)
     }
 
     /// The model a patch analysis runs: the one it names, or the only one.

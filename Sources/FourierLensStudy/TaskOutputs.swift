@@ -3,18 +3,33 @@ import Foundation
 
 /// Reads what a finished task wrote (summary.json, its CSVs) for the study page. A file that
 /// is missing or unreadable gives empty values, never a failure: the task's own report is the
-/// reference, the study page only gathers.
-struct TaskOutputs {
+/// reference, the study page only gathers. Each file is read and decoded once: the table, the
+/// headline and the charts ask for the same summary.
+final class TaskOutputs {
     let folder: String
+    private var summaries: [ObjectIdentifier: Any] = [:]
+    private var tables: [String: [[String: String]]] = [:]
+
+    init(folder: String) { self.folder = folder }
 
     /// summary.json as its kind's type (nil when missing or not of that type).
     func summary<Summary: Decodable>(_ type: Summary.Type) -> Summary? {
-        guard let data = FileManager.default.contents(atPath: folder + "/summary.json") else { return nil }
-        return try? decodeJSON(Summary.self, from: data)
+        if let cached = summaries[ObjectIdentifier(type)], let summary = cached as? Summary? { return summary }
+        let data = FileManager.default.contents(atPath: folder + "/summary.json")
+        let summary = data.flatMap { try? decodeJSON(Summary.self, from: $0) }
+        summaries[ObjectIdentifier(type)] = summary as Any
+        return summary
     }
 
     /// A CSV file as rows of named fields (RFC 4180 quoting).
     func csv(_ name: String) -> [[String: String]] {
+        if let rows = tables[name] { return rows }
+        let rows = readCSV(name)
+        tables[name] = rows
+        return rows
+    }
+
+    private func readCSV(_ name: String) -> [[String: String]] {
         guard let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else { return [] }
         let rows = TaskOutputs.parseCSV(text)
         guard let header = rows.first else { return [] }

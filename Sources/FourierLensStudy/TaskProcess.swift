@@ -2,17 +2,25 @@ import FourierLens
 import Foundation
 
 /// One task's command running as a child process: its output to `logs/<id>.out` and `.err`,
-/// its progress (when it reports one) to `logs/<id>.progress`; on success its record.
+/// its progress (when it reports one) to `logs/<id>.progress`; on success its record. A thread of
+/// its own blocks in waitid until the child ends: nothing polls.
 final class TaskProcess: @unchecked Sendable {
     let task: StudyTask
     let directory: String
     let commandLine: [String]
-    private let process = Process()
     private let started = Date()
     private let startedText = TaskRecord.now()
+    /// Guards `pid` and `ended`: the child is reaped under it, so a signal sent under it
+    /// never reaches another process that took its number.
+    private let lock = NSLock()
+    private var pid: pid_t = 0
+    private var ended = false
+    private var waitStatus: Int32 = 0
 
     var logPath: String { "\(directory)/logs/\(task.id)" }
-    var pid: pid_t { process.processIdentifier }
+    /// Where the command writes its bad input as JSON (TaskError): beside its logs, since its
+    /// report folder is staged and swapped in whole, and a failed command leaves none.
+    var errorPath: String { logPath + ".error.json" }
 
     init(_ task: StudyTask, directory: String, executable: String, figures: Bool) {
         self.task = task
@@ -26,28 +34,29 @@ final class TaskProcess: @unchecked Sendable {
     func start(done: @escaping @Sendable (TaskProcess) -> Void) throws {
         try? FileManager.default.removeItem(atPath: TaskRecord.path(task.id, in: directory))
         try? FileManager.default.removeItem(atPath: logPath + ".progress")
-        let output = try TaskProcess.create(logPath + ".out"), errors = try TaskProcess.create(logPath + ".err")
-        process.executableURL = URL(fileURLWithPath: commandLine[0])
-        process.arguments = Array(commandLine.dropFirst())
+        try? FileManager.default.removeItem(atPath: errorPath)
         var environment = ProcessInfo.processInfo.environment
         environment["FOURIERLENS_PROGRESS_FILE"] = logPath + ".progress"
+        environment[TaskError.environmentKey] = errorPath
         // The child dies with this process (started from this thread, the executor's loop): see main.swift.
         environment["FOURIERLENS_TASK_PARENT"] = String(getpid())
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [self] _ in
-            try? output.close(); try? errors.close()
+        let child = try ChildProcess.spawn(commandLine, environment: environment.map { "\($0.key)=\($0.value)" },
+                                           output: logPath + ".out", errors: logPath + ".err")
+        lock.lock(); pid = child; lock.unlock()
+        Thread.detachNewThread { [self] in
+            ChildProcess.waitUntilExit(child)  // blocks; leaves the child unreaped
+            lock.lock()
+            waitStatus = ChildProcess.reap(child)
+            ended = true
+            lock.unlock()
             done(self)
-        }
-        do { try process.run() } catch {
-            throw FourierLensError.internalFailure("could not start \(commandLine[0]): \(error.localizedDescription)")
         }
     }
 
-    var status: Int32 { process.terminationStatus }
-    var interrupted: Bool { process.terminationReason == .uncaughtSignal }
+    /// The exit code, or the signal that ended it.
+    var status: Int32 { ChildProcess.exitCode(waitStatus) ?? ChildProcess.signal(waitStatus) ?? 0 }
+    /// Ended by a signal.
+    var interrupted: Bool { ChildProcess.signal(waitStatus) != nil }
     var seconds: Double { Date().timeIntervalSince(started) }
 
     /// The child's percentage, when it reported one.
@@ -63,6 +72,9 @@ final class TaskProcess: @unchecked Sendable {
             ?? lines.last ?? "exit status \(status)"
     }
 
+    /// The command's bad input as it wrote it, when it did (exit code 2).
+    var error: TaskError? { TaskError.read(errorPath) }
+
     /// After a success: the record that marks the task done.
     func record(executor: String) throws -> TaskRecord {
         let output = (try? String(contentsOfFile: logPath + ".out", encoding: .utf8)) ?? ""
@@ -74,12 +86,8 @@ final class TaskProcess: @unchecked Sendable {
         return record
     }
 
-    func interrupt() { if process.isRunning { kill(process.processIdentifier, SIGINT) } }
-
-    static func create(_ path: String) throws -> FileHandle {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw FourierLensError.outputFailure(output: path, reason: "cannot create the task's log")
-        }
-        return handle
+    func interrupt() {
+        lock.lock(); defer { lock.unlock() }
+        if pid > 0 && !ended { kill(pid, SIGINT) }
     }
 }

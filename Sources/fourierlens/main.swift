@@ -11,12 +11,14 @@ func runFourierLens() -> Int32 {
         return 0
     } catch let error as FourierLensError {
         printError(error.description)
+        if error.exitCode == 2 { OptionError.record(error, message: error.description) }
         return error.exitCode
     } catch let exit as ExitCode {
         return exit.rawValue
     } catch let error as ValidationError {
         // An option checked once the run has started: one line, like every other bad input.
         printError(error.message)
+        OptionError.record(error, message: error.message)
         return 2
     } catch {
         let code = FourierLensCommand.exitCode(for: error)
@@ -26,6 +28,7 @@ func runFourierLens() -> Int32 {
             return 0
         }
         printError(oneLine(message))
+        OptionError.record(error, message: oneLine(message))
         return 2
     }
 }
@@ -61,5 +64,6 @@ if let parent = ProcessInfo.processInfo.environment["FOURIERLENS_TASK_PARENT"].f
     if fl_die_with_parent(parent) != 0 { _exit(137) }
     unsetenv("FOURIERLENS_TASK_PARENT")  // for this task alone: a program it starts has another parent
 }
+_ = OptionError.file  // read and cleared before the command runs anything
 TemporaryPaths.removeOnInterrupt()
 exit(runFourierLens())

@@ -117,6 +117,9 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stderr.contains("study.yaml:14:") && result.stderr.contains("analyses[0].options.fdr") && result.stderr.contains("--fdr"), "\(result.stderr)")
+        // The task said which option, as JSON beside its log.
+        let written = try String(contentsOf: folder.appendingPathComponent("study/logs/spectrum.good.W_E.error.json"), encoding: .utf8)
+        #expect(written.contains("\"option\":\"--fdr\"") && written.contains("\"value\":\"7\""), "\(written)")
     }
 
     @Test func aFolderOfOtherFilesIsNeverWrittenInto() throws {

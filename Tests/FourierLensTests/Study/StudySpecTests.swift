@@ -58,7 +58,7 @@ import Testing
         #expect(spec.dumps[2].random == "gaussian" && spec.dumps[2].of == "pre" && spec.dumps[2].path == nil)
         #expect(spec.dumps[3].random == "permute")
         let compare = spec.analyses[0]
-        #expect(compare.kind == .compare && compare.name == "cmp" && compare.dumps == ["pre"] && compare.against == "noise")
+        #expect(compare.kind.rawValue == "compare" && compare.name == "cmp" && compare.dumps == ["pre"] && compare.against == "noise")
         #expect(compare.datasets == ["embeddings", "unembedding", "/acts/blocks.0.hook_mlp_out"])
         #expect(compare.sites == ["resid_post", "mlp_out"] && compare.layers == [0, 1, 2])
         #expect(compare.options.map(\.flag) == ["center", "fdr", "key-periods"], "false flags are left out")
@@ -91,7 +91,7 @@ import Testing
         """, file: Self.file)
         #expect(spec.models.map(\.name) == ["m"] && spec.models[0].path == "/work/study/probes/model")
         let patch = spec.analyses[1]
-        #expect(patch.kind == .patch && patch.filters == "f" && patch.model == nil && spec.model(of: patch)?.name == "m")
+        #expect(patch.kind.rawValue == "patch" && patch.filters == "f" && patch.model == nil && spec.model(of: patch)?.name == "m")
         #expect(patch.options.map(\.flag) == ["batch-size"])
     }
 
