@@ -228,7 +228,7 @@ struct FilterCommand: ParsableCommand {
         let weights = try FilterRun.numberWeights(plan, foldFinalNorm: foldFinalNorm)
         let filter = try FilterRun.prepare(plan, weights: weights, selection: try selection(plan, weights: weights), allowFullRank: allowFullRank)
         let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, foldFinalNorm: foldFinalNorm,
-                                          joint: joint, prompts: range, to: directory)
+                                          joint: joint, prompts: range, to: directory.staged)
         try FilterReport.write(result, to: directory)
         try directory.commit()
         output.announce(directory, findings: Findings.filter(result))
