@@ -9,7 +9,7 @@ from report_helpers import REPO
 LIBRARY = os.path.join(REPO, "Sources", "FourierLens")
 
 #: Lowest first: a folder may use the types of the folders before it.
-LAYERS = ["Support", "Linalg", "Storage", "Spectral", "Probes", "Boolean", "Dump", "Inspect", "Lens", "Runs", "Report"]
+LAYERS = ["Support", "Linalg", "Storage", "Spectral", "Probes", "Dump", "Boolean", "Inspect", "Lens", "Runs", "Report"]
 
 DECLARATION = re.compile(r"^(?:@\w+\s+)*(?:public |internal |fileprivate |private )?(?:final )?"
                          r"(?:struct|enum|class|protocol|typealias|actor)\s+(\w+)", re.M)
