@@ -125,39 +125,21 @@ struct ProbeCommand: ParsableCommand {
         let directory = try output.directory(default: "\(stem(dump))-probe", inputs: [dump])
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        var results: [ProbeResult] = []
+        func load(_ dataset: String?, _ index: Int?) throws -> NumberMatrix {
+            try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: index,
+                                  allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
+                                  average: averaging.average, position: try position.parsed())
+        }
+        let results: [ProbeResult]
         if let site {
-            guard let sources = roles.activations[site] else {
-                throw FourierLensError.badInput(file: dump, dataset: "/acts",
-                    expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(roles.sites.map(\.rawValue).joined(separator: ", ").isEmpty ? "none" : roles.sites.map(\.rawValue).joined(separator: ", "))")
-            }
-            let wanted = try layers.map { try parseLayers($0) } ?? sources.keys.sorted()
             let bar = ProgressBar(label: "probe", enabled: !output.quiet)
             defer { bar.finish() }
-            for (done, layer) in wanted.enumerated() {
-                bar.update(Double(done) / Double(wanted.count))
-                guard let source = sources[layer] else {
-                    throw FourierLensError.badInput(file: dump, dataset: "/acts/\(site.hookName(layer: layer))",
-                        expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
-                }
-                let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: source.path, values: values, layer: source.stackedIndex,
-                                                   allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                                   average: averaging.average, position: try position.parsed())
-                if done == 0 { output.noteAveraging(matrix) }
-                var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
-                                            layer: layer, matrix: matrix.matrix, values: matrix.values)
-                perLayer.rowsPerNumber = matrix.rowsPerNumber
-                var result = try ProbeRun.run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)")
-                result.site = site.rawValue
-                results.append(result)
-                bar.update(Double(done + 1) / Double(wanted.count))
-            }
+            results = try ProbeRun.perLayer(file: file, dump: roles, site: site, layers: { try layers.map { try parseLayers($0) } },
+                                            options: options, load: { try load($0, $1) }, loaded: output.noteAveraging, progress: bar.update)
         } else {
-            let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
-                                               allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                               average: averaging.average, position: try position.parsed())
+            let matrix = try load(dataset, nil)
             output.noteAveraging(matrix)
-            results.append(try ProbeRun.run(matrix, options: options))
+            results = [try ProbeRun.run(matrix, options: options)]
         }
         try ProbeReport.write(results, options: options, to: directory)
         try directory.commit()
