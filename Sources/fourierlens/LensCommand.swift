@@ -8,10 +8,10 @@ extension NormMode: ExpressibleByArgument {}
 struct ReadoutOptions: ParsableArguments {
     @Option(name: [.customLong("sites"), .customLong("site")],
             help: "Comma-separated sites (resid_pre, resid_mid, attn_out, mlp_out, resid_post; default: all in the dump).")
-    var sites: String?
+    var sites: SiteList?
 
     @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
-    var layers: String?
+    var layers: LayerList?
 
     @Option(help: "The position to read in [N, pos, d] activations (negative counts from the end).")
     var position: Int?
@@ -33,24 +33,10 @@ struct ReadoutOptions: ParsableArguments {
         return start..<end
     }
 
-    func parsedSites() throws -> [Site]? {
-        try sites.map { text in
-            var parsed: [Site] = []
-            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let site = Site(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--sites takes resid_pre, resid_mid, attn_out, mlp_out, resid_post, comma-separated (found \"\(name)\" in \"\(text)\")")
-                }
-                guard !parsed.contains(site) else { throw ValidationError("--sites names \(site.rawValue) twice (found \(text))") }
-                parsed.append(site)
-            }
-            return parsed
-        }
-    }
-
     func plan(_ dump: String, norm: NormMode, readout: ReadoutDump? = nil) throws -> (HDF5File, Dump, LensPlan) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        let plan = try LensInput.plan(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
+        let plan = try LensInput.plan(file: file, dump: roles, sites: try sites?.values(), layers: try layers?.values(),
                                       norm: norm, position: position, allowNonFinite: allowNonfinite, readout: readout)
         return (file, roles, plan)
     }
@@ -131,8 +117,8 @@ struct LensCommand: ParsableCommand {
         tokenStrings.merge(try TokenText.load(file: file, dump: roles)) { _, own in own }
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
-            let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
-                                                  layers: try readouts.layers.map { try parseLayers($0) }, options: options,
+            let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.sites?.values(),
+                                                  layers: try readouts.layers?.values(), options: options,
                                                   allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(positions, tokenStrings: tokenStrings, norm: norm, to: directory)
         }
