@@ -174,12 +174,3 @@ public enum LensPromptFile {
         }
     }
 }
-
-extension JSONEncoder {
-    /// Keys sorted: the same value always gives the same bytes.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}

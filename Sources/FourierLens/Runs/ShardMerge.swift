@@ -113,15 +113,32 @@ public enum ShardMerge {
     /// The shard's check of whether its prompts read their own answer (nil when its dump had no tokens to check).
     static func shardReadToken(_ directory: String) throws -> ReadTokenCheck? {
         let path = directory + "/summary.json"
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        do {
+            return try decodeJSON(ShardSummary.self, from: FileManager.default.contents(atPath: path) ?? Data()).readToken
+        } catch is ShardSummary.BadRecord {
+            throw FourierLensError.badInput(file: path, dataset: "read_token_is_answer", expected: "prompts_matching ≤ prompts, both counts")
+        } catch {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's summary.json")
         }
-        guard let record = json["read_token_is_answer"] else { return nil }
-        guard let check = ReadTokenCheck(record: record) else {
-            throw FourierLensError.badInput(file: path, dataset: "read_token_is_answer", expected: "prompts_matching ≤ prompts, both counts")
+    }
+
+    /// The one key of a lens shard's summary.json a merge reads: absent when the shard's dump had
+    /// no tokens to check; present, it must be a record (a null is refused like a bad count).
+    struct ShardSummary: Decodable {
+        let readToken: ReadTokenCheck?
+
+        struct BadRecord: Error {}
+        enum CodingKeys: String, CodingKey { case read_token_is_answer }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.read_token_is_answer) else { readToken = nil; return }
+            do {
+                readToken = try container.decode(ReadTokenCheck.self, forKey: .read_token_is_answer)
+            } catch {
+                throw BadRecord()
+            }
         }
-        return check
     }
 
     /// The sgemm work a shard's timings.json reports.
