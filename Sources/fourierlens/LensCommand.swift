@@ -76,9 +76,7 @@ struct LensCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
-        if let memory, !(memory > 0 && memory <= RunCommand.maximumMemoryGiB) {
-            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(RunCommand.maximumMemoryGiB)) (found \(memory))")
-        }
+        try MemoryOption.check(memory)
         if everyPosition && weightsFrom != nil {
             throw ValidationError("--every-position reads the dump's own unembedding; it does not take --weights-from")
         }
@@ -105,7 +103,7 @@ struct LensCommand: ParsableCommand {
         options.heatmapPrompt = heatmapPrompt
         options.promptBlock = options.promptBlock(readouts: plan.readouts.count, unembedding: plan.unembedding,
                                                   numbers: plan.numberValues.count,
-                                                  memory: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes / 4)
+                                                  memory: memory.map(MemoryOption.bytes) ?? MemoryBudget.bytes / 4)
         let header = try LensStream.header(plan, options: options, prompts: range)
         let store = try directory.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: directory.given, header: header) }
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)

@@ -223,3 +223,18 @@ struct OutputOptions: ParsableArguments {
 func stem(_ path: String) -> String {
     ((path as NSString).lastPathComponent as NSString).deletingPathExtension
 }
+
+/// `--memory` of `run` and `lens`: a number of GiB, checked once for both.
+enum MemoryOption {
+    /// 1 PiB: more than any machine, far below where GiB × 2^30 leaves an Int (a number past
+    /// 2^33 GiB would trap there).
+    static let maximumGiB = 1_048_576.0
+
+    static func check(_ memory: Double?) throws {
+        if let memory, !(memory > 0 && memory <= maximumGiB) {
+            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(maximumGiB)) (found \(memory))")
+        }
+    }
+
+    static func bytes(_ gib: Double) -> Int { Int(gib * 1_073_741_824) }
+}
