@@ -1,5 +1,6 @@
 """The library's folders use each other one way (docs/ARCHITECTURE.md): a folder names types
-only of the folders below it in LAYERS, and no chain of uses leads back to where it starts."""
+only of the folders below it in LAYERS, no chain of uses leads back to where it starts, and the
+picture in docs/ARCHITECTURE.md draws exactly these uses."""
 import collections
 import os
 import re
@@ -9,7 +10,7 @@ from report_helpers import REPO
 LIBRARY = os.path.join(REPO, "Sources", "FourierLens")
 
 #: Lowest first: a folder may use the types of the folders before it.
-LAYERS = ["Support", "Linalg", "Storage", "Spectral", "Probes", "Dump", "Boolean", "Inspect", "Lens", "Runs", "Report"]
+LAYERS = ["Support", "Linalg", "Storage", "Spectral", "Probes", "Dump", "Boolean", "Inspect", "Lens", "Inputs", "PromptFiles", "Runs", "Merge", "Report"]
 
 DECLARATION = re.compile(r"^(?:@\w+\s+)*(?:public |internal |fileprivate |private )?(?:final )?"
                          r"(?:struct|enum|class|protocol|typealias|actor)\s+(\w+)", re.M)
@@ -85,3 +86,27 @@ def test_no_chain_of_uses_comes_back():
 def test_the_cycle_check_finds_one():
     assert cycle({("Runs", "Report"), ("Report", "Runs"), ("Report", "Storage")}) == ["Report", "Runs", "Report"]
     assert cycle({("Report", "Runs"), ("Runs", "Storage")}) is None
+
+
+def drawn():
+    """docs/ARCHITECTURE.md's picture of the folders: (folder, folder it uses) for every arrow."""
+    with open(os.path.join(REPO, "docs", "ARCHITECTURE.md")) as f:
+        text = f.read()
+    picture = text.split("## The library's folders")[1].split("```")[1]
+    edges, sources = set(), []
+    for line in picture.splitlines():
+        if "►" in line:
+            left, right = line.split("►")
+            sources = [name.strip() for name in left.strip(" ─").split(",")]
+        elif not line.startswith(" ") or not sources:
+            continue  # a folder with no arrow (Support)
+        else:
+            right = line
+        for target in (name.strip() for name in right.split(",")):
+            if target:
+                edges |= {(source, target) for source in sources}
+    return edges
+
+
+def test_the_picture_in_the_architecture_page_is_the_graph():
+    assert drawn() == set(uses()), f"drawn but not used: {sorted(drawn() - set(uses()))}; used but not drawn: {sorted(set(uses()) - drawn())}"
