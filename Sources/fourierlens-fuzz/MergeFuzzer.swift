@@ -19,11 +19,11 @@ enum MergeFuzzer {
         try? manager.copyItem(atPath: FuzzFixtures.folder + "/filter-shard/" + FilterStream.filteredName, toPath: filter + "/" + FilterStream.filteredName)
         if let output = try? OutputDirectory(folder + "/merged-lens", force: true) {
             output.exportsFigures = false
-            _ = try? ShardMerge.mergeLens([lens], to: output, partial: true)
+            _ = try? MergeReport.lens([lens], to: output, partial: true)
         }
         if let output = try? OutputDirectory(folder + "/merged-filter", force: true) {
             output.exportsFigures = false
-            _ = try? ShardMerge.mergeFilter([filter], to: output, partial: true)
+            _ = try? MergeReport.filter([filter], to: output, partial: true)
         }
     }
 }

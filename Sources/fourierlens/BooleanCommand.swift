@@ -24,10 +24,10 @@ struct BooleanCommand: ParsableCommand {
     var threshold = 0.0
 
     @Option(help: "Comma-separated output columns to analyse, by name or index (default: all).")
-    var columns: String?
+    var columns: ColumnList?
 
     @Option(help: "Comma-separated noise-stability correlations ρ in [−1, 1].")
-    var rho = "0.5,0.9"
+    var rho: CorrelationList = "0.5,0.9"
 
     @Option(help: "Coefficients listed per function.")
     var top = 20
@@ -38,20 +38,17 @@ struct BooleanCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func options() throws -> BooleanOptions {
-        let rhos = rho.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !rhos.isEmpty, rhos.allSatisfy({ $0 != nil && abs($0!) <= 1 }) else {
-            throw ValidationError("--rho takes correlations in [−1, 1], such as 0.5,0.9 (found \(rho))")
-        }
+        let rhos = try rho.values()
         guard (0...10_000).contains(top) else { throw ValidationError("--top takes 0 to 10000 coefficients (found \(top))") }
         guard (1...64).contains(maxDegree) else { throw ValidationError("--max-degree takes a degree from 1 to 64 (found \(maxDegree))") }
         guard threshold.isFinite else { throw ValidationError("--threshold must be finite (found \(threshold))") }
         var options = BooleanOptions()
-        options.rho = rhos.map { $0! }
+        options.rho = rhos
         options.top = top
         options.maxDegree = maxDegree
         options.target = target
         options.threshold = threshold
-        options.columns = columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        options.columns = columns?.values
         return options
     }
 

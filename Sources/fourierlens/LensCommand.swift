@@ -8,10 +8,10 @@ extension NormMode: ExpressibleByArgument {}
 struct ReadoutOptions: ParsableArguments {
     @Option(name: [.customLong("sites"), .customLong("site")],
             help: "Comma-separated sites (resid_pre, resid_mid, attn_out, mlp_out, resid_post; default: all in the dump).")
-    var sites: String?
+    var sites: SiteList?
 
     @Option(help: "Layers, e.g. 0-11 or 0,3,7 (default: all).")
-    var layers: String?
+    var layers: LayerList?
 
     @Option(help: "The position to read in [N, pos, d] activations (negative counts from the end).")
     var position: Int?
@@ -33,24 +33,10 @@ struct ReadoutOptions: ParsableArguments {
         return start..<end
     }
 
-    func parsedSites() throws -> [Site]? {
-        try sites.map { text in
-            var parsed: [Site] = []
-            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let site = Site(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--sites takes resid_pre, resid_mid, attn_out, mlp_out, resid_post, comma-separated (found \"\(name)\" in \"\(text)\")")
-                }
-                guard !parsed.contains(site) else { throw ValidationError("--sites names \(site.rawValue) twice (found \(text))") }
-                parsed.append(site)
-            }
-            return parsed
-        }
-    }
-
     func plan(_ dump: String, norm: NormMode, readout: ReadoutDump? = nil) throws -> (HDF5File, Dump, LensPlan) {
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        let plan = try LensInput.plan(file: file, dump: roles, sites: try parsedSites(), layers: try layers.map { try parseLayers($0) },
+        let plan = try LensInput.plan(file: file, dump: roles, sites: try sites?.values(), layers: try layers?.values(),
                                       norm: norm, position: position, allowNonFinite: allowNonfinite, readout: readout)
         return (file, roles, plan)
     }
@@ -90,9 +76,7 @@ struct LensCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k takes 1 to 1000 tokens (found \(topK))") }
-        if let memory, !(memory > 0 && memory <= RunCommand.maximumMemoryGiB) {
-            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(RunCommand.maximumMemoryGiB)) (found \(memory))")
-        }
+        try MemoryOption.check(memory)
         if everyPosition && weightsFrom != nil {
             throw ValidationError("--every-position reads the dump's own unembedding; it does not take --weights-from")
         }
@@ -119,7 +103,7 @@ struct LensCommand: ParsableCommand {
         options.heatmapPrompt = heatmapPrompt
         options.promptBlock = options.promptBlock(readouts: plan.readouts.count, unembedding: plan.unembedding,
                                                   numbers: plan.numberValues.count,
-                                                  memory: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes / 4)
+                                                  memory: memory.map(MemoryOption.bytes) ?? MemoryBudget.bytes / 4)
         let header = try LensStream.header(plan, options: options, prompts: range)
         let store = try directory.writing(LensPromptFile.name) { try LensPromptFile.Writer(path: $0, shownAs: directory.given, header: header) }
         let bar = ProgressBar(label: "lens", enabled: !output.quiet)
@@ -131,8 +115,8 @@ struct LensCommand: ParsableCommand {
         tokenStrings.merge(try TokenText.load(file: file, dump: roles)) { _, own in own }
         var positionSections: [ReportPage.Section] = []
         if everyPosition {
-            let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.parsedSites(),
-                                                  layers: try readouts.layers.map { try parseLayers($0) }, options: options,
+            let positions = try LensPositions.run(file: file, dump: roles, sites: try readouts.sites?.values(),
+                                                  layers: try readouts.layers?.values(), options: options,
                                                   allowNonFinite: readouts.allowNonfinite)
             positionSections = try LensPositionReport.write(positions, tokenStrings: tokenStrings, norm: norm, to: directory)
         }
@@ -146,91 +130,5 @@ struct LensCommand: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "sgemm: %.1f GFLOP in %.3f s (%.1f GFLOP/s)\n", summary.sgemmFlops / 1e9,
                                                        summary.sgemmSeconds, summary.sgemmFlops / max(summary.sgemmSeconds, 1e-9) / 1e9).utf8))
         }
-    }
-}
-
-struct FilterCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "filter",
-        abstract: "Fourier filtering: remove a band of frequencies from activations (Zhou et al. 2024, Def. A.6).",
-        discussion: "Writes filtered.h5 (to patch back into the model), filter_effect.csv, summary.json and index.html."
-    )
-
-    @Argument(help: "The dump (an HDF5 file).")
-    var dump: String
-
-    @OptionGroup var readouts: ReadoutOptions
-
-    @Option(help: "What to remove: low (1 ≤ k < tau, a high-pass filter), high (tau ≤ k ≤ p/2, a low-pass filter), a set of frequencies k such as 14,35,41, or key (the key set of W_U's number columns).")
-    var remove: String?
-
-    @Option(help: "Keep only these frequencies k (and k = 0), such as 14,35,41, or key (the key set of W_U's number columns): every other is removed.")
-    var keep: String?
-
-    @Option(help: "With key: the smallest ratio between consecutive sorted energies that counts as the key set's gap.")
-    var keyMinGap = 2.0
-
-    @Option(help: "With key: frequencies of period longer than this (k < p/T, the slow trend) are left out of the key set; 0 keeps them.")
-    var trendPeriod = SpectrumOptions.defaultTrendPeriod
-
-    @Flag(help: "Filter in the Fourier basis of W_U as read through the final norm (diag(w)·W_U, centred for a LayerNorm): for residual sites of a model with a final norm.")
-    var foldFinalNorm = false
-
-    @Option(help: "The threshold of low/high as a frequency k.")
-    var tau: Int?
-
-    @Option(help: "The threshold of low/high as a period T (k = p/T).")
-    var tauPeriod: Double?
-
-    @Flag(help: "Filter even when the removed subspace spans all of d_model (the activations then become 0).")
-    var allowFullRank = false
-
-    @Flag(help: "Mark the readouts (every site and layer filtered) to be patched back into the model together, in one forward pass (python -m fourierlens patch); without it each is patched on its own.")
-    var joint = false
-
-    @OptionGroup var output: OutputOptions
-
-    var isBand: Bool { remove == "low" || remove == "high" }
-
-    func validate() throws {
-        guard (remove == nil) != (keep == nil) else { throw ValidationError("give what to filter as --remove low|high|K,K,… or as --keep K,K,…") }
-        if isBand {
-            if (tau == nil) == (tauPeriod == nil) { throw ValidationError("give the threshold of --remove \(remove!) as --tau K or as --tau-period T") }
-        } else if tau != nil || tauPeriod != nil {
-            throw ValidationError("--tau and --tau-period go with --remove low or high, not with a set of frequencies")
-        }
-        if let tauPeriod, !(tauPeriod > 1) { throw ValidationError("--tau-period must be greater than 1 (found \(tauPeriod))") }
-    }
-
-    /// What to filter, once p is known.
-    func selection(_ plan: LensPlan, weights: Matrix) throws -> FrequencySelection {
-        let p = plan.numberValues.count
-        if keep == "key" || remove == "key" {
-            try requireKeyMinGap(keyMinGap)
-            try requireTrendPeriod(trendPeriod)
-            var trend = SpectrumOptions()
-            trend.trendPeriod = trendPeriod
-            let set = try FilterRun.keySet(plan, weights: weights, minimumRatio: keyMinGap, from: trend.firstPeriodic(p: p))
-            output.note("key set of W_U's number columns\(foldFinalNorm ? " (folded into the final norm)" : ""): \(SpectrumReport.describe(set, p: p))")
-            return keep != nil ? .keep(set.frequencies) : .remove(set.frequencies)
-        }
-        if let keep { return .keep(try FrequencySelection.parseSet(keep, option: "keep", p: p)) }
-        guard isBand else { return .remove(try FrequencySelection.parseSet(remove!, option: "remove", p: p)) }
-        let k = tau ?? Int((Double(p) / tauPeriod!).rounded())
-        return remove == "low" ? .low(tau: k) : .high(tau: k)
-    }
-
-    func run() throws {
-        let directory = try output.directory(default: "\(stem(dump))-filter", inputs: [dump])
-        let (_, roles, plan) = try readouts.plan(dump, norm: .none)
-        let range = try readouts.promptRange(plan.prompts)
-        output.noteSkippedAnswers(plan.answerValues[range].reduce(0) { $0 + ($1 == nil ? 1 : 0) }, of: range.count)
-        let weights = try FilterRun.numberWeights(plan, foldFinalNorm: foldFinalNorm)
-        let filter = try FilterRun.prepare(plan, weights: weights, selection: try selection(plan, weights: weights), allowFullRank: allowFullRank)
-        let result = try FilterStream.run(plan, dump: roles, filter: filter, weights: weights, foldFinalNorm: foldFinalNorm,
-                                          joint: joint, prompts: range, to: directory)
-        try FilterReport.write(result, to: directory)
-        try directory.commit()
-        output.announce(directory, findings: Findings.filter(result))
     }
 }

@@ -29,8 +29,8 @@ struct MergeCommand: ParsableCommand {
         let directory = try output.directory(default: "\(stem(shards[0]))-merged", inputs: shards)
         let findings: [String]
         switch kinds[0] {
-        case .lens: findings = Findings.lens(try ShardMerge.mergeLens(shards, to: directory, partial: partial))
-        case .filter: findings = Findings.filter(try ShardMerge.mergeFilter(shards, to: directory, partial: partial))
+        case .lens: findings = Findings.lens(try MergeReport.lens(shards, to: directory, partial: partial))
+        case .filter: findings = Findings.filter(try MergeReport.filter(shards, to: directory, partial: partial))
         }
         try directory.commit()
         output.announce(directory, findings: findings)

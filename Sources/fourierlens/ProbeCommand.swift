@@ -6,13 +6,13 @@ extension Site: ExpressibleByArgument {}
 /// The probes' options, shared by `probe` and `compare`.
 struct ProbeArguments: ParsableArguments {
     @Option(help: "Comma-separated probes: value, mod2, mod5, mod10 (any modM), helix, fourier; or none.")
-    var probes = "value,mod2,mod5,mod10,helix,fourier"
+    var probes: ProbeList = "value,mod2,mod5,mod10,helix,fourier"
 
     @Option(help: "Periods of the helix basis.")
-    var periods = "2,5,10,100"
+    var periods: PeriodList = "2,5,10,100"
 
     @Option(help: "Periods of the Fourier probe (cos and sin of 2πa/T read out of the representation).")
-    var fourierPeriods = "2,2.5,5,10"
+    var fourierPeriods: PeriodList = "2,2.5,5,10"
 
     @Option(help: "Cross-validation folds.")
     var folds = 5
@@ -23,13 +23,10 @@ struct ProbeArguments: ParsableArguments {
     @Option(help: "Principal components kept before the helix fit.")
     var pcaDimensions = 100
 
-    var enabled: Bool { probes != "none" }
+    var enabled: Bool { !probes.isNone }
 
     func options(seed: UInt64) throws -> ProbeOptions {
-        let names = probes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        for name in names where Probe(name) == nil {
-            throw ValidationError("--probes takes value, modM (m ≥ 2), helix and fourier; found \(name)")
-        }
+        let names = try probes.values()
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2 (found \(folds))") }
         guard innerFolds >= 2 else { throw ValidationError("--inner-folds must be at least 2 (found \(innerFolds))") }
         guard pcaDimensions >= 1 else { throw ValidationError("--pca-dimensions must be at least 1") }
@@ -38,43 +35,11 @@ struct ProbeArguments: ParsableArguments {
         options.folds = folds
         options.innerFolds = innerFolds
         options.seed = seed
-        options.helixPeriods = try parsePeriods(periods, option: "--periods")
-        options.fourierPeriods = try parsePeriods(fourierPeriods, option: "--fourier-periods")
+        options.helixPeriods = try periods.values(option: "--periods")
+        options.fourierPeriods = try fourierPeriods.values(option: "--fourier-periods")
         options.pcaDimensions = pcaDimensions
         return options
     }
-}
-
-func parsePeriods(_ text: String, option: String) throws -> [Double] {
-    let periods = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !periods.isEmpty, periods.allSatisfy({ $0 != nil && $0! > 1 }) else {
-        throw ValidationError("\(option) takes periods greater than 1, such as 2,5,10,100 (found \(text))")
-    }
-    return periods.map { $0! }
-}
-
-/// "0-5", "0,2,4" or "1-3,7" → [0, 1, ...]: layers from 0, each named once, at most
-/// `maximumLayer` (checked before any list is built, so 0-100000000000 costs nothing).
-func parseLayers(_ text: String, maximumLayer: Int = Site.maximumLayer) throws -> [Int] {
-    func refuse(_ why: String) -> ValidationError {
-        ValidationError("--layers takes layers from 0 such as 0-5 or 0,2,4; \(why) (found \(text))")
-    }
-    var layers: [Int] = []
-    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            .map { UInt($0.trimmingCharacters(in: .whitespaces)) }
-        guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil }) else {
-            throw refuse("\"\(part)\" is not a layer nor a range")
-        }
-        let (low, high) = (bounds.first!!, bounds.last!!)
-        guard low <= high else { throw refuse("\(part) runs backwards") }
-        guard high <= UInt(maximumLayer) else { throw refuse("no model has layer \(high)") }
-        for layer in Int(low)...Int(high) {
-            guard !layers.contains(layer) else { throw refuse("layer \(layer) is named twice") }
-            layers.append(layer)
-        }
-    }
-    return layers
 }
 
 struct ProbeCommand: ParsableCommand {
@@ -97,7 +62,7 @@ struct ProbeCommand: ParsableCommand {
     var site: Site?
 
     @Option(help: "Layers of --site, e.g. 0-5 (default: all).")
-    var layers: String?
+    var layers: LayerList?
 
     @Option(help: "The number of each row (default: /tokens/values, or /prompts/values for activations).")
     var values: String?
@@ -125,39 +90,21 @@ struct ProbeCommand: ParsableCommand {
         let directory = try output.directory(default: "\(stem(dump))-probe", inputs: [dump])
         let file = try HDF5File(readingFrom: dump)
         let roles = try Dump(file: file)
-        var results: [ProbeResult] = []
+        func load(_ dataset: String?, _ index: Int?) throws -> NumberMatrix {
+            try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: index,
+                                  allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
+                                  average: averaging.average, position: try position.parsed())
+        }
+        let results: [ProbeResult]
         if let site {
-            guard let sources = roles.activations[site] else {
-                throw FourierLensError.badInput(file: dump, dataset: "/acts",
-                    expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(roles.sites.map(\.rawValue).joined(separator: ", ").isEmpty ? "none" : roles.sites.map(\.rawValue).joined(separator: ", "))")
-            }
-            let wanted = try layers.map { try parseLayers($0) } ?? sources.keys.sorted()
             let bar = ProgressBar(label: "probe", enabled: !output.quiet)
             defer { bar.finish() }
-            for (done, layer) in wanted.enumerated() {
-                bar.update(Double(done) / Double(wanted.count))
-                guard let source = sources[layer] else {
-                    throw FourierLensError.badInput(file: dump, dataset: "/acts/\(site.hookName(layer: layer))",
-                        expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
-                }
-                let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: source.path, values: values, layer: source.stackedIndex,
-                                                   allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                                   average: averaging.average, position: try position.parsed())
-                if done == 0 { output.noteAveraging(matrix) }
-                var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
-                                            layer: layer, matrix: matrix.matrix, values: matrix.values)
-                perLayer.rowsPerNumber = matrix.rowsPerNumber
-                var result = try ProbeRun.run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)")
-                result.site = site.rawValue
-                results.append(result)
-                bar.update(Double(done + 1) / Double(wanted.count))
-            }
+            results = try ProbeRun.perLayer(file: file, dump: roles, site: site, layers: { try layers?.values() },
+                                            options: options, load: { try load($0, $1) }, loaded: output.noteAveraging, progress: bar.update)
         } else {
-            let matrix = try NumberMatrix.load(file: file, dump: roles, dataset: dataset, values: values, layer: nil,
-                                               allowGaps: true, allowNonFinite: allowNonfinite, requireNumberAxis: false,
-                                               average: averaging.average, position: try position.parsed())
+            let matrix = try load(dataset, nil)
             output.noteAveraging(matrix)
-            results.append(try ProbeRun.run(matrix, options: options))
+            results = [try ProbeRun.run(matrix, options: options)]
         }
         try ProbeReport.write(results, options: options, to: directory)
         try directory.commit()

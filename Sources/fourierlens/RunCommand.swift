@@ -62,10 +62,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs takes 1 to 256 tasks at once (found \(jobs))") }
-        // GiB become bytes in an Int: a number past 2^33 GiB would trap there.
-        if let memory, !(memory > 0 && memory <= Self.maximumMemoryGiB) {
-            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(Self.maximumMemoryGiB)) (found \(memory))")
-        }
+        try MemoryOption.check(memory)
         if !(1...1_000_000).contains(maxTasks) { throw ValidationError("--max-tasks takes 1 to 1000000 tasks (found \(maxTasks))") }
         if [dryRun, tasksJSON != nil, task != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give at most one of --dry-run, --tasks-json and --task")
@@ -76,7 +73,7 @@ struct RunCommand: ParsableCommand {
         let name = ((spec as NSString).lastPathComponent as NSString).deletingPathExtension
         var study = StudyRun(specPath: spec, directory: out ?? "reports/\(name)", executable: Self.executablePath,
                              jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                             memoryBudget: memory.map { Int($0 * 1_073_741_824) } ?? MemoryBudget.bytes,
+                             memoryBudget: memory.map(MemoryOption.bytes) ?? MemoryBudget.bytes,
                              figures: figures, quiet: quiet, dumpPaths: try namedPaths(dump, option: "dump", what: "a dump of the spec and the file to use"),
                              modelPaths: try namedPaths(model, option: "model", what: "a model of the spec and its folder"), validate: Self.complaint)
         study.maxTasks = maxTasks
@@ -117,9 +114,6 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--tasks-json: \(path) exists and is kept (pass --force to replace it)")
         }
     }
-
-    /// 1 PiB: more than any machine, far below where GiB × 2^30 leaves an Int.
-    static let maximumMemoryGiB = 1_048_576.0
 
     /// --dump NAME=PATH or --model NAME=DIR, as given (a relative path is the working directory's).
     func namedPaths(_ entries: [String], option: String, what: String) throws -> [String: String] {

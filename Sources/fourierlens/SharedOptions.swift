@@ -78,7 +78,7 @@ struct SpectralOptions: ParsableArguments {
     var tau: Int?
 
     @Option(help: "Comma-separated key periods whose share of the energy is reported.")
-    var keyPeriods = "2,2.5,5,10"
+    var keyPeriods: PeriodList = "2,2.5,5,10"
 
     @Option(help: "Key set by fraction: the fewest strongest frequencies holding this share of the energy at k ≥ 1.")
     var keyFraction = 0.9
@@ -95,10 +95,7 @@ struct SpectralOptions: ParsableArguments {
         }
         guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must lie in (0, 1) (found \(fdr))") }
         if let tau, tau < 1 { throw ValidationError("--tau must be a frequency k ≥ 1 (found \(tau))") }
-        let periods = keyPeriods.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !periods.isEmpty, periods.allSatisfy({ $0 != nil && $0! > 1 && $0!.isFinite }) else {
-            throw ValidationError("--key-periods takes periods greater than 1, such as 2,2.5,5,10 (found \(keyPeriods))")
-        }
+        let periods = try keyPeriods.values(option: "--key-periods", example: "2,2.5,5,10", finite: true)
         guard keyFraction > 0 && keyFraction <= 1 else { throw ValidationError("--key-fraction must lie in (0, 1] (found \(keyFraction))") }
         try requireKeyMinGap(keyMinGap)
         try requireTrendPeriod(trendPeriod)
@@ -112,7 +109,7 @@ struct SpectralOptions: ParsableArguments {
         options.seed = seed
         options.alpha = fdr
         options.tau = tau
-        options.keyPeriods = periods.map { $0! }
+        options.keyPeriods = periods
         return options
     }
 
@@ -225,4 +222,19 @@ struct OutputOptions: ParsableArguments {
 
 func stem(_ path: String) -> String {
     ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+}
+
+/// `--memory` of `run` and `lens`: a number of GiB, checked once for both.
+enum MemoryOption {
+    /// 1 PiB: more than any machine, far below where GiB × 2^30 leaves an Int (a number past
+    /// 2^33 GiB would trap there).
+    static let maximumGiB = 1_048_576.0
+
+    static func check(_ memory: Double?) throws {
+        if let memory, !(memory > 0 && memory <= maximumGiB) {
+            throw ValidationError("--memory takes a number of GiB above 0 and at most \(Int(maximumGiB)) (found \(memory))")
+        }
+    }
+
+    static func bytes(_ gib: Double) -> Int { Int(gib * 1_073_741_824) }
 }

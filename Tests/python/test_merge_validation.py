@@ -93,11 +93,11 @@ LENS_DAMAGES = [
     ("edited prompt index", set_value("prompts/index", 3, 30), "/prompts/index"),
     ("answer flag not 0/1", set_value("prompts/answer_is_number", 2, 7), "/prompts/answer_is_number"),
     ("renamed readout", lambda f: f["readouts/name"].__setitem__(0, b"blocks.0.hook_mlp_out"), "/readouts/name"),
-    ("huge promptEnd", set_header(promptEnd=2**62, promptsTotal=2**62), "header"),
-    ("promptEnd past the total", set_header(promptEnd=50), "header"),
-    ("more prompts than stored", set_header(promptEnd=30), "/prompts/index"),
+    ("huge prompt_end", set_header(prompt_end=2**62, prompts_total=2**62), "header"),
+    ("prompt_end past the total", set_header(prompt_end=50), "header"),
+    ("more prompts than stored", set_header(prompt_end=30), "/prompts/index"),
     ("unknown site", set_header(sites=["resid_post", "nowhere"]), "header"),
-    ("top-k past the vocabulary", set_header(topK=10**9), "header"),
+    ("top-k past the vocabulary", set_header(top_k=10**9), "header"),
     ("missing dataset", lambda f: f.__delitem__("lens/kl"), "/lens/kl"),
 ]
 
@@ -169,3 +169,29 @@ def test_a_merge_that_leaves_prompts_out_is_refused_unless_partial(shards, tmp_p
         fourierlens("merge", made[kind, "0:25"], made[kind, "25:40"], "--out", full, "--quiet", "--no-figures")
         with open(os.path.join(full, "summary.json")) as f:
             assert "partial_prompts" not in json.load(f), "a complete merge says nothing of the kind"
+
+
+#: lens_prompts.h5's header keys as binaries before snake_case wrote them (docs/SCHEMA.md).
+CAMEL_CASE_KEYS = {"prompt_start": "promptStart", "prompt_end": "promptEnd", "prompts_total": "promptsTotal", "top_k": "topK",
+                   "reference_only": "referenceOnly", "number_values": "numberValues", "source_sha256": "sourceSHA256"}
+
+
+def test_a_lens_shard_header_is_snake_case_and_an_older_camel_case_one_still_merges(shards, tmp_path):
+    _, _, made = shards
+    with h5py.File(os.path.join(made["lens", "0:25"], "lens_prompts.h5"), "r") as f:
+        header = json.loads(f.attrs["header"])
+    assert {"prompt_start", "prompt_end", "prompts_total", "top_k", "number_values"} <= set(header), sorted(header)
+    assert all(key == key.lower() for key in header), sorted(header)
+
+    def camel_case(f):
+        old = json.loads(f.attrs["header"])
+        f.attrs["header"] = json.dumps({CAMEL_CASE_KEYS.get(key, key): value for key, value in old.items()}, sort_keys=True)
+    older = damaged(shards, tmp_path, "lens", camel_case)
+    merged = {}
+    for name, first in [("new", made["lens", "0:25"]), ("old", older)]:
+        merged[name] = str(tmp_path / f"merged-{name}")
+        fourierlens("merge", first, made["lens", "25:40"], "--out", merged[name], "--quiet", "--no-figures")
+    for name in ["summary.json", "lens_layers.csv", "lens_topk.csv", "lens_spectrum.csv", "index.html"]:
+        with open(os.path.join(merged["new"], name), "rb") as new, open(os.path.join(merged["old"], name), "rb") as old:
+            assert new.read() == old.read(), name
+

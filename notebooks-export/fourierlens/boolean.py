@@ -10,7 +10,6 @@ tokens and their difference; the activations are the residual stream (or other s
 """
 import os
 import sys
-import tempfile
 import types
 
 import h5py
@@ -18,7 +17,7 @@ import numpy as np
 
 from .activations import SITES, _Capture, _tokenize
 from .architectures import describe
-from . import temporaries
+from .dumpfile import DumpWriter
 from .errors import ExportError
 
 
@@ -109,37 +108,25 @@ def evaluate(model, tokenizer, bits, render=render, answers=("0", "1"), sites=("
 
 
 def write_boolean(out, bits, outputs, names=None, acts=None, design=None, flip_pairs=None, overwrite=False):
-    """Writes the boolean/ group to a new HDF5 file `out` (atomically: a temporary file renamed)."""
+    """Writes the boolean/ group to a new HDF5 file `out` (atomically, as every dump: DumpWriter)."""
     if os.path.exists(out) and not overwrite:
         raise ExportError(f"{out} exists; pass overwrite=True to replace it")
     bits = np.asarray(bits, dtype=np.uint8)
     outputs = np.asarray(outputs)
     if len(outputs) != len(bits):
         raise ExportError(f"outputs have {len(outputs)} rows for {len(bits)} strings")
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(out)), suffix=".h5.partial")
-    os.close(handle)
-    temporaries.register(temporary)
-    try:
-        with h5py.File(temporary, "w") as f:
-            f.attrs["schema"] = "fourierlens/1"
-            f["boolean/inputs"] = bits
-            if design:
-                f["boolean/inputs"].attrs["design"] = design
-            f["boolean/outputs"] = outputs
-            if names is not None:
-                f["boolean/output_names"] = [str(n) for n in names]
-            for name, values in (acts or {}).items():
-                f[f"boolean/acts/{name}"] = values
-            if flip_pairs is not None:
-                f["boolean/flip_pairs"] = np.asarray(flip_pairs, dtype=np.int64)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's file is private; the dump is not
-        os.replace(temporary, out)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        temporaries.unregister(temporary)
+    with DumpWriter(out, overwrite=True) as dump:
+        f = dump.file
+        f["boolean/inputs"] = bits
+        if design:
+            f["boolean/inputs"].attrs["design"] = design
+        f["boolean/outputs"] = outputs
+        if names is not None:
+            f["boolean/output_names"] = [str(n) for n in names]
+        for name, values in (acts or {}).items():
+            f[f"boolean/acts/{name}"] = values
+        if flip_pairs is not None:
+            f["boolean/flip_pairs"] = np.asarray(flip_pairs, dtype=np.int64)
 
 
 def export_boolean(model, tokenizer, out, bits, flip_pairs=None, design=None, render=render, answers=("0", "1"),

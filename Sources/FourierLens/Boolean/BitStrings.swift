@@ -16,14 +16,14 @@ public enum BitStrings {
         var bits: [UInt8] = [], indices: [UInt64] = []  // reused from block to block
         while first < dump.rows {
             let count = min(blockRows, dump.rows - first)
-            try dump.file.readExactBytes(BooleanDump.inputsPath, start: [first, 0], count: [count, n], unsigned: unsigned, into: &bits)
+            try dump.file.readExactBytes(BooleanRoles.inputsPath, start: [first, 0], count: [count, n], unsigned: unsigned, into: &bits)
             if indices.count != count { indices = [UInt64](repeating: 0, count: count) }
             let bad = fl_bit_indices(bits, count, Int32(n), &indices)
             if bad >= 0 {
                 let row = bits[(bad * n)..<(bad * n + n)]
                 let column = row.firstIndex { $0 > 1 }! - bad * n
                 let value = row[bad * n + column]
-                throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                throw FourierLensError.badInput(file: dump.path, dataset: BooleanRoles.inputsPath,
                     expected: "bits 0 or 1, found \(unsigned ? String(value) : BitStrings.shown(Int8(bitPattern: value))) at row \(first + bad), column \(column) (for ±1 inputs store (1 − x)/2)")
             }
             try body(first, indices)
@@ -49,7 +49,7 @@ public enum BitStrings {
             let repeated = order == nil ? fl_place_strings(indices, indices.count, first, &seen, nil)
                 : fl_place_strings(indices, indices.count, first, &seen, &order!)
             if repeated >= 0 {
-                throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+                throw FourierLensError.badInput(file: dump.path, dataset: BooleanRoles.inputsPath,
                     expected: "each of the 2^\(dump.n) strings once in a full cube, found \(bitString(indices[repeated], n: dump.n)) twice (again at row \(first + repeated))")
             }
         }
@@ -59,7 +59,7 @@ public enum BitStrings {
     /// The cube index of every row (a sample).
     public static func sampleIndices(_ dump: BooleanDump) throws -> [UInt64] {
         guard MemoryBudget.fits(dump.rows, bytesEach: 8) else {
-            throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+            throw FourierLensError.badInput(file: dump.path, dataset: BooleanRoles.inputsPath,
                                             expected: "a sample that fits in memory; \(MemoryBudget.shortfall(dump.rows, bytesEach: 8))")
         }
         var all: [UInt64] = []

@@ -4,12 +4,6 @@ import Foundation
 /// them. Bits are stored as 0/1 integers; bit i of a row is column i, its ±1 value is
 /// xᵢ = (−1)^bitᵢ, and the row's cube index is Σ bitᵢ·2ⁱ.
 public struct BooleanDump {
-    public static let group = "/boolean"
-    public static let inputsPath = "/boolean/inputs"
-    public static let outputsPath = "/boolean/outputs"
-    public static let outputNamesPath = "/boolean/output_names"
-    public static let activationsGroup = "/boolean/acts"
-    public static let flipPairsPath = "/boolean/flip_pairs"
     /// Bits per string: a cube index must fit in 64 bits.
     public static let maxBits = 64
     /// The exact transform keeps 8·2ⁿ bytes per column: 512 MiB at n = 26.
@@ -36,11 +30,11 @@ public struct BooleanDump {
         let file = try HDF5File(readingFrom: path)
         self.file = file
         self.path = path
-        guard file.kind(of: Self.group) == .group else {
-            throw FourierLensError.badInput(file: path, dataset: Self.group,
+        guard file.kind(of: BooleanRoles.group) == .group else {
+            throw FourierLensError.badInput(file: path, dataset: BooleanRoles.group,
                                             expected: "a boolean/ group with inputs [M, n] and outputs (docs/SCHEMA.md)")
         }
-        let inputs = try file.datasetInfo(Self.inputsPath)
+        let inputs = try file.datasetInfo(BooleanRoles.inputsPath)
         guard case .integer = inputs.elementType else {
             throw FourierLensError.badInput(file: path, dataset: inputs.path,
                                             expected: "bits stored as 0/1 integers, found \(inputs.elementType)")
@@ -56,9 +50,9 @@ public struct BooleanDump {
                                             expected: "at most \(Self.maxBits) bits per string, found n = \(n)")
         }
         design = try Self.design(of: inputs, rows: rows, n: n, file: path)
-        outputs = try ColumnSource(file: file, path: Self.outputsPath, rows: rows, namesPath: Self.outputNamesPath)
+        outputs = try ColumnSource(file: file, path: BooleanRoles.outputsPath, rows: rows, namesPath: BooleanRoles.outputNamesPath)
         activations = try Self.activationSources(file: file, rows: rows)
-        hasFlipPairs = file.contains(Self.flipPairsPath)
+        hasFlipPairs = file.contains(BooleanRoles.flipPairsPath)
     }
 
     /// The design the inputs' `design` attribute names, else cube when M = 2ⁿ.
@@ -78,9 +72,9 @@ public struct BooleanDump {
 
     /// Every dataset under boolean/acts, in layer order.
     static func activationSources(file: HDF5File, rows: Int) throws -> [ColumnSource] {
-        guard file.kind(of: activationsGroup) == .group else { return [] }
-        let paths = try file.tree(under: activationsGroup).compactMap { node -> String? in
-            guard case let .dataset(info) = node, info.path.dropFirst(activationsGroup.count + 1).firstIndex(of: "/") == nil else { return nil }
+        guard file.kind(of: BooleanRoles.activationsGroup) == .group else { return [] }
+        let paths = try file.tree(under: BooleanRoles.activationsGroup).compactMap { node -> String? in
+            guard case let .dataset(info) = node, info.path.dropFirst(BooleanRoles.activationsGroup.count + 1).firstIndex(of: "/") == nil else { return nil }
             return info.path
         }
         let sources = try paths.map { try ColumnSource(file: file, path: $0, rows: rows, namesPath: nil) }
@@ -89,7 +83,7 @@ public struct BooleanDump {
 
     public func requireCube() throws {
         guard n <= Self.maxCubeBits else {
-            throw FourierLensError.badInput(file: path, dataset: Self.inputsPath,
+            throw FourierLensError.badInput(file: path, dataset: BooleanRoles.inputsPath,
                 expected: "n ≤ \(Self.maxCubeBits) bits for the exact transform (8·2ⁿ bytes a column), found n = \(n); store a sample (design = \"sample\") instead")
         }
     }
@@ -114,7 +108,7 @@ public struct ColumnSource: Sendable {
         }
         guard info.rank == 1 || info.rank == 2, info.shape[0] == rows, info.rank == 1 || info.shape[1] > 0 else {
             throw FourierLensError.badInput(file: file.path, dataset: info.path,
-                expected: "[M] or [M, C] values for the M = \(rows) strings of \(BooleanDump.inputsPath), found \(info.shapeDescription)")
+                expected: "[M] or [M, C] values for the M = \(rows) strings of \(BooleanRoles.inputsPath), found \(info.shapeDescription)")
         }
         self.file = file.path
         self.path = info.path
@@ -128,17 +122,9 @@ public struct ColumnSource: Sendable {
             }
             self.names = names
         } else {
-            names = width == 1 && info.rank == 1 ? [ColumnSource.lastComponent(info.path)] : (0..<width).map { "\(ColumnSource.lastComponent(info.path))[\($0)]" }
+            names = width == 1 && info.rank == 1 ? [BooleanRoles.lastComponent(info.path)] : (0..<width).map { "\(BooleanRoles.lastComponent(info.path))[\($0)]" }
         }
-        layer = ColumnSource.layer(in: info.path)
-    }
-
-    static func lastComponent(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
-
-    static func layer(in path: String) -> Int? {
-        let name = lastComponent(path)
-        guard name.hasPrefix("blocks.") else { return nil }
-        return Int(name.dropFirst("blocks.".count).prefix { $0.isNumber })
+        layer = BooleanRoles.layer(in: info.path)
     }
 
     /// Calls `body` with each block of rows: its first row and its values [rows × columns.count]

@@ -227,7 +227,7 @@ public enum BooleanRun {
         let partners = pairs?.partners ?? []
         let kept = (0..<dump.rows).filter { !partners.contains($0) }
         guard kept.count >= SampledSpectrum.minimumRows else {
-            throw FourierLensError.badInput(file: dump.path, dataset: BooleanDump.inputsPath,
+            throw FourierLensError.badInput(file: dump.path, dataset: BooleanRoles.inputsPath,
                 expected: "a sample of at least \(SampledSpectrum.minimumRows) strings (flip partners aside), found \(kept.count)")
         }
         result.sampleRows = kept.count

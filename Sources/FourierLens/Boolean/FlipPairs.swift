@@ -11,7 +11,7 @@ public struct FlipPairs: Sendable {
 
     /// Reads and checks the pairs against the rows' cube indices.
     public static func read(_ dump: BooleanDump, indices: [UInt64]) throws -> FlipPairs {
-        let info = try dump.file.datasetInfo(BooleanDump.flipPairsPath)
+        let info = try dump.file.datasetInfo(BooleanRoles.flipPairsPath)
         guard info.rank == 2, info.shape[1] == 2, case .integer = info.elementType else {
             throw FourierLensError.badInput(file: dump.path, dataset: info.path,
                                             expected: "integer row pairs [P, 2], found \(info.elementType) \(info.shapeDescription)")

@@ -38,7 +38,7 @@ extension Dump {
             Capability(analysis: "probe --site", purpose: "probes per layer of the activations",
                        missing: activationNeeds),
             Capability(analysis: "boolean", purpose: "Walsh–Hadamard spectrum, degree profile and sensitivity on bit strings",
-                       missing: need(booleanInputs != nil, BooleanDump.inputsPath) + need(booleanOutputs != nil, BooleanDump.outputsPath)),
+                       missing: need(booleanInputs != nil, BooleanRoles.inputsPath) + need(booleanOutputs != nil, BooleanRoles.outputsPath)),
         ]
     }
 }

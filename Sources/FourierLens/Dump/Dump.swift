@@ -95,20 +95,20 @@ public struct Dump {
         promptValues = dataset("/prompts/values")
         vocabularyStrings = dataset("/vocabulary/strings")
         promptTokens = dataset("/prompts/tokens")
-        booleanInputs = dataset(BooleanDump.inputsPath)
-        booleanOutputs = dataset(BooleanDump.outputsPath)
-        booleanOutputNames = dataset(BooleanDump.outputNamesPath)
-        booleanFlipPairs = dataset(BooleanDump.flipPairsPath)
+        booleanInputs = dataset(BooleanRoles.inputsPath)
+        booleanOutputs = dataset(BooleanRoles.outputsPath)
+        booleanOutputNames = dataset(BooleanRoles.outputNamesPath)
+        booleanFlipPairs = dataset(BooleanRoles.flipPairsPath)
         let known: Set<String> = [
             "/weights/W_E", "/tokens/ids", "/tokens/values", "/tokens/strings", "/tokens/counts", "/weights/W_U", "/weights/b_U",
             "/weights/ln_final.w", "/weights/ln_final.b", "/acts/ln_final.hook_scale",
             "/prompts/text", "/prompts/answer", "/prompts/values", "/weights/vocab_ids", "/prompts/position",
             "/vocabulary/strings", "/prompts/tokens",
-            BooleanDump.inputsPath, BooleanDump.outputsPath, BooleanDump.outputNamesPath, BooleanDump.flipPairsPath,
+            BooleanRoles.inputsPath, BooleanRoles.outputsPath, BooleanRoles.outputNamesPath, BooleanRoles.flipPairsPath,
         ]
         for info in datasets where !known.contains(info.path) {
             if info.path.hasPrefix("/acts/"), mapActivation(info) { continue }
-            if info.path.hasPrefix(BooleanDump.activationsGroup + "/"), ColumnSource.layer(in: info.path) != nil {
+            if info.path.hasPrefix(BooleanRoles.activationsGroup + "/"), BooleanRoles.layer(in: info.path) != nil {
                 booleanActivations.append(info)
                 continue
             }

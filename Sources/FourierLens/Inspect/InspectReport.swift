@@ -166,7 +166,7 @@ public struct InspectReport: Encodable {
             ("boolean output names", dump.booleanOutputNames, "the name of each output column"),
             ("boolean flip pairs", dump.booleanFlipPairs, "row pairs (x, x ⊕ eᵢ) for the sensitivity"),
         ] + dump.booleanActivations.map { info in
-            ("boolean activations", info, "layer \(ColumnSource.layer(in: info.path) ?? 0) on each string")
+            ("boolean activations", info, "layer \(BooleanRoles.layer(in: info.path) ?? 0) on each string")
         }
     }
 

@@ -34,7 +34,7 @@ public enum LensReport {
         try output.write(try encodeJSON(Summary(result, summaries, readToken: readToken, partial: partial)), to: "summary.json")
         // Timings differ from run to run by nature: kept out of summary.json and the page, so
         // the same input gives the same bytes in every other file (a merge equals one run).
-        try output.write(try encodeJSON(Timings(sgemm_gflop: result.sgemmFlops / 1e9, sgemm_seconds: result.sgemmSeconds)), to: Timings.name)
+        try output.write(try encodeJSON(LensTimings(sgemm_gflop: result.sgemmFlops / 1e9, sgemm_seconds: result.sgemmSeconds)), to: LensTimings.name)
         let rows = summaries.map { s in
             [s.site.rawValue, String(s.layer), s.accuracyExact.map(format) ?? "–", s.accuracyWithin2.map(format) ?? "–",
              s.accuracyWithin10.map(format) ?? "–", s.meanRank.map(format) ?? "–", s.meanLogprob.map(format) ?? "–",
@@ -53,7 +53,7 @@ public enum LensReport {
                 + [.files([("lens_layers.csv", "one row per layer and site"), ("lens_topk.csv", "top-k tokens of prompt \(result.options.heatmapPrompt) per layer and site"),
                            ("lens_prompts.h5", "every prompt's readouts per layer and site: answer rank, log-prob, entropy, KL, predicted number, top-k tokens, number logits"),
                            ("lens_spectrum.csv", "number-logit spectra per layer and site"), ("summary.json", "the same for scripts"),
-                           (Timings.name, "the run's sgemm work and time (apart, as it differs from run to run)")])])
+                           (LensTimings.name, "the run's sgemm work and time (apart, as it differs from run to run)")])])
         try output.write(page.html(), to: "index.html")
     }
 
@@ -186,11 +186,6 @@ public enum LensReport {
     }
 
     /// timings.json: the sgemm work (GFLOP) and its wall time, which a merge adds up over shards.
-    public struct Timings: Codable {
-        public static let name = "timings.json"
-        public let sgemm_gflop: Double, sgemm_seconds: Double
-    }
-
     public struct Summary: Codable {
         public struct Row: Codable {
             public let layer: Int, site: String, acc_exact: Double?, acc_pm2: Double?, acc_pm10: Double?

@@ -62,18 +62,10 @@ public final class OutputDirectory {
         }
     }
 
-    /// Where a file named `name` is staged (for writers that need a path, such as HDF5).
-    public func stagedPath(_ name: String) -> String {
-        stagingURL.appendingPathComponent(name).path
-    }
+    /// The staging directory as runs write to it.
+    public var staged: StagedOutput { StagedOutput(given: given, directory: stagingURL) }
 
-    public func write(_ data: Data, to name: String) throws {
-        do {
-            try data.write(to: stagingURL.appendingPathComponent(name))
-        } catch {
-            throw FourierLensError.outputFailure(output: given, reason: "\(name): \(describe(error))")
-        }
-    }
+    public func write(_ data: Data, to name: String) throws { try staged.write(data, to: name) }
 
     public func write(_ text: String, to name: String) throws {
         let shown = presentation.isEmpty || !(name.hasSuffix(".svg") || name == "index.html") ? text
@@ -81,15 +73,8 @@ public final class OutputDirectory {
         try write(Data(shown.utf8), to: name)
     }
 
-    /// Runs a writer that works on `stagedPath(name)`, so that its failures name the output
-    /// the user gave rather than the hidden staging path.
-    public func writing<T>(_ name: String, _ body: (String) throws -> T) throws -> T {
-        do {
-            return try body(stagedPath(name))
-        } catch FourierLensError.outputFailure(_, let reason) {
-            throw FourierLensError.outputFailure(output: given, reason: "\(name): \(reason)")
-        }
-    }
+    /// Runs a writer on the staged file `name`, its failures naming the output the user gave.
+    public func writing<T>(_ name: String, _ body: (String) throws -> T) throws -> T { try staged.writing(name, body) }
 
     /// Moves the staged directory into place. Without `force` it never replaces anything, even
     /// a directory that appeared after the start; with `force` the old one is swapped out in
@@ -220,13 +205,4 @@ public final class OutputDirectory {
         }
         return created
     }
-}
-
-/// The system's reason for a failed file operation, without Foundation's long wording.
-func describe(_ error: Error) -> String {
-    if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(posix.code)))
-    }
-    if (error as NSError).domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32((error as NSError).code))) }
-    return error.localizedDescription
 }

@@ -237,21 +237,6 @@ public enum SpectrumReport {
     }
 }
 
-/// JSON with sorted keys and a final newline: the same input, the same bytes.
-func encodeJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-}
-
-/// A summary.json back as its type: encodeJSON's inverse ("inf", "-inf" and "nan" as numbers).
-public func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try decoder.decode(type, from: data)
-}
-
 /// A large z (no null draw came close) is reported as 1e308 rather than infinity in JSON.
 func finite(_ x: Double?) -> Double {
     guard let x else { return 0 }

@@ -47,7 +47,7 @@ public enum FilterStream {
     }
 
     public static func run(_ plan: LensPlan, dump: Dump, filter: FourierFilter, weights: Matrix, foldFinalNorm: Bool = false, joint: Bool = false, prompts range: Range<Int>,
-                           to output: OutputDirectory, block: Int = 256) throws -> FilterResult {
+                           to output: StagedOutput, block: Int = 256) throws -> FilterResult {
         let asked = FilterRun.asked(plan)
         let header = Header(source: plan.file.path, promptStart: range.lowerBound, promptEnd: range.upperBound, promptsTotal: plan.prompts,
                             selection: filter.selection, rank: filter.rank, dModel: filter.dModel,
@@ -101,7 +101,7 @@ public enum FilterStream {
     static func clamped(_ range: Range<Int>, _ count: Int) -> Range<Int> { min(range.lowerBound, count)..<min(range.upperBound, count) }
 
     /// Lays out filtered.h5 and filter_prompts.h5 in the staged output.
-    static func open(_ header: Header, copied: [Copied], output: OutputDirectory) throws -> (StreamedHDF5File, StreamedHDF5File) {
+    static func open(_ header: Header, copied: [Copied], output: StagedOutput) throws -> (StreamedHDF5File, StreamedHDF5File) {
         let n = header.promptEnd - header.promptStart
         let filtered = try output.writing(filteredName) { path in
             try StreamedHDF5File(path: path, shownAs: output.given,

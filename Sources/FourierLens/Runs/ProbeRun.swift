@@ -27,4 +27,37 @@ public enum ProbeRun {
             throw FourierLensError.badInput(file: input.file, dataset: input.valuesDataset, expected: error.description)
         }
     }
+
+    /// Probes every layer of `site` in `layers` (default: every layer the dump has), in that
+    /// order. `load` reads a layer's dataset (its path and, in a stacked dataset, its index) as
+    /// the command's options say; `loaded` hears of the first matrix read, `progress` of the
+    /// fraction of layers done.
+    public static func perLayer(file: HDF5File, dump: Dump, site: Site, layers: () throws -> [Int]?, options: ProbeOptions,
+                                load: (_ dataset: String, _ index: Int?) throws -> NumberMatrix,
+                                loaded: (NumberMatrix) -> Void = { _ in }, progress: (Double) -> Void = { _ in }) throws -> [ProbeResult] {
+        guard let sources = dump.activations[site] else {
+            let sites = dump.sites.map(\.rawValue).joined(separator: ", ")
+            throw FourierLensError.badInput(file: file.path, dataset: "/acts",
+                expected: "activations at site \(site.rawValue) (blocks.{l}.hook_\(site.rawValue)); the dump has \(sites.isEmpty ? "none" : sites)")
+        }
+        let wanted = try layers() ?? sources.keys.sorted()
+        var results: [ProbeResult] = []
+        for (done, layer) in wanted.enumerated() {
+            progress(Double(done) / Double(wanted.count))
+            guard let source = sources[layer] else {
+                throw FourierLensError.badInput(file: file.path, dataset: "/acts/\(site.hookName(layer: layer))",
+                    expected: "layer \(layer) of site \(site.rawValue); the dump has layers \(sources.keys.sorted().map(String.init).joined(separator: ", "))")
+            }
+            let matrix = try load(source.path, source.stackedIndex)
+            if done == 0 { loaded(matrix) }
+            var perLayer = NumberMatrix(file: matrix.file, dataset: matrix.dataset, valuesDataset: matrix.valuesDataset,
+                                        layer: layer, matrix: matrix.matrix, values: matrix.values)
+            perLayer.rowsPerNumber = matrix.rowsPerNumber
+            var result = try run(perLayer, options: options, source: "layer \(layer) \(site.rawValue)")
+            result.site = site.rawValue
+            results.append(result)
+            progress(Double(done + 1) / Double(wanted.count))
+        }
+        return results
+    }
 }

@@ -65,14 +65,6 @@ public struct ReadTokenCheck: Sendable, Equatable, Codable {
         (self.matching, self.prompts, self.example) = (matching, prompts, example)
     }
 
-    /// Back from summary.json's `read_token_is_answer` (nil when absent or malformed).
-    public init?(record: Any?) {
-        guard let record = record as? [String: Any], let matching = (record["prompts_matching"] as? NSNumber)?.intValue,
-              let prompts = (record["prompts"] as? NSNumber)?.intValue, matching >= 0, prompts >= matching else { return nil }
-        let example = (record["example_text"] as? String).flatMap { text in (record["example_token"] as? String).map { (text: text, token: $0) } }
-        self.init(matching: matching, prompts: prompts, example: example)
-    }
-
     /// The warning a page shows when most prompts read their own answer.
     public var sentence: String? {
         guard readsTheAnswer else { return nil }

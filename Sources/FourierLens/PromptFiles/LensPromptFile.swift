@@ -29,6 +29,27 @@ public enum LensPromptFile {
         /// The readouts' hook names, blocks.{layer}.hook_{site}.
         public var readouts: [String] { zip(sites, layers).map { "blocks.\($1).hook_\($0)" } }
         public var readoutPairs: [(site: Site, layer: Int)] { zip(sites, layers).compactMap { s, l in Site(rawValue: s).map { ($0, l) } } }
+
+        /// The header attribute's keys: snake_case, as every other key the tool writes.
+        enum CodingKeys: String, CodingKey {
+            case source, promptStart = "prompt_start", promptEnd = "prompt_end", promptsTotal = "prompts_total", topK = "top_k",
+                 options, sites, layers, referenceOnly = "reference_only", numberValues = "number_values",
+                 sourceSHA256 = "source_sha256", vocabulary
+
+            /// The key an older binary wrote: the property's own name, camelCase.
+            var olderName: String {
+                switch self {
+                case .promptStart: "promptStart"
+                case .promptEnd: "promptEnd"
+                case .promptsTotal: "promptsTotal"
+                case .topK: "topK"
+                case .referenceOnly: "referenceOnly"
+                case .numberValues: "numberValues"
+                case .sourceSHA256: "sourceSHA256"
+                default: rawValue
+                }
+            }
+        }
     }
 
     public final class Writer {
@@ -175,11 +196,31 @@ public enum LensPromptFile {
     }
 }
 
-extension JSONEncoder {
-    /// Keys sorted: the same value always gives the same bytes.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
+/// An extension, so that the header keeps its memberwise initialiser.
+extension LensPromptFile.Header {
+    /// Reads either keys: files written by older binaries have the properties' own names
+    /// (promptStart, numberValues, topK, …), so shards they made still merge.
+    public init(from decoder: Decoder) throws {
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+        let container = try decoder.container(keyedBy: Key.self)
+        let older = !container.contains(Key(stringValue: CodingKeys.promptStart.rawValue))
+        func key(_ key: CodingKeys) -> Key { Key(stringValue: older ? key.olderName : key.rawValue) }
+        source = try container.decode(String.self, forKey: key(.source))
+        promptStart = try container.decode(Int.self, forKey: key(.promptStart))
+        promptEnd = try container.decode(Int.self, forKey: key(.promptEnd))
+        promptsTotal = try container.decode(Int.self, forKey: key(.promptsTotal))
+        topK = try container.decode(Int.self, forKey: key(.topK))
+        options = try container.decode(LensOptions.self, forKey: key(.options))
+        sites = try container.decode([String].self, forKey: key(.sites))
+        layers = try container.decode([Int].self, forKey: key(.layers))
+        referenceOnly = try container.decodeIfPresent(Int.self, forKey: key(.referenceOnly))
+        numberValues = try container.decode([Int64].self, forKey: key(.numberValues))
+        sourceSHA256 = try container.decodeIfPresent(String.self, forKey: key(.sourceSHA256))
+        vocabulary = try container.decodeIfPresent(Int.self, forKey: key(.vocabulary))
     }
 }

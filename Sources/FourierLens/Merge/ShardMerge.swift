@@ -3,7 +3,8 @@ import Foundation
 /// `fourierlens merge`: shard reports of one lens or filter run (`--prompts START:END`) made into
 /// exactly the report one run over all their prompts writes. The per-prompt files are
 /// concatenated and every summary is recomputed from them, in prompt order, by the same code
-/// that a run uses (docs/METHODS.md, "Shards").
+/// that a run uses (docs/METHODS.md, "Shards"). The merge streams into the staged output; the
+/// report beside it is MergeReport's.
 public enum ShardMerge {
     public enum Kind: String { case lens, filter }
 
@@ -49,7 +50,23 @@ public enum ShardMerge {
         "Partial merge: these shards hold prompts \(coverage) only (merge --partial); every figure is over those prompts alone."
     }
 
-    public static func mergeLens(_ directories: [String], to output: OutputDirectory, partial: Bool = false) throws -> LensSummary {
+    /// A merged lens run: its summary and what its report says beside it.
+    public struct LensMerge {
+        public let summary: LensSummary
+        public let readToken: ReadTokenCheck?
+        /// "START:END of TOTAL" when the shards leave prompts out (merge --partial).
+        public let partial: String?
+        /// The shard that ran the chosen prompt: its lens_topk.csv carries the dump's token strings.
+        public let topKShard: String?
+    }
+
+    /// A merged filter run and, when the shards leave prompts out, which prompts it holds.
+    public struct FilterMerge {
+        public let result: FilterResult
+        public let partial: String?
+    }
+
+    public static func mergeLens(_ directories: [String], to output: StagedOutput, partial: Bool = false) throws -> LensMerge {
         let readers = try directories.map { ($0, try LensPromptFile.Reader(path: $0 + "/" + LensPromptFile.name)) }
         let shards = try ordered(readers.map { ($0.0, $0.1.header) }, start: \.promptStart, end: \.promptEnd, same: { a, b in
             var b = b
@@ -88,40 +105,53 @@ public enum ShardMerge {
         }
         try output.writing(LensPromptFile.name) { _ in try writer.finish() }
         let summary = accumulator.summary()
-        try LensReport.write(summary, tokenStrings: [:], to: output,
-                             readToken: try ReadTokenCheck.combined(shards.map { try shardReadToken($0.directory) }.compactMap { $0 }), partial: covered)
-        // The chosen prompt's top-k table carries the dump's token strings: the shard that ran that prompt wrote it.
-        if let holder = shards.first(where: { ($0.header.promptStart..<$0.header.promptEnd).contains(header.options.heatmapPrompt) }) {
-            try output.write(try Data(contentsOf: URL(fileURLWithPath: holder.directory + "/lens_topk.csv")), to: "lens_topk.csv")
-        }
-        return summary
+        let readToken = try ReadTokenCheck.combined(shards.map { try shardReadToken($0.directory) }.compactMap { $0 })
+        let holder = shards.first { ($0.header.promptStart..<$0.header.promptEnd).contains(header.options.heatmapPrompt) }
+        return LensMerge(summary: summary, readToken: readToken, partial: covered, topKShard: holder?.directory)
     }
 
     /// The shard's check of whether its prompts read their own answer (nil when its dump had no tokens to check).
     static func shardReadToken(_ directory: String) throws -> ReadTokenCheck? {
         let path = directory + "/summary.json"
-        guard let data = FileManager.default.contents(atPath: path),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        do {
+            return try decodeJSON(ShardSummary.self, from: FileManager.default.contents(atPath: path) ?? Data()).readToken
+        } catch is ShardSummary.BadRecord {
+            throw FourierLensError.badInput(file: path, dataset: "read_token_is_answer", expected: "prompts_matching ≤ prompts, both counts")
+        } catch {
             throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's summary.json")
         }
-        guard let record = json["read_token_is_answer"] else { return nil }
-        guard let check = ReadTokenCheck(record: record) else {
-            throw FourierLensError.badInput(file: path, dataset: "read_token_is_answer", expected: "prompts_matching ≤ prompts, both counts")
+    }
+
+    /// The one key of a lens shard's summary.json a merge reads: absent when the shard's dump had
+    /// no tokens to check; present, it must be a record (a null is refused like a bad count).
+    struct ShardSummary: Decodable {
+        let readToken: ReadTokenCheck?
+
+        struct BadRecord: Error {}
+        enum CodingKeys: String, CodingKey { case read_token_is_answer }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.read_token_is_answer) else { readToken = nil; return }
+            do {
+                readToken = try container.decode(ReadTokenCheck.self, forKey: .read_token_is_answer)
+            } catch {
+                throw BadRecord()
+            }
         }
-        return check
     }
 
     /// The sgemm work a shard's timings.json reports.
     static func shardTiming(_ directory: String) throws -> (seconds: Double, flops: Double) {
-        let path = directory + "/" + LensReport.Timings.name
+        let path = directory + "/" + LensTimings.name
         guard let data = FileManager.default.contents(atPath: path),
-              let timings = try? JSONDecoder().decode(LensReport.Timings.self, from: data) else {
-            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's \(LensReport.Timings.name) with sgemm_gflop and sgemm_seconds")
+              let timings = try? JSONDecoder().decode(LensTimings.self, from: data) else {
+            throw FourierLensError.badInput(file: path, dataset: "-", expected: "the lens's \(LensTimings.name) with sgemm_gflop and sgemm_seconds")
         }
         return (timings.sgemm_seconds, timings.sgemm_gflop * 1e9)
     }
 
-    public static func mergeFilter(_ directories: [String], to output: OutputDirectory, partial: Bool = false) throws -> FilterResult {
+    public static func mergeFilter(_ directories: [String], to output: StagedOutput, partial: Bool = false) throws -> FilterMerge {
         let files = try directories.map { directory -> (String, HDF5File, FilterStream.Header) in
             let path = directory + "/" + FilterStream.promptsName
             let file = try HDF5File(readingFrom: path)
@@ -189,8 +219,7 @@ public enum ShardMerge {
         let p = header.numberValues.count
         let result = accumulator.result(filter: header.band(FilterBand(selection: header.selection, p: p, removedFrequencies: header.selection.frequencies(p: p),
                                                                        rank: header.rank, dModel: header.dModel)))
-        try FilterReport.write(result, to: output, partial: covered)
-        return result
+        return FilterMerge(result: result, partial: covered)
     }
 
     /// filtered.h5's small datasets over all shards: the prompts' concatenated, the tokens' from the first.
