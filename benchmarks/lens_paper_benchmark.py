@@ -88,7 +88,7 @@ def merged_lens_report(root):
         if "lens_prompts.h5" in files and "summary.json" in files:
             with h5py.File(os.path.join(directory, "lens_prompts.h5")) as f:
                 header = json.loads(f.attrs["header"])
-            if header["promptStart"] == 0 and header["promptEnd"] == header["promptsTotal"] and "shard" not in directory:
+            if header["prompt_start"] == 0 and header["prompt_end"] == header["prompts_total"] and "shard" not in directory:
                 return directory
     return None
 
