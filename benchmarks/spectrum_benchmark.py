@@ -50,7 +50,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--cols", type=int, default=4096)
     parser.add_argument("--permutations", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="fourierlens-bench-")
