@@ -1,4 +1,4 @@
-"""Prints the advance widths (per 1000 units of font size) that Report/TextExtent.swift uses to
+"""Prints the advance widths (per 1000 units of font size) that Charts/TextExtent.swift uses to
 size chart labels: for each printable ASCII character, the widest of DejaVu Sans and Liberation
 Sans (metric-compatible with Helvetica and Arial), regular and bold. The charts ask for
 Helvetica, Arial, sans-serif; on Linux these are what a browser or librsvg falls back to, so a

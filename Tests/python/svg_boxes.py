@@ -13,7 +13,7 @@ ROTATED = re.compile(r"translate\(([-0-9.]+) ([-0-9.]+)\) rotate\(-90\)")
 
 def widths():
     """The charts' own width table (TextExtent.ascii, per 1000 units of font size)."""
-    with open(os.path.join(REPO, "Sources", "FourierLens", "Report", "TextExtent.swift")) as f:
+    with open(os.path.join(REPO, "Sources", "FourierLens", "Charts", "TextExtent.swift")) as f:
         source = f.read()
     table = re.search(r"static let ascii: \[Double\] = \[([^\]]*)\]", source).group(1)
     values = [float(v) for v in table.replace("\n", " ").split(",") if v.strip()]

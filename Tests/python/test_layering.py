@@ -10,7 +10,7 @@ from report_helpers import REPO
 LIBRARY = os.path.join(REPO, "Sources", "FourierLens")
 
 #: Lowest first: a folder may use the types of the folders before it.
-LAYERS = ["Support", "Linalg", "Storage", "Spectral", "Probes", "Dump", "Boolean", "Inspect", "Lens", "Inputs", "PromptFiles", "Runs", "Merge", "Report"]
+LAYERS = ["Support", "Linalg", "Charts", "Storage", "Spectral", "Probes", "Dump", "Boolean", "Inspect", "Lens", "Inputs", "PromptFiles", "Runs", "Merge", "Report"]
 
 DECLARATION = re.compile(r"^(?:@\w+\s+)*(?:public |internal |fileprivate |private )?(?:final )?"
                          r"(?:struct|enum|class|protocol|typealias|actor)\s+(\w+)", re.M)
