@@ -45,7 +45,7 @@ def test_every_chart_has_a_print_png_and_a_pdf(demo_reports, kind):
 
 
 @pytest.mark.parametrize("kind", ["spectrum", "lens", "compare"])
-def test_print_png_has_the_pixels_rsvg_convert_draws(demo_reports, kind, tmp_path):
+def test_print_copies_are_what_rsvg_convert_draws(demo_reports, kind, tmp_path):
     directory = demo_reports[kind]
     charts = sorted(n for n in os.listdir(directory) if n.endswith(".svg"))
     for chart in charts:
@@ -56,6 +56,12 @@ def test_print_png_has_the_pixels_rsvg_convert_draws(demo_reports, kind, tmp_pat
         theirs = np.asarray(Image.open(reference).convert("RGBA"), dtype=np.int16)
         assert ours.shape == theirs.shape, chart
         assert np.abs(ours - theirs).max() == 0, f"{chart}: {(ours != theirs).any(axis=2).mean():.2%} of pixels differ"
+        # The PDF: the same bytes as rsvg-convert writes with its date fixed to the epoch.
+        reference_pdf = tmp_path / (chart[:-4] + ".pdf")
+        subprocess.run(["rsvg-convert", "--format", "pdf", "--output", str(reference_pdf), os.path.join(directory, chart)],
+                       check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+        with open(os.path.join(directory, chart[:-4] + ".pdf"), "rb") as f:
+            assert f.read() == reference_pdf.read_bytes(), f"{chart}: the PDF differs from rsvg-convert's"
 
 
 def test_print_copies_need_no_program_on_path(tmp_path):

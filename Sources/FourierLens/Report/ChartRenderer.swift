@@ -36,7 +36,7 @@ enum ChartRenderer {
             }
             defer { cairo_surface_destroy(surface) }
             // A fixed date: the same chart is the same bytes.
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "1970-01-01T00:00:00Z")
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "1970-01-01T00:00:00+00:00")
             try draw(handle, on: surface, scale: points, width: width, height: height, svg: svg)
             cairo_surface_finish(surface)
             let status = cairo_surface_status(surface)
