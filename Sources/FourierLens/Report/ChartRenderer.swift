@@ -17,10 +17,15 @@ enum ChartRenderer {
     static func pixels(svg: String, zoom: Double) throws -> Pixels {
         try withHandle(svg) { handle, width, height in
             let w = Int((width * zoom - 1e-6).rounded(.up)), h = Int((height * zoom - 1e-6).rounded(.up))
-            guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)) else {
+            // cairo returns an error surface (no pixels) rather than nil when it cannot make one.
+            guard w <= Int(Int32.max), h <= Int(Int32.max),
+                  let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)) else {
                 throw failure(svg, "cairo could not make a \(w) × \(h) picture")
             }
             defer { cairo_surface_destroy(surface) }
+            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+                throw failure(svg, "cairo could not make a \(w) × \(h) picture")
+            }
             try draw(handle, on: surface, scale: zoom, width: width, height: height, svg: svg)
             cairo_surface_flush(surface)
             return scanlines(surface, width: w, height: h)

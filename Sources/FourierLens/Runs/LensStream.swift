@@ -29,8 +29,8 @@ public enum LensStream {
             let answers = Array(plan.answerValues[block])
             accumulator.add(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers)
             // Writes run in block order on the I/O thread. The previous block's write was queued
-            // ahead of the next block's read, both while this block computed, so it is done by
-            // now: waiting costs nothing and throws the first failure in order.
+            // before this block computed, ahead of the next block's read, so it is done by now:
+            // waiting costs nothing and throws the first failure in order.
             try previousWrite?.value()
             if let store {
                 previousWrite = io.submit { try store.write(computed, firstPrompt: block.lowerBound, keep: keep, answers: answers) }

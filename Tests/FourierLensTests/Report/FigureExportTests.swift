@@ -44,4 +44,16 @@ import Testing
             #expect(output == "b.svg" && reason.hasPrefix("librsvg: "), "\(output): \(reason)")
         }
     }
+
+    @Test func aPictureTooLargeForCairoIsOneErrorNotACrash() throws {
+        let huge = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 90000000 90000000" width="90000000" height="90000000"><rect width="10" height="10"/></svg>"##
+        let directory = try folder(["huge.svg": huge])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            try FigureExport.renderCharts(in: directory)
+            Issue.record("a picture larger than cairo's limit was drawn")
+        } catch let FourierLensError.outputFailure(output, reason) {
+            #expect(output == "huge.svg" && reason.hasPrefix("librsvg: "), "\(output): \(reason)")
+        }
+    }
 }
